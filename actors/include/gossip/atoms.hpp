@@ -1,0 +1,26 @@
+// The node's public message interface (what an application actor, gossip-ctl
+// or a cluster sends to a node). CAF's own atoms are reused where they fit:
+//   (caf::put_atom, key, value)       -> uint64_t version      write
+//   (caf::get_atom, key)              -> (bool found, value)   read
+//   (caf::delete_atom, key)           -> bool erased           delete (tombstone)
+//   (caf::subscribe_atom, actor)      events go to actor from now on
+//   (caf::unsubscribe_atom, actor)    stop them
+//   (caf::join_atom, peer)            add or update a peer
+//   (caf::leave_atom, name)           forget a peer
+//   (peers_atom, vector<peer>)        replace the whole view
+//   (peers_atom)                      -> vector<string> current view
+//   (stats_atom)                      -> counters
+//   (snapshot_atom)                   -> vector<keyed_entry> whole store
+//   (round_atom)                      -> uint64_t round: run one round now
+#pragma once
+
+#include <caf/atom.hpp>
+
+namespace gossip {
+
+using peers_atom = caf::atom_constant<caf::atom("g_peers")>;
+using stats_atom = caf::atom_constant<caf::atom("g_stats")>;
+using snapshot_atom = caf::atom_constant<caf::atom("g_snap")>;
+using round_atom = caf::atom_constant<caf::atom("g_round")>;
+
+} // namespace gossip

@@ -1,0 +1,169 @@
+#include "gossip/local_cluster.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/scheduler/test_coordinator.hpp>
+#include <caf/scoped_actor.hpp>
+
+#include <stdexcept>
+#include <thread>
+
+#include "gossip/atoms.hpp"
+#include "gossip/registry.hpp"
+#include "gossip/types.hpp"
+
+namespace gossip {
+
+namespace {
+
+caf::actor_system_config& configure(caf::actor_system_config& cfg,
+                                    const cluster_options& opts) {
+  register_types(cfg);
+  if (opts.deterministic)
+    cfg.set("scheduler.policy", caf::atom("testing"));
+  else if (opts.threads > 0)
+    cfg.set("scheduler.max-threads", opts.threads);
+  return cfg;
+}
+
+void check(const cluster_options& opts) {
+  if (opts.nodes == 0)
+    throw std::invalid_argument("a cluster needs at least one node");
+}
+
+} // namespace
+
+struct local_cluster::impl {
+  explicit impl(const cluster_options& o)
+    : opts(o), sys((check(o), configure(cfg, o))), self(sys, true) {}
+
+  caf::scheduler::test_coordinator* sched() {
+    return dynamic_cast<caf::scheduler::test_coordinator*>(&sys.scheduler());
+  }
+
+  // Sends a request and waits for its answer; under the test scheduler the
+  // answer is produced by running the scheduler first.
+  template <class F, class... Args>
+  void ask(const caf::actor& dest, F on_ok, Args&&... args) {
+    auto h = self->request(dest, std::chrono::seconds(30), std::forward<Args>(args)...);
+    if (auto s = sched())
+      s->run();
+    std::string failure;
+    h.receive(on_ok, [&](caf::error& err) { failure = sys.render(err); });
+    if (!failure.empty())
+      throw std::runtime_error("request to node failed: " + failure);
+  }
+
+  cluster_options opts;
+  caf::actor_system_config cfg;
+  caf::actor_system sys;
+  caf::scoped_actor self;
+  std::vector<caf::actor> nodes;
+};
+
+local_cluster::local_cluster(cluster_options opts) : impl_(std::make_unique<impl>(opts)) {
+  auto& d = *impl_;
+  // Deterministic rounds are driven from outside, so they stay exact.
+  auto node_cfg = opts.node;
+  node_cfg.auto_tick = node_cfg.auto_tick && !opts.deterministic;
+  std::vector<peer> all;
+  for (size_t i = 0; i < opts.nodes; ++i) {
+    node_cfg.name = std::to_string(i);
+    node_cfg.seed = derive_seed(opts.seed, i);
+    std::vector<std::unique_ptr<protocol>> ps;
+    ps.push_back(make_protocol(opts.protocol, opts.protocol_params));
+    d.nodes.push_back(spawn_node(d.sys, node_cfg, std::move(ps)));
+    all.push_back(peer{node_cfg.name, d.nodes.back()});
+  }
+  for (auto& n : d.nodes)
+    caf::anon_send(n, peers_atom::value, all);
+  settle();
+}
+
+local_cluster::~local_cluster() {
+  for (auto& n : impl_->nodes)
+    caf::anon_send_exit(n, caf::exit_reason::user_shutdown);
+  settle();
+}
+
+caf::actor_system& local_cluster::system() { return impl_->sys; }
+
+size_t local_cluster::size() const { return impl_->nodes.size(); }
+
+const caf::actor& local_cluster::node(size_t i) const { return impl_->nodes.at(i); }
+
+std::string local_cluster::name(size_t i) const { return std::to_string(i); }
+
+bool local_cluster::deterministic() const { return impl_->opts.deterministic; }
+
+void local_cluster::run_round() {
+  auto& d = *impl_;
+  if (auto s = d.sched()) {
+    // Every node gets its round before any node runs: messages sent in this
+    // round queue up behind the round trigger and are handled after it.
+    for (auto& n : d.nodes)
+      caf::anon_send(n, round_atom::value);
+    s->run();
+  } else {
+    std::this_thread::sleep_for(d.opts.node.interval);
+  }
+}
+
+void local_cluster::settle() {
+  if (auto s = impl_->sched())
+    s->run();
+}
+
+uint64_t local_cluster::put(size_t i, const std::string& key, const std::string& value) {
+  uint64_t version = 0;
+  impl_->ask(node(i), [&](uint64_t v) { version = v; }, caf::put_atom::value, key,
+                       value);
+  return version;
+}
+
+bool local_cluster::erase(size_t i, const std::string& key) {
+  bool erased = false;
+  impl_->ask(node(i), [&](bool b) { erased = b; }, caf::delete_atom::value, key);
+  return erased;
+}
+
+std::vector<keyed_entry> local_cluster::snapshot(size_t i) {
+  std::vector<keyed_entry> result;
+  impl_->ask(node(i), [&](std::vector<keyed_entry> xs) { result = std::move(xs); },
+    snapshot_atom::value);
+  return result;
+}
+
+counters local_cluster::stats(size_t i) {
+  counters result;
+  impl_->ask(node(i), [&](counters c) { result = std::move(c); },
+                       stats_atom::value);
+  return result;
+}
+
+bool local_cluster::converged() {
+  auto first = snapshot(0);
+  for (size_t i = 1; i < size(); ++i) {
+    auto other = snapshot(i);
+    auto same = std::equal(first.begin(), first.end(), other.begin(), other.end(),
+                           [](const keyed_entry& a, const keyed_entry& b) {
+                             return a.key == b.key && same_write(a.e, b.e);
+                           });
+    if (!same)
+      return false;
+  }
+  return true;
+}
+
+size_t local_cluster::rounds_until_converged(size_t max_rounds) {
+  if (!deterministic())
+    throw std::logic_error("rounds_until_converged needs a deterministic cluster");
+  for (size_t r = 1; r <= max_rounds; ++r) {
+    run_round();
+    if (converged())
+      return r;
+  }
+  return max_rounds + 1;
+}
+
+} // namespace gossip

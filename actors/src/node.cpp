@@ -1,0 +1,317 @@
+#include "gossip/node.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/detail/serialized_size.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include <algorithm>
+#include <iostream>
+#include <set>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "gossip/atoms.hpp"
+#include "gossip/counters.hpp"
+#include "gossip/event.hpp"
+
+namespace gossip {
+
+namespace {
+
+class node_context;
+
+struct node_state {
+  node_config cfg;
+  std::vector<std::unique_ptr<protocol>> protocols;
+  std::unique_ptr<peer_sampler> sampler;
+  rng_type rng;
+  store data;
+  std::unordered_map<std::string, caf::actor> handles;
+  std::vector<std::string> view; // natural order, without self
+  uint64_t round = 0;
+  counters stats;
+  std::vector<caf::actor> subscribers;
+  std::set<std::string> logged; // rejection kinds already reported
+  std::unique_ptr<node_context> ctx;
+  // Size of the last message sent: a fanout sends one message many times.
+  const void* last_sent = nullptr;
+  size_t last_sent_bytes = 0;
+  static const char* name;
+};
+
+const char* node_state::name = "gossip_node";
+
+using node_actor = caf::stateful_actor<node_state>;
+
+int64_t clock_ms(node_actor* self) {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(self->clock().now().time_since_epoch()).count();
+}
+
+size_t wire_size(node_actor* self, const caf::type_erased_tuple& x) {
+  caf::detail::serialized_size_inspector f{self->system()};
+  x.save(f);
+  return f.result();
+}
+
+const std::string& type_name(node_actor* self, const caf::type_erased_tuple& x) {
+  static const std::string empty = "(empty)";
+  return x.size() == 0 ? empty : self->system().types().portable_name(x.type(0));
+}
+
+void emit(node_actor* self, event ev) {
+  auto& st = self->state;
+  ev.node = st.cfg.name;
+  ev.round = st.round;
+  ev.time_ms = clock_ms(self);
+  auto msg = caf::make_message(std::move(ev));
+  for (auto& sub : st.subscribers)
+    self->send(sub, msg);
+}
+
+void log_once(node_actor* self, const std::string& kind, const std::string& text) {
+  if (self->state.logged.insert(kind).second)
+    std::cerr << "gossip node " << self->state.cfg.name << ": " << text
+              << " (further ones counted, not logged)\n";
+}
+
+// The protocols' window on the node (principle 1 of DESIGN.md).
+class node_context final : public context {
+public:
+  explicit node_context(node_actor* self) : self_(self), st_(self->state) {}
+
+  const std::string& self() const override { return st_.cfg.name; }
+  const std::vector<std::string>& peers() const override { return st_.view; }
+  std::vector<std::string> sample(size_t k) override {
+    return st_.sampler->sample(st_.cfg.name, st_.view, k, st_.rng);
+  }
+  rng_type& rng() override { return st_.rng; }
+  uint64_t round() const override { return st_.round; }
+  int64_t now_ms() const override { return clock_ms(self_); }
+  const gossip::limits& limits() const override { return st_.cfg.limits; }
+  store& data() override { return st_.data; }
+
+  void send(const std::string& peer, const caf::message& msg) override {
+    auto i = st_.handles.find(peer);
+    if (i == st_.handles.end()) {
+      ++st_.stats.unroutable;
+      return;
+    }
+    count_sent(msg);
+    self_->send(i->second, msg);
+  }
+
+  void reply(const caf::message& msg) override {
+    auto to = caf::actor_cast<caf::actor>(self_->current_sender());
+    if (!to)
+      return;
+    count_sent(msg);
+    self_->send(to, msg);
+  }
+
+  bool admit(const std::string& problem) override {
+    auto& content = self_->current_mailbox_element()->content();
+    auto& name = type_name(self_, content);
+    auto bytes = wire_size(self_, content);
+    for (auto* t : {&st_.stats.by_type[name], &st_.stats.total}) {
+      ++t->recv_msgs;
+      t->recv_bytes += bytes;
+    }
+    if (problem.empty())
+      return true;
+    ++st_.stats.by_type[name].rejected;
+    ++st_.stats.total.rejected;
+    log_once(self_, name + problem, "rejected " + name + ": " + problem);
+    return false;
+  }
+
+  void on_delivered(const std::string& from, const std::string& key,
+                    const entry& e) override {
+    if (!st_.subscribers.empty())
+      emit(self_, event{"delivered", {}, from, key, e.value, e.version, e.origin,
+                        e.tombstone, 0, 0, {}});
+  }
+
+  void on_stored(const std::string& key, const entry& e) override {
+    if (!st_.subscribers.empty())
+      emit(self_, event{"stored", {}, {}, key, e.value, e.version, e.origin, e.tombstone,
+                        0, 0, {}});
+  }
+
+private:
+  void count_sent(const caf::message& msg) {
+    if (msg.cvals().get() != st_.last_sent) {
+      st_.last_sent = msg.cvals().get();
+      st_.last_sent_bytes = wire_size(self_, msg);
+    }
+    auto& name = type_name(self_, msg);
+    for (auto* t : {&st_.stats.by_type[name], &st_.stats.total}) {
+      ++t->sent_msgs;
+      t->sent_bytes += st_.last_sent_bytes;
+    }
+  }
+
+  node_actor* self_;
+  node_state& st_;
+};
+
+void run_round(node_actor* self) {
+  auto& st = self->state;
+  ++st.round;
+  ++st.stats.rounds;
+  for (auto& p : st.protocols)
+    p->on_round(*st.ctx);
+}
+
+void schedule_tick(node_actor* self) {
+  auto& st = self->state;
+  double factor = 1.0;
+  if (st.cfg.jitter > 0)
+    factor += std::uniform_real_distribution<double>{-st.cfg.jitter, st.cfg.jitter}(st.rng);
+  auto delay = std::chrono::duration_cast<caf::timespan>(st.cfg.interval * factor);
+  self->delayed_send(self, delay, caf::tick_atom::value);
+}
+
+void add_peer(node_actor* self, const peer& p) {
+  auto& st = self->state;
+  if (p.name == st.cfg.name || !check_name(p.name, st.cfg.limits).empty() || !p.handle)
+    return;
+  auto [i, added] = st.handles.insert_or_assign(p.name, p.handle);
+  if (added) {
+    st.view.insert(std::upper_bound(st.view.begin(), st.view.end(), p.name, natural_less),
+                   p.name);
+  }
+}
+
+void remove_peer(node_actor* self, const std::string& name) {
+  auto& st = self->state;
+  if (st.handles.erase(name) > 0)
+    st.view.erase(std::find(st.view.begin(), st.view.end(), name));
+}
+
+std::string check_write(const node_state& st, const std::string& key,
+                        const std::string& value) {
+  return check_entries({keyed_entry{key, entry{value, 1, st.cfg.name, false, 0}}},
+                       st.cfg.limits);
+}
+
+void local_write(node_actor* self, const std::string& key) {
+  auto& st = self->state;
+  st.ctx->on_stored(key, *st.data.find(key));
+  for (auto& p : st.protocols)
+    p->on_local_write(*st.ctx, key);
+}
+
+// The node's own interface (atoms.hpp lists it).
+caf::message_handler api(node_actor* self) {
+  return {
+    [=](caf::tick_atom) {
+      run_round(self);
+      schedule_tick(self);
+    },
+    [=](round_atom) {
+      run_round(self);
+      return self->state.round;
+    },
+    [=](caf::put_atom, const std::string& key,
+        const std::string& value) -> caf::result<uint64_t> {
+      auto& st = self->state;
+      if (auto err = check_write(st, key, value); !err.empty())
+        return caf::make_error(caf::sec::invalid_argument, err);
+      auto version = st.data.put(key, value, st.cfg.name, clock_ms(self)).version;
+      local_write(self, key);
+      return version;
+    },
+    [=](caf::get_atom, const std::string& key) {
+      auto value = self->state.data.get(key);
+      return std::make_tuple(value != nullptr, value ? *value : std::string{});
+    },
+    [=](caf::delete_atom, const std::string& key) {
+      auto& st = self->state;
+      if (!st.data.erase(key, st.cfg.name, clock_ms(self)))
+        return false;
+      local_write(self, key);
+      return true;
+    },
+    [=](caf::subscribe_atom, const caf::actor& who) {
+      auto& subs = self->state.subscribers;
+      if (who && std::find(subs.begin(), subs.end(), who) == subs.end()) {
+        subs.push_back(who);
+        self->monitor(who);
+      }
+    },
+    [=](caf::unsubscribe_atom, const caf::actor& who) {
+      auto& subs = self->state.subscribers;
+      subs.erase(std::remove(subs.begin(), subs.end(), who), subs.end());
+    },
+    [=](caf::join_atom, const peer& p) { add_peer(self, p); },
+    [=](caf::leave_atom, const std::string& name) { remove_peer(self, name); },
+    [=](peers_atom, const std::vector<peer>& ps) {
+      self->state.handles.clear();
+      self->state.view.clear();
+      for (auto& p : ps)
+        add_peer(self, p);
+    },
+    [=](peers_atom) { return self->state.view; },
+    [=](stats_atom) { return self->state.stats; },
+    [=](snapshot_atom) { return self->state.data.entries(); },
+  };
+}
+
+struct node_setup {
+  node_config cfg;
+  std::vector<std::unique_ptr<protocol>> protocols;
+  std::unique_ptr<peer_sampler> sampler;
+};
+
+caf::behavior node_impl(node_actor* self, std::shared_ptr<node_setup> setup) {
+  auto& st = self->state;
+  st.cfg = std::move(setup->cfg);
+  st.protocols = std::move(setup->protocols);
+  st.sampler = std::move(setup->sampler);
+  st.rng.seed(st.cfg.seed);
+  st.ctx = std::make_unique<node_context>(self);
+  self->set_default_handler([](caf::scheduled_actor* ptr, caf::message_view& x)
+                              -> caf::result<caf::message> {
+    auto self = static_cast<node_actor*>(ptr);
+    ++self->state.stats.unknown;
+    auto& name = type_name(self, x.content());
+    log_once(self, "unknown:" + name, "dropped a message it does not understand: " + name);
+    return caf::sec::unexpected_message;
+  });
+  self->set_down_handler([=](const caf::down_msg& dm) {
+    auto& subs = self->state.subscribers;
+    subs.erase(std::remove_if(subs.begin(), subs.end(),
+                              [&](const caf::actor& a) { return a.address() == dm.source; }),
+               subs.end());
+  });
+  if (st.cfg.auto_tick)
+    schedule_tick(self);
+  // Protocols first, in the order given; the node's own interface last.
+  auto result = api(self);
+  for (auto i = st.protocols.rbegin(); i != st.protocols.rend(); ++i)
+    result = (*i)->handlers(*st.ctx).or_else(result);
+  return result;
+}
+
+} // namespace
+
+caf::actor spawn_node(caf::actor_system& sys, node_config cfg,
+                      std::vector<std::unique_ptr<protocol>> protocols) {
+  if (auto err = check_name(cfg.name, cfg.limits); !err.empty())
+    throw std::invalid_argument(err);
+  auto sampler = make_sampler(cfg.sampler);
+  if (!sampler)
+    throw std::invalid_argument("unknown sampler '" + cfg.sampler
+                                + "' (known: uniform, round-robin, ring)");
+  if (!(cfg.jitter >= 0 && cfg.jitter < 1))
+    throw std::invalid_argument("jitter must be in [0, 1)");
+  if (cfg.interval.count() <= 0)
+    throw std::invalid_argument("interval must be positive");
+  auto setup = std::make_shared<node_setup>(
+    node_setup{std::move(cfg), std::move(protocols), std::move(sampler)});
+  return sys.spawn(node_impl, std::move(setup));
+}
+
+} // namespace gossip

@@ -1,0 +1,109 @@
+// The protocol plug-in contract.
+//
+// A protocol sees the world only through a `context`: its own name, a peer
+// sampler, `send`, a seeded RNG, the round and the clock, the local store and
+// an event sink. It never touches sockets, threads or CAF's scheduler, so the
+// same protocol runs in one process, across processes, and under CAF's
+// deterministic scheduler, and the same seed gives the same messages.
+#pragma once
+
+#include <caf/make_message.hpp>
+#include <caf/message_handler.hpp>
+
+#include <cstdint>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "gossip/sampler.hpp"
+#include "gossip/store.hpp"
+
+namespace gossip {
+
+/// Bounds every message from outside is checked against before it touches state.
+struct limits {
+  size_t max_name_bytes = 256;
+  size_t max_key_bytes = 1024;
+  size_t max_value_bytes = 1 << 20;
+  size_t max_entries = 100000;
+};
+
+/// Empty when `entries` is well-formed, else what is wrong with it.
+std::string check_entries(const std::vector<keyed_entry>& entries, const limits& lim);
+
+/// Empty when `name` is a plausible node name, else what is wrong with it.
+std::string check_name(const std::string& name, const limits& lim);
+
+class context {
+  template <class T>
+  using not_a_message = std::enable_if_t<!std::is_same_v<std::decay_t<T>, caf::message>>;
+
+public:
+  virtual ~context();
+
+  // -- who and when ----------------------------------------------------------
+  virtual const std::string& self() const = 0;
+  /// Live peers (never self), in a stable order.
+  virtual const std::vector<std::string>& peers() const = 0;
+  /// Up to k peers chosen by the node's configured sampler.
+  virtual std::vector<std::string> sample(size_t k) = 0;
+  virtual rng_type& rng() = 0;
+  /// Rounds this node has run so far.
+  virtual uint64_t round() const = 0;
+  virtual int64_t now_ms() const = 0;
+  virtual const gossip::limits& limits() const = 0;
+
+  // -- state -----------------------------------------------------------------
+  virtual store& data() = 0;
+
+  // -- messages --------------------------------------------------------------
+  /// Sends to a peer by name; a message built once can go to many peers
+  /// without copying its payload.
+  virtual void send(const std::string& peer, const caf::message& msg) = 0;
+
+  template <class T, class = not_a_message<T>>
+  void send(const std::string& peer, T&& x) {
+    send(peer, caf::make_message(std::forward<T>(x)));
+  }
+
+  /// Answers the sender of the message being handled (even one we do not
+  /// know as a peer yet).
+  virtual void reply(const caf::message& msg) = 0;
+
+  template <class T, class = not_a_message<T>>
+  void reply(T&& x) {
+    reply(caf::make_message(std::forward<T>(x)));
+  }
+
+  /// Call first in every handler with the result of validating the current
+  /// message: counts it as received, and on a non-empty problem counts it as
+  /// rejected (logged once per kind) and returns false: drop the message.
+  virtual bool admit(const std::string& problem) = 0;
+
+  // -- events ----------------------------------------------------------------
+  /// An update from `from` arrived (new to us or not).
+  virtual void on_delivered(const std::string& from, const std::string& key,
+                            const entry& e) = 0;
+  /// The store changed under `key` (a local write or a merge).
+  virtual void on_stored(const std::string& key, const entry& e) = 0;
+
+  /// The data path's last step: each entry is delivered, merged into the
+  /// store, and reported as stored when it changed something. Returns the
+  /// number of keys that changed.
+  size_t merge(const std::string& from, const std::vector<keyed_entry>& entries);
+};
+
+class protocol {
+public:
+  virtual ~protocol();
+  /// The name it is selected by ("push", "push-pull", ...).
+  virtual const char* name() const = 0;
+  /// Handlers for this protocol's own typed messages.
+  virtual caf::message_handler handlers(context& ctx) = 0;
+  /// One gossip round: called on every tick of the node.
+  virtual void on_round(context& ctx) = 0;
+  /// Called after a local write of `key`, for protocols that spread at once.
+  virtual void on_local_write(context&, const std::string& /* key */) {}
+};
+
+} // namespace gossip

@@ -1,0 +1,36 @@
+// Protocols by name. Adding a protocol is one line in registry.cpp.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gossip/params.hpp"
+#include "gossip/protocol.hpp"
+
+namespace caf {
+class actor_system_config;
+}
+
+namespace gossip {
+
+struct protocol_info {
+  const char* name;
+  const char* summary;
+  std::unique_ptr<protocol> (*make)(const params&);
+  /// Registers the protocol's message types with CAF (needed across processes).
+  void (*add_types)(caf::actor_system_config&);
+};
+
+const std::vector<protocol_info>& all_protocols();
+
+/// Throws std::invalid_argument for an unknown name or a bad parameter.
+std::unique_ptr<protocol> make_protocol(const std::string& name, const params& ps);
+
+/// Names of all protocols, comma-separated, for help texts and errors.
+std::string protocol_names();
+
+/// Registers every protocol's message types.
+void add_protocol_types(caf::actor_system_config& cfg);
+
+} // namespace gossip

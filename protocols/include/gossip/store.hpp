@@ -1,0 +1,114 @@
+// The replicated state: a versioned key-value map.
+//
+// Every write is stamped with a version from the writing node's Lamport clock
+// (one more than any version it has seen) and the writer's name (its origin),
+// so each origin numbers its own writes. Two entries for the same key are
+// ordered by (version, origin, tombstone, value); the greater one wins. Merge
+// is therefore a max over a total order: commutative, associative and
+// idempotent, and all replicas that saw the same writes agree. A delete is a
+// write of a tombstone, so it beats every older write of the key.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace gossip {
+
+struct entry {
+  std::string value;
+  uint64_t version = 0;
+  std::string origin;
+  bool tombstone = false;
+  /// Local time (ms) at which this replica first stored this version; used to
+  /// garbage-collect tombstones. Not part of the entry's identity, not sent.
+  int64_t stored_at = 0;
+};
+
+/// Strict "newer than" over the total order described above.
+bool newer(const entry& a, const entry& b);
+
+/// Same version of the same write (stored_at ignored).
+bool same_write(const entry& a, const entry& b);
+
+struct keyed_entry {
+  std::string key;
+  entry e;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, entry& x) {
+  return f(x.value, x.version, x.origin, x.tombstone);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, keyed_entry& x) {
+  return f(x.key, x.e);
+}
+
+/// Compact summary of a store: key -> (version, origin) of what it holds.
+struct digest_item {
+  std::string key;
+  uint64_t version = 0;
+  std::string origin;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, digest_item& x) {
+  return f(x.key, x.version, x.origin);
+}
+
+class store {
+public:
+  using map_type = std::map<std::string, entry>;
+
+  /// Writes `value` under `key` as a new version from `origin`.
+  const entry& put(const std::string& key, std::string value, const std::string& origin,
+                   int64_t now_ms = 0);
+
+  /// Deletes `key` by writing a tombstone. Returns false if the key is absent
+  /// or already deleted (nothing is written then).
+  bool erase(const std::string& key, const std::string& origin, int64_t now_ms = 0);
+
+  /// Merges one remote entry. Returns true if it replaced what we had.
+  bool merge(const std::string& key, const entry& e, int64_t now_ms = 0);
+
+  /// Merges a whole store; returns the number of keys that changed.
+  size_t merge(const store& other, int64_t now_ms = 0);
+
+  /// The live value of `key`, or nullptr when absent or deleted.
+  const std::string* get(const std::string& key) const;
+
+  /// The entry (possibly a tombstone) for `key`, or nullptr.
+  const entry* find(const std::string& key) const;
+
+  /// All entries, tombstones included, as a list ready to send.
+  std::vector<keyed_entry> entries() const;
+
+  /// What we hold, as (key, version, origin) triples.
+  std::vector<digest_item> digest() const;
+
+  /// Entries we hold that are newer than what `remote` says it holds,
+  /// including keys missing from `remote`.
+  std::vector<keyed_entry> newer_than(const std::vector<digest_item>& remote) const;
+
+  /// Drops tombstones stored at or before `now_ms - grace_ms`. Returns how many.
+  size_t collect_garbage(int64_t now_ms, int64_t grace_ms);
+
+  /// Highest version seen; the next local write gets clock() + 1.
+  uint64_t clock() const { return clock_; }
+
+  size_t size() const { return map_.size(); }
+  const map_type& items() const { return map_; }
+
+  /// Same writes under the same keys (stored_at ignored).
+  friend bool operator==(const store& a, const store& b);
+  friend bool operator!=(const store& a, const store& b) { return !(a == b); }
+
+private:
+  map_type map_;
+  uint64_t clock_ = 0;
+};
+
+} // namespace gossip

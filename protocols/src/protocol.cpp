@@ -1,0 +1,47 @@
+#include "gossip/protocol.hpp"
+
+namespace gossip {
+
+context::~context() = default;
+
+protocol::~protocol() = default;
+
+std::string check_name(const std::string& name, const limits& lim) {
+  if (name.empty())
+    return "empty node name";
+  if (name.size() > lim.max_name_bytes)
+    return "node name longer than " + std::to_string(lim.max_name_bytes) + " bytes";
+  return {};
+}
+
+std::string check_entries(const std::vector<keyed_entry>& entries, const limits& lim) {
+  if (entries.size() > lim.max_entries)
+    return "more than " + std::to_string(lim.max_entries) + " entries";
+  for (auto& x : entries) {
+    if (x.key.empty() || x.key.size() > lim.max_key_bytes)
+      return "key empty or longer than " + std::to_string(lim.max_key_bytes) + " bytes";
+    if (x.e.value.size() > lim.max_value_bytes)
+      return "value longer than " + std::to_string(lim.max_value_bytes) + " bytes";
+    if (x.e.version == 0)
+      return "entry with version 0";
+    if (auto err = check_name(x.e.origin, lim); !err.empty())
+      return "entry origin: " + err;
+    if (x.e.tombstone && !x.e.value.empty())
+      return "tombstone with a value";
+  }
+  return {};
+}
+
+size_t context::merge(const std::string& from, const std::vector<keyed_entry>& entries) {
+  size_t changed = 0;
+  for (auto& x : entries) {
+    on_delivered(from, x.key, x.e);
+    if (data().merge(x.key, x.e, now_ms())) {
+      ++changed;
+      on_stored(x.key, *data().find(x.key));
+    }
+  }
+  return changed;
+}
+
+} // namespace gossip

@@ -1,0 +1,120 @@
+#include "gossip/store.hpp"
+
+#include <algorithm>
+#include <tuple>
+#include <unordered_map>
+
+namespace gossip {
+
+namespace {
+
+auto rank(const entry& x) {
+  return std::tie(x.version, x.origin, x.tombstone, x.value);
+}
+
+} // namespace
+
+bool newer(const entry& a, const entry& b) {
+  return rank(b) < rank(a);
+}
+
+bool same_write(const entry& a, const entry& b) {
+  return rank(a) == rank(b);
+}
+
+const entry& store::put(const std::string& key, std::string value,
+                        const std::string& origin, int64_t now_ms) {
+  auto& e = map_[key];
+  e = entry{std::move(value), ++clock_, origin, false, now_ms};
+  return e;
+}
+
+bool store::erase(const std::string& key, const std::string& origin, int64_t now_ms) {
+  auto i = map_.find(key);
+  if (i == map_.end() || i->second.tombstone)
+    return false;
+  i->second = entry{std::string{}, ++clock_, origin, true, now_ms};
+  return true;
+}
+
+bool store::merge(const std::string& key, const entry& e, int64_t now_ms) {
+  clock_ = std::max(clock_, e.version);
+  auto [i, added] = map_.try_emplace(key, e);
+  if (!added) {
+    if (!newer(e, i->second))
+      return false;
+    i->second = e;
+  }
+  i->second.stored_at = now_ms;
+  return true;
+}
+
+size_t store::merge(const store& other, int64_t now_ms) {
+  size_t changed = 0;
+  for (auto& [key, e] : other.map_)
+    changed += merge(key, e, now_ms) ? 1 : 0;
+  return changed;
+}
+
+const std::string* store::get(const std::string& key) const {
+  auto e = find(key);
+  return e && !e->tombstone ? &e->value : nullptr;
+}
+
+const entry* store::find(const std::string& key) const {
+  auto i = map_.find(key);
+  return i != map_.end() ? &i->second : nullptr;
+}
+
+std::vector<keyed_entry> store::entries() const {
+  std::vector<keyed_entry> result;
+  result.reserve(map_.size());
+  for (auto& [key, e] : map_)
+    result.push_back(keyed_entry{key, e});
+  return result;
+}
+
+std::vector<digest_item> store::digest() const {
+  std::vector<digest_item> result;
+  result.reserve(map_.size());
+  for (auto& [key, e] : map_)
+    result.push_back(digest_item{key, e.version, e.origin});
+  return result;
+}
+
+std::vector<keyed_entry> store::newer_than(const std::vector<digest_item>& remote) const {
+  std::unordered_map<std::string, const digest_item*> theirs;
+  theirs.reserve(remote.size());
+  for (auto& d : remote)
+    theirs.emplace(d.key, &d);
+  std::vector<keyed_entry> result;
+  for (auto& [key, e] : map_) {
+    auto i = theirs.find(key);
+    if (i == theirs.end()
+        || std::tie(e.version, e.origin) > std::tie(i->second->version, i->second->origin))
+      result.push_back(keyed_entry{key, e});
+  }
+  return result;
+}
+
+size_t store::collect_garbage(int64_t now_ms, int64_t grace_ms) {
+  size_t dropped = 0;
+  for (auto i = map_.begin(); i != map_.end();) {
+    if (i->second.tombstone && i->second.stored_at <= now_ms - grace_ms) {
+      i = map_.erase(i);
+      ++dropped;
+    } else {
+      ++i;
+    }
+  }
+  return dropped;
+}
+
+bool operator==(const store& a, const store& b) {
+  return std::equal(a.map_.begin(), a.map_.end(), b.map_.begin(), b.map_.end(),
+                    [](auto& x, auto& y) {
+                      return x.first == y.first && same_write(x.second, y.second);
+                    });
+}
+
+} // namespace gossip
