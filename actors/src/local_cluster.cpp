@@ -67,13 +67,21 @@ local_cluster::local_cluster(cluster_options opts) : impl_(std::make_unique<impl
   auto node_cfg = opts.node;
   node_cfg.auto_tick = node_cfg.auto_tick && !opts.deterministic;
   std::vector<peer> all;
-  for (size_t i = 0; i < opts.nodes; ++i) {
-    node_cfg.name = std::to_string(i);
-    node_cfg.seed = derive_seed(opts.seed, i);
-    std::vector<std::unique_ptr<protocol>> ps;
-    ps.push_back(make_protocol(opts.protocol, opts.protocol_params));
-    d.nodes.push_back(spawn_node(d.sys, node_cfg, std::move(ps)));
-    all.push_back(peer{node_cfg.name, d.nodes.back()});
+  try {
+    for (size_t i = 0; i < opts.nodes; ++i) {
+      node_cfg.name = std::to_string(i);
+      node_cfg.seed = derive_seed(opts.seed, i);
+      std::vector<std::unique_ptr<protocol>> ps;
+      ps.push_back(make_protocol(opts.protocol, opts.protocol_params));
+      d.nodes.push_back(spawn_node(d.sys, node_cfg, std::move(ps)));
+      all.push_back(peer{node_cfg.name, d.nodes.back()});
+    }
+  } catch (...) {
+    // Stop what was spawned, or the actor_system would wait for it forever.
+    for (auto& n : d.nodes)
+      caf::anon_send_exit(n, caf::exit_reason::user_shutdown);
+    settle();
+    throw;
   }
   for (auto& n : d.nodes)
     caf::anon_send(n, peers_atom::value, all);

@@ -1,0 +1,12 @@
+# Runs CMD (words separated by |) and checks its exit code is EXIT and that its combined
+# output matches REGEX. Used for the apps' bad-input tests, where "fails"
+# alone would also accept a crash.
+string(REPLACE "|" ";" CMD "${CMD}")
+execute_process(COMMAND ${CMD} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err
+                TIMEOUT 60)
+if(NOT "${rc}" STREQUAL "${EXIT}")
+  message(FATAL_ERROR "exit code ${rc}, expected ${EXIT}\nstdout: ${out}\nstderr: ${err}")
+endif()
+if(REGEX AND NOT "${out}${err}" MATCHES "${REGEX}")
+  message(FATAL_ERROR "output does not match '${REGEX}'\nstdout: ${out}\nstderr: ${err}")
+endif()

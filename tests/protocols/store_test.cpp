@@ -1,0 +1,102 @@
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "gossip/store.hpp"
+
+using namespace gossip;
+
+namespace {
+
+// A random replica: writes and deletes from a few origins over a few keys,
+// with colliding versions on purpose.
+store random_store(std::mt19937_64& rng) {
+  store s;
+  std::uniform_int_distribution<int> key{0, 5}, origin{0, 3}, version{1, 6}, kind{0, 4};
+  for (int i = 0; i < 8; ++i) {
+    entry e;
+    e.version = version(rng);
+    e.origin = "n" + std::to_string(origin(rng));
+    e.tombstone = kind(rng) == 0;
+    if (!e.tombstone)
+      e.value = "v" + std::to_string(kind(rng));
+    s.merge("k" + std::to_string(key(rng)), e);
+  }
+  return s;
+}
+
+store merged(store a, const store& b) {
+  a.merge(b);
+  return a;
+}
+
+} // namespace
+
+TEST(Store, MergeIsCommutativeAssociativeIdempotent) {
+  std::mt19937_64 rng{42};
+  for (int trial = 0; trial < 500; ++trial) {
+    auto a = random_store(rng), b = random_store(rng), c = random_store(rng);
+    EXPECT_EQ(merged(a, b), merged(b, a));
+    EXPECT_EQ(merged(merged(a, b), c), merged(a, merged(b, c)));
+    EXPECT_EQ(merged(a, a), a);
+    auto ab = merged(a, b);
+    EXPECT_EQ(ab.merge(b), 0u) << "merging what is already in changes nothing";
+  }
+}
+
+TEST(Store, NewestVersionWins) {
+  store a, b;
+  a.put("k", "old", "a");
+  b.merge("k", *a.find("k"));
+  b.put("k", "new", "b"); // b's clock is past a's write
+  a.merge("k", *b.find("k"));
+  ASSERT_NE(a.get("k"), nullptr);
+  EXPECT_EQ(*a.get("k"), "new");
+  EXPECT_FALSE(b.merge("k", entry{"older", 1, "a", false, 0}));
+  EXPECT_EQ(*b.get("k"), "new");
+}
+
+TEST(Store, LocalWritesNumberedAboveEverythingSeen) {
+  store s;
+  s.merge("x", entry{"v", 41, "other", false, 0});
+  EXPECT_EQ(s.put("y", "w", "me").version, 42u);
+  EXPECT_EQ(s.put("y", "z", "me").version, 43u);
+}
+
+TEST(Store, TombstoneBeatsOlderWrites) {
+  store a;
+  a.put("k", "v", "a");
+  auto before = *a.find("k");
+  ASSERT_TRUE(a.erase("k", "a"));
+  EXPECT_EQ(a.get("k"), nullptr);
+  ASSERT_NE(a.find("k"), nullptr);
+  EXPECT_TRUE(a.find("k")->tombstone);
+  EXPECT_FALSE(a.merge("k", before)) << "an older write must not resurrect the key";
+  EXPECT_EQ(a.get("k"), nullptr);
+  EXPECT_FALSE(a.erase("k", "a")) << "deleting twice writes nothing";
+}
+
+TEST(Store, NewerThanSendsOnlyWhatTheOtherLacks) {
+  store a, b;
+  a.put("both", "1", "a");
+  b.merge("both", *a.find("both"));
+  a.put("only-a", "2", "a");
+  a.put("both", "3", "a");
+  auto delta = a.newer_than(b.digest());
+  ASSERT_EQ(delta.size(), 2u);
+  for (auto& x : delta)
+    b.merge(x.key, x.e);
+  EXPECT_EQ(a, b);
+  EXPECT_TRUE(a.newer_than(b.digest()).empty());
+}
+
+TEST(Store, GarbageCollectsOnlyOldTombstones) {
+  store s;
+  s.put("live", "v", "a", 0);
+  s.put("dead", "v", "a", 0);
+  s.erase("dead", "a", 100);
+  EXPECT_EQ(s.collect_garbage(150, 100), 0u) << "grace period not over";
+  EXPECT_EQ(s.collect_garbage(200, 100), 1u);
+  EXPECT_EQ(s.find("dead"), nullptr);
+  EXPECT_NE(s.get("live"), nullptr);
+}
