@@ -71,9 +71,8 @@ local_cluster::local_cluster(cluster_options opts) : impl_(std::make_unique<impl
     for (size_t i = 0; i < opts.nodes; ++i) {
       node_cfg.name = std::to_string(i);
       node_cfg.seed = derive_seed(opts.seed, i);
-      std::vector<std::unique_ptr<protocol>> ps;
-      ps.push_back(make_protocol(opts.protocol, opts.protocol_params));
-      d.nodes.push_back(spawn_node(d.sys, node_cfg, std::move(ps)));
+      d.nodes.push_back(
+        spawn_node(d.sys, node_cfg, make_protocols(opts.protocol, opts.protocol_params)));
       all.push_back(peer{node_cfg.name, d.nodes.back()});
     }
   } catch (...) {
@@ -147,6 +146,23 @@ counters local_cluster::stats(size_t i) {
   impl_->ask(node(i), [&](counters c) { result = std::move(c); },
                        stats_atom::value);
   return result;
+}
+
+std::vector<member_update> local_cluster::members(size_t i) {
+  std::vector<member_update> result;
+  impl_->ask(node(i), [&](std::vector<member_update> xs) { result = std::move(xs); },
+             members_atom::value);
+  return result;
+}
+
+void local_cluster::crash(size_t i) {
+  caf::anon_send_exit(node(i), caf::exit_reason::kill);
+  settle();
+}
+
+void local_cluster::leave(size_t i) {
+  caf::anon_send(node(i), caf::leave_atom::value);
+  settle();
 }
 
 bool local_cluster::converged() {

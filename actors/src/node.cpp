@@ -3,6 +3,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/detail/serialized_size.hpp>
 #include <caf/event_based_actor.hpp>
+#include <caf/io/middleman.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include "gossip/atoms.hpp"
 #include "gossip/counters.hpp"
 #include "gossip/event.hpp"
+#include "gossip/membership.hpp"
 
 namespace gossip {
 
@@ -34,6 +36,7 @@ struct node_state {
   std::vector<caf::actor> subscribers;
   std::set<std::string> logged; // rejection kinds already reported
   std::unique_ptr<node_context> ctx;
+  std::set<std::string> connecting; // names with a connect under way
   // Size of the last message sent: a fanout sends one message many times.
   const void* last_sent = nullptr;
   size_t last_sent_bytes = 0;
@@ -126,17 +129,93 @@ public:
     return false;
   }
 
-  void on_delivered(const std::string& from, const std::string& key,
-                    const entry& e) override {
-    if (!st_.subscribers.empty())
-      emit(self_, event{"delivered", {}, from, key, e.value, e.version, e.origin,
-                        e.tombstone, 0, 0, {}});
+  const std::string& address() const override { return st_.cfg.address; }
+
+  void peer_up(const std::string& name, const std::string& address,
+               bool reconnect) override {
+    if (name == st_.cfg.name || !check_name(name, st_.cfg.limits).empty())
+      return;
+    if (std::find(st_.view.begin(), st_.view.end(), name) == st_.view.end())
+      st_.view.insert(std::upper_bound(st_.view.begin(), st_.view.end(), name, natural_less),
+                      name);
+    if (!address.empty() && (reconnect || st_.handles.count(name) == 0))
+      connect(name, address);
   }
 
-  void on_stored(const std::string& key, const entry& e) override {
-    if (!st_.subscribers.empty())
-      emit(self_, event{"stored", {}, {}, key, e.value, e.version, e.origin, e.tombstone,
-                        0, 0, {}});
+  void peer_down(const std::string& name) override {
+    auto i = std::find(st_.view.begin(), st_.view.end(), name);
+    if (i != st_.view.end())
+      st_.view.erase(i);
+    // A remote route dies with its process; a later peer_up reconnects.
+    auto h = st_.handles.find(name);
+    if (h != st_.handles.end() && h->second.node() != self_->node())
+      st_.handles.erase(h);
+  }
+
+  void bind_sender(const std::string& name) override {
+    auto h = caf::actor_cast<caf::actor>(self_->current_sender());
+    if (h && name != st_.cfg.name)
+      st_.handles[name] = h;
+  }
+
+  void send_to_address(const std::string& address, const caf::message& msg) override {
+    with_connection(
+      address,
+      [this, msg](const caf::actor& h) {
+        count_sent(msg);
+        self_->send(h, msg);
+      },
+      [] {});
+  }
+
+  bool observed() const override { return !st_.subscribers.empty(); }
+
+  void emit(event ev) override { gossip::emit(self_, std::move(ev)); }
+
+private:
+  // Connects to "host:port" through the middleman without blocking the node,
+  // then calls f with the actor published there.
+  template <class F, class G>
+  void with_connection(const std::string& address, F f, G on_error) {
+    auto colon = address.rfind(':');
+    int port = colon == std::string::npos ? -1 : std::atoi(address.c_str() + colon + 1);
+    if (port <= 0 || port > 65535 || !self_->system().has_middleman()) {
+      log_once(self_, "address:" + address, "cannot use address '" + address + "'");
+      on_error();
+      return;
+    }
+    auto mm = self_->system().middleman().actor_handle();
+    auto self = self_;
+    self_->request(mm, std::chrono::seconds(5), caf::connect_atom::value,
+                   address.substr(0, colon), static_cast<uint16_t>(port))
+      .then(
+        [f, on_error](const caf::node_id&, caf::strong_actor_ptr& ptr,
+                      const std::set<std::string>&) {
+          if (ptr)
+            f(caf::actor_cast<caf::actor>(ptr));
+          else
+            on_error();
+        },
+        [self, address, on_error](caf::error& err) {
+          on_error();
+          auto text = "cannot reach " + address + ": " + self->system().render(err);
+          if (!self->state.subscribers.empty())
+            gossip::emit(self, event{"state_changed", {}, {}, {}, {}, 0, {}, false, 0, 0, text});
+          log_once(self, "unreachable:" + address, text + " (will retry)");
+        });
+  }
+
+  void connect(const std::string& name, const std::string& address) {
+    if (!st_.connecting.insert(name).second)
+      return;
+    auto self = self_;
+    with_connection(
+      address,
+      [self, name](const caf::actor& h) {
+        self->state.connecting.erase(name);
+        self->state.handles[name] = h;
+      },
+      [self, name] { self->state.connecting.erase(name); });
   }
 
 private:
@@ -254,6 +333,19 @@ caf::message_handler api(node_actor* self) {
         add_peer(self, p);
     },
     [=](peers_atom) { return self->state.view; },
+    [=](address_atom, const std::string& address) { self->state.cfg.address = address; },
+    [=](caf::leave_atom) {
+      for (auto& p : self->state.protocols)
+        p->on_leave(*self->state.ctx);
+    },
+    [=](members_atom) {
+      // Without a membership protocol, the static peers are the members.
+      std::vector<member_update> result{member_update{self->state.cfg.name, 0, 0,
+                                                      self->state.cfg.address, {}, {}}};
+      for (auto& name : self->state.view)
+        result.push_back(member_update{name, 0, 0, {}, {}, {}});
+      return result;
+    },
     [=](stats_atom) { return self->state.stats; },
     [=](snapshot_atom) { return self->state.data.entries(); },
   };

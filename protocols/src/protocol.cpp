@@ -32,6 +32,17 @@ std::string check_entries(const std::vector<keyed_entry>& entries, const limits&
   return {};
 }
 
+void context::on_delivered(const std::string& from, const std::string& key,
+                           const entry& e) {
+  if (observed())
+    emit(event{"delivered", {}, from, key, e.value, e.version, e.origin, e.tombstone, 0, 0, {}});
+}
+
+void context::on_stored(const std::string& key, const entry& e) {
+  if (observed())
+    emit(event{"stored", {}, {}, key, e.value, e.version, e.origin, e.tombstone, 0, 0, {}});
+}
+
 size_t context::merge(const std::string& from, const std::vector<keyed_entry>& entries) {
   size_t changed = 0;
   for (auto& x : entries) {

@@ -1,9 +1,12 @@
 #include "gossip/registry.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
+#include "gossip/probabilistic.hpp"
 #include "gossip/push.hpp"
 #include "gossip/push_pull.hpp"
+#include "gossip/swim.hpp"
 
 namespace gossip {
 
@@ -12,6 +15,9 @@ const std::vector<protocol_info>& all_protocols() {
     {"push", "send my store to fanout peers each round", make_push, add_push_types},
     {"push-pull", "exchange stores with fanout peers each round", make_push_pull,
      add_push_pull_types},
+    {"probabilistic", "forward each new rumor to fanout peers with probability p",
+     make_probabilistic, add_probabilistic_types},
+    {"swim", "SWIM membership and failure detection (Lifeguard)", make_swim, add_swim_types},
   };
   return table;
 }
@@ -22,6 +28,24 @@ std::unique_ptr<protocol> make_protocol(const std::string& name, const params& p
       return info.make(ps);
   throw std::invalid_argument("unknown protocol '" + name + "' (known: " + protocol_names()
                               + ")");
+}
+
+std::vector<std::unique_ptr<protocol>> make_protocols(const std::string& names,
+                                                      const params& ps) {
+  std::vector<std::unique_ptr<protocol>> result;
+  size_t start = 0;
+  while (start <= names.size()) {
+    auto end = std::min(names.find(',', start), names.size());
+    auto name = names.substr(start, end - start);
+    if (name.empty())
+      throw std::invalid_argument("empty protocol name in '" + names + "'");
+    for (auto& p : result)
+      if (name == p->name())
+        throw std::invalid_argument("protocol '" + name + "' given twice");
+    result.push_back(make_protocol(name, ps));
+    start = end + 1;
+  }
+  return result;
 }
 
 std::string protocol_names() {

@@ -12,6 +12,10 @@
 //   (stats_atom)                      -> counters
 //   (snapshot_atom)                   -> vector<keyed_entry> whole store
 //   (round_atom)                      -> uint64_t round: run one round now
+//   (address_atom, "host:port")       set the address this node is reachable at
+//   (caf::leave_atom)                 leave the cluster gracefully
+//   (members_atom)                    -> vector<member_update> (membership.hpp)
+//   (broadcast_atom, text)            -> uint64_t id (rumor.hpp; needs a rumor protocol)
 #pragma once
 
 #include <caf/atom.hpp>
@@ -22,5 +26,6 @@ using peers_atom = caf::atom_constant<caf::atom("g_peers")>;
 using stats_atom = caf::atom_constant<caf::atom("g_stats")>;
 using snapshot_atom = caf::atom_constant<caf::atom("g_snap")>;
 using round_atom = caf::atom_constant<caf::atom("g_round")>;
+using address_atom = caf::atom_constant<caf::atom("g_addr")>;
 
 } // namespace gossip

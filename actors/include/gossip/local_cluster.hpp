@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "gossip/counters.hpp"
+#include "gossip/membership.hpp"
 #include "gossip/node.hpp"
 #include "gossip/params.hpp"
 #include "gossip/store.hpp"
@@ -19,7 +20,7 @@ namespace gossip {
 
 struct cluster_options {
   size_t nodes = 5;
-  /// Any name from registry.hpp.
+  /// Names from registry.hpp, comma-separated ("swim,push-pull").
   std::string protocol = "push";
   params protocol_params;
   /// Template for every node (name and seed are set per node).
@@ -58,6 +59,12 @@ public:
   bool erase(size_t i, const std::string& key);
   std::vector<keyed_entry> snapshot(size_t i);
   counters stats(size_t i);
+  /// Node i's view of the membership (itself first).
+  std::vector<member_update> members(size_t i);
+  /// Crashes node i: it stops at once, saying nothing to anyone.
+  void crash(size_t i);
+  /// Node i leaves gracefully (its protocols say goodbye).
+  void leave(size_t i);
   /// True when all nodes hold exactly the same writes.
   bool converged();
   /// Deterministic: runs rounds until converged; returns how many ran, or

@@ -18,6 +18,8 @@ namespace gossip {
 struct node_config {
   /// Unique within the cluster.
   std::string name;
+  /// "host:port" others reach this node at; empty in-process.
+  std::string address;
   /// Time between rounds.
   std::chrono::milliseconds interval{1000};
   /// Each round starts after interval * (1 ± jitter), uniformly; 0 = exact.

@@ -15,6 +15,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "gossip/event.hpp"
 #include "gossip/sampler.hpp"
 #include "gossip/store.hpp"
 
@@ -80,12 +81,30 @@ public:
   /// rejected (logged once per kind) and returns false: drop the message.
   virtual bool admit(const std::string& problem) = 0;
 
+  // -- membership (driven by a membership protocol such as SWIM) -----------
+  /// Own address ("host:port"), empty for a node only reachable in-process.
+  virtual const std::string& address() const = 0;
+  /// `name` is a live peer: sampled from now on. With an address and no
+  /// route yet (or `reconnect`), the node connects to it in the background.
+  virtual void peer_up(const std::string& name, const std::string& address,
+                       bool reconnect) = 0;
+  /// `name` is gone: no longer sampled; a remote route is dropped.
+  virtual void peer_down(const std::string& name) = 0;
+  /// The sender of the current message is `name`: route to it from now on.
+  virtual void bind_sender(const std::string& name) = 0;
+  /// Sends to whoever listens at "host:port" (connecting first if needed);
+  /// used to reach seeds whose names we do not know yet.
+  virtual void send_to_address(const std::string& address, const caf::message& msg) = 0;
+
   // -- events ----------------------------------------------------------------
+  /// Anyone listening? (Skip building events nobody reads.)
+  virtual bool observed() const = 0;
+  /// Reports an event; the node fills in its name, round and time.
+  virtual void emit(event ev) = 0;
   /// An update from `from` arrived (new to us or not).
-  virtual void on_delivered(const std::string& from, const std::string& key,
-                            const entry& e) = 0;
+  void on_delivered(const std::string& from, const std::string& key, const entry& e);
   /// The store changed under `key` (a local write or a merge).
-  virtual void on_stored(const std::string& key, const entry& e) = 0;
+  void on_stored(const std::string& key, const entry& e);
 
   /// The data path's last step: each entry is delivered, merged into the
   /// store, and reported as stored when it changed something. Returns the
@@ -104,6 +123,8 @@ public:
   virtual void on_round(context& ctx) = 0;
   /// Called after a local write of `key`, for protocols that spread at once.
   virtual void on_local_write(context&, const std::string& /* key */) {}
+  /// The node is leaving the cluster gracefully: say goodbye.
+  virtual void on_leave(context&) {}
 };
 
 } // namespace gossip

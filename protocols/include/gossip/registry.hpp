@@ -27,6 +27,10 @@ const std::vector<protocol_info>& all_protocols();
 /// Throws std::invalid_argument for an unknown name or a bad parameter.
 std::unique_ptr<protocol> make_protocol(const std::string& name, const params& ps);
 
+/// Several protocols from a comma-separated list, e.g. "swim,push-pull".
+std::vector<std::unique_ptr<protocol>> make_protocols(const std::string& names,
+                                                      const params& ps);
+
 /// Names of all protocols, comma-separated, for help texts and errors.
 std::string protocol_names();
 

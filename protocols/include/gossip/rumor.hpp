@@ -2,6 +2,8 @@
 // broadcast. The id is unique per origin; hops counts forwards so far.
 #pragma once
 
+#include <caf/atom.hpp>
+
 #include <cstdint>
 #include <string>
 
@@ -18,5 +20,8 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, rumor& x) {
   return f(x.origin, x.id, x.payload, x.hops);
 }
+
+/// (broadcast_atom, text) -> uint64_t id: a node starts spreading a rumor.
+using broadcast_atom = caf::atom_constant<caf::atom("g_bcast")>;
 
 } // namespace gossip

@@ -7,9 +7,12 @@
 namespace gossip {
 
 struct event {
-  /// "delivered": an update arrived from `peer` (new to us or not);
+  /// "delivered": an update or rumor arrived from `peer` (new to us or not;
+  ///   a rumor has an empty key, its id in `version`, its text in `value`);
   /// "stored": our store changed under `key` (local write or merge);
-  /// "state_changed": the node's own state changed (`detail` says how).
+  /// "state_changed": the node's own state changed (`detail` says how);
+  /// "member_up", "member_suspect", "member_down", "member_left": membership
+  ///   changed for member `peer` (incarnation in `version`, address in `detail`).
   std::string kind;
   /// The node reporting.
   std::string node;

@@ -1,0 +1,81 @@
+#include "gossip/membership.hpp"
+
+#include <algorithm>
+
+namespace gossip {
+
+const char* to_string(member_status x) {
+  switch (x) {
+    case member_status::alive: return "alive";
+    case member_status::suspect: return "suspect";
+    case member_status::dead: return "dead";
+    case member_status::left: return "left";
+  }
+  return "unknown";
+}
+
+bool supersedes(const member_update& u, uint64_t incarnation, member_status status) {
+  return u.incarnation > incarnation
+         || (u.incarnation == incarnation && u.status > static_cast<uint8_t>(status));
+}
+
+bool member_table::apply(const member_update& u, bool& was_known, member_status& before) {
+  auto i = members_.find(u.name);
+  was_known = i != members_.end();
+  if (!was_known) {
+    members_.emplace(u.name, u);
+    return true;
+  }
+  auto& m = i->second;
+  before = m.state();
+  if (!supersedes(u, m.incarnation, m.state()))
+    return false;
+  auto address = m.address;
+  auto meta = m.meta;
+  m = u;
+  // A suspicion or death report need not carry the address and labels.
+  if (m.address.empty())
+    m.address = std::move(address);
+  if (m.meta.empty())
+    m.meta = std::move(meta);
+  return true;
+}
+
+const member_update* member_table::find(const std::string& name) const {
+  auto i = members_.find(name);
+  return i != members_.end() ? &i->second : nullptr;
+}
+
+std::vector<std::string>
+member_table::names(std::initializer_list<member_status> states) const {
+  std::vector<std::string> result;
+  for (auto& [name, m] : members_)
+    if (std::find(states.begin(), states.end(), m.state()) != states.end())
+      result.push_back(name);
+  return result;
+}
+
+void broadcast_queue::push(member_update u) {
+  auto i = std::find_if(items_.begin(), items_.end(),
+                        [&](const item& x) { return x.update.name == u.name; });
+  if (i != items_.end())
+    *i = item{std::move(u), 0};
+  else
+    items_.push_back(item{std::move(u), 0});
+}
+
+std::vector<member_update> broadcast_queue::take(size_t max, size_t limit) {
+  std::stable_sort(items_.begin(), items_.end(),
+                   [](const item& a, const item& b) { return a.sent < b.sent; });
+  std::vector<member_update> result;
+  for (size_t i = 0; i < items_.size() && result.size() < max; ++i) {
+    result.push_back(items_[i].update);
+    ++items_[i].sent;
+  }
+  items_.erase(std::remove_if(items_.begin(), items_.end(),
+                              [&](const item& x) { return x.sent >= limit; }),
+               items_.end());
+  return result;
+}
+
+} // namespace gossip

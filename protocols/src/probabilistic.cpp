@@ -1,0 +1,110 @@
+#include "gossip/probabilistic.hpp"
+
+#include <caf/actor_system_config.hpp>
+
+#include <map>
+#include <utility>
+
+namespace gossip {
+
+std::string check_rumor(const rumor& r, const limits& lim) {
+  if (auto err = check_name(r.origin, lim); !err.empty())
+    return "rumor origin: " + err;
+  if (r.payload.size() > lim.max_value_bytes)
+    return "rumor payload longer than " + std::to_string(lim.max_value_bytes) + " bytes";
+  if (r.id == 0)
+    return "rumor with id 0";
+  return {};
+}
+
+namespace {
+
+class probabilistic : public protocol {
+public:
+  probabilistic(size_t fanout, double p, uint32_t k, uint64_t remember)
+    : fanout_(fanout), p_(p), k_(k), remember_(remember) {}
+
+  const char* name() const override { return "probabilistic"; }
+
+  caf::message_handler handlers(context& ctx) override {
+    return {
+      [this, &ctx](broadcast_atom, const std::string& text) -> caf::result<uint64_t> {
+        if (text.size() > ctx.limits().max_value_bytes)
+          return caf::make_error(caf::sec::invalid_argument, "rumor text too long");
+        rumor r{ctx.self(), ++last_id_, text, 0};
+        seen_.emplace(std::make_pair(r.origin, r.id), ctx.round());
+        deliver(ctx, ctx.self(), r);
+        forward(ctx, ctx.self(), r, true);
+        return r.id;
+      },
+      [this, &ctx](const rumor_msg& m) {
+        auto err = check_name(m.from, ctx.limits());
+        if (err.empty())
+          err = check_rumor(m.rumor, ctx.limits());
+        if (!ctx.admit(err))
+          return;
+        if (!seen_.emplace(std::make_pair(m.rumor.origin, m.rumor.id), ctx.round()).second)
+          return; // a duplicate: already delivered and forwarded
+        deliver(ctx, m.from, m.rumor);
+        auto coin = std::uniform_real_distribution<double>{0, 1}(ctx.rng());
+        forward(ctx, m.from, m.rumor, m.rumor.hops < k_ || coin < p_);
+      },
+    };
+  }
+
+  void on_round(context& ctx) override {
+    // Forget old rumor ids; a rumor older than this is no longer in flight.
+    for (auto i = seen_.begin(); i != seen_.end();)
+      i = i->second + remember_ < ctx.round() ? seen_.erase(i) : std::next(i);
+  }
+
+private:
+  void deliver(context& ctx, const std::string& from, const rumor& r) {
+    if (ctx.observed())
+      ctx.emit(event{"delivered", {}, from, {}, r.payload, r.id, r.origin, false, 0, 0,
+                     "hops=" + std::to_string(r.hops)});
+  }
+
+  void forward(context& ctx, const std::string& from, const rumor& r, bool go) {
+    if (!go)
+      return;
+    auto next = r;
+    ++next.hops;
+    auto msg = caf::make_message(rumor_msg{ctx.self(), std::move(next)});
+    // One extra pick so the sender can be skipped without losing fanout.
+    size_t sent = 0;
+    for (auto& peer : ctx.sample(fanout_ + 1)) {
+      if (sent == fanout_ || peer == from || peer == r.origin)
+        continue;
+      ctx.send(peer, msg);
+      ++sent;
+    }
+  }
+
+  size_t fanout_;
+  double p_;
+  uint32_t k_;
+  uint64_t remember_;
+  uint64_t last_id_ = 0;
+  std::map<std::pair<std::string, uint64_t>, uint64_t> seen_; // -> round first seen
+};
+
+} // namespace
+
+std::unique_ptr<protocol> make_probabilistic(const params& ps) {
+  auto fanout = ps.get_uint("fanout", 3);
+  auto p = ps.get_double("p", 1.0);
+  auto k = ps.get_uint("k", 0);
+  auto remember = ps.get_uint("remember", 100);
+  if (fanout == 0)
+    throw std::invalid_argument("--fanout must be at least 1");
+  if (p < 0 || p > 1)
+    throw std::invalid_argument("--p must be between 0 and 1");
+  return std::make_unique<probabilistic>(fanout, p, static_cast<uint32_t>(k), remember);
+}
+
+void add_probabilistic_types(caf::actor_system_config& cfg) {
+  cfg.add_message_type<rumor_msg>("gossip::rumor_msg");
+}
+
+} // namespace gossip
