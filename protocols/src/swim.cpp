@@ -117,10 +117,16 @@ public:
         if (!ctx.admit(check(m.from, m.members, ctx.limits())))
           return;
         bool first_contact = fresh_;
+        // The answer is what we knew *before* this message: a requester that
+        // finds itself in it at its own incarnation learns it had a previous
+        // life (it restarted) and must outbid it.
+        std::vector<member_update> answer;
+        if (m.reply)
+          answer = full_table(ctx);
         heard_from(ctx, m.from);
         apply_all(ctx, m.members, first_contact);
         if (m.reply)
-          ctx.reply(swim_sync{ctx.self(), false, full_table(ctx)});
+          ctx.reply(swim_sync{ctx.self(), false, std::move(answer)});
       },
       [this, &ctx](members_atom) { return full_table(ctx); },
     };
@@ -153,6 +159,7 @@ public:
 private:
   struct probe {
     std::string target;
+    uint64_t incarnation; // what we probed; a newer one is a new life
     uint64_t seq;
     uint64_t deadline; // round by which an ack must have come
     bool indirect;     // the indirect phase has started
@@ -341,9 +348,11 @@ private:
     auto n = static_cast<double>(cluster_size());
     double min = cfg_.suspicion_mult * std::max(1.0, std::log10(n));
     double max = cfg_.suspicion_max * min;
-    auto k = std::min<double>(static_cast<double>(cfg_.indirect), n - 2);
+    // Expected independent confirmations; too few members to expect them:
+    // the minimum (as memberlist does).
+    auto k = static_cast<double>(cfg_.indirect);
     double timeout = min;
-    if (k >= 1) {
+    if (k >= 1 && n - 2 >= k) {
       auto c = static_cast<double>(reporters > 0 ? reporters - 1 : 0);
       auto frac = std::min(1.0, std::log(c + 1) / std::log(k + 1));
       timeout = std::max(min, max - (max - min) * frac);
@@ -385,7 +394,8 @@ private:
       }
       // Neither a direct nor an indirect ack: suspect it.
       lhm_ = std::min(lhm_ + 1, max_lhm);
-      if (auto m = table_.find(probe_->target); m && m->state() == member_status::alive)
+      if (auto m = table_.find(probe_->target);
+          m && m->state() == member_status::alive && m->incarnation == probe_->incarnation)
         apply(ctx, member_update{m->name, m->incarnation,
                                  static_cast<uint8_t>(member_status::suspect), {}, {},
                                  ctx.self()});
@@ -399,7 +409,7 @@ private:
     auto seq = ++seq_;
     ctx.send(target, swim_ping{ctx.self(), seq, piggyback()});
     auto scale = 1 + static_cast<uint64_t>(lhm_);
-    probe_ = probe{target, seq, ctx.round() + scale, false};
+    probe_ = probe{target, table_.find(target)->incarnation, seq, ctx.round() + scale, false};
     next_probe_round_ = ctx.round() + cfg_.probe_every * scale;
   }
 

@@ -1,0 +1,203 @@
+// gossip-node: one gossip node per process, published through CAF's
+// middleman, joining the cluster through seeds.
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/io/middleman.hpp>
+
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "cli.hpp"
+#include "gossip/atoms.hpp"
+#include "gossip/event.hpp"
+#include "gossip/node.hpp"
+#include "gossip/registry.hpp"
+#include "gossip/types.hpp"
+#include "node_options.hpp"
+
+namespace {
+
+using namespace gossip;
+using namespace std::chrono_literals;
+
+const std::vector<cli::option> node_options{
+  {"name", "NAME", "unique node name (default node-<pid>)"},
+  {"host", "HOST", "address to listen on and advertise (default 127.0.0.1)"},
+  {"port", "PORT", "TCP port; 0 picks a free one and prints it (default 0)"},
+  {"seeds", "HOST:PORT,...", "nodes to join through; retried with backoff"},
+  {"protocol", "NAMES", "dissemination protocols (default push-pull,probabilistic)"},
+  {"interval", "DURATION", "round length (default 200ms)"},
+  {"jitter", "X", "rounds start after interval * (1 +- X) (default 0.1)"},
+  {"seed", "N", "random seed (default: from the pid)"},
+  {"meta", "K=V,...", "labels gossiped with this member, e.g. zone=a,role=db"},
+  {"events", "FORMAT", "print events on stdout: json or text (default text)"},
+  {"config", "FILE", "CAF config file: [gossip] takes these options, other sections go to CAF"},
+  {"threads", "N", "scheduler threads (default 1)"},
+};
+
+std::vector<cli::option> all_options() { return node_options + cli::protocol_options(); }
+
+// CAF's config file: [gossip] holds our options (the CLI wins), the other
+// sections are CAF's own (middleman, scheduler, openssl, ...).
+void load_config_file(const std::string& path, params& ps, caf::actor_system_config& cfg) {
+  std::ifstream probe{path};
+  if (!probe)
+    throw std::invalid_argument("cannot open config file '" + path + "'");
+  auto parsed = caf::actor_system_config::parse_config_file(path.c_str());
+  if (!parsed)
+    throw std::invalid_argument("config file '" + path + "': " + caf::to_string(parsed.error()));
+  auto known = all_options();
+  for (auto& [section, value] : *parsed) {
+    auto dict = caf::get_if<caf::config_value::dictionary>(&value);
+    if (!dict)
+      throw std::invalid_argument("config file '" + path + "': '" + section
+                                  + "' is not a [section]");
+    for (auto& [key, v] : *dict) {
+      if (section != "gossip") {
+        cfg.set(section + "." + key, v);
+        continue;
+      }
+      if (std::none_of(known.begin(), known.end(),
+                       [&](const cli::option& o) { return o.name == key; }) || key == "config")
+        throw std::invalid_argument("config file '" + path + "': unknown option '" + key
+                                    + "' in [gossip]");
+      if (ps.has(key))
+        continue; // the command line wins
+      auto s = caf::get_if<std::string>(&v);
+      ps.set(key, s ? *s : caf::to_string(v));
+    }
+  }
+}
+
+// Prints the node's events on stdout, one line each.
+caf::behavior printer(caf::event_based_actor*, bool json) {
+  return {[json](const event& ev) {
+    if (json)
+      std::cout << to_json(ev) << std::endl;
+    else if (ev.kind == "delivered" || ev.kind == "stored")
+      std::cout << "[" << ev.time_ms << " ms] " << ev.kind << " " << ev.key << "='"
+                << ev.value << "' from " << (ev.peer.empty() ? ev.origin : ev.peer)
+                << std::endl;
+    else
+      std::cout << "[" << ev.time_ms << " ms] " << ev.kind << " " << ev.peer << " "
+                << ev.detail << std::endl;
+  }};
+}
+
+struct settings {
+  node_config node;
+  std::string host;
+  uint16_t port = 0;
+  std::string protocols;
+  bool json = false;
+  size_t threads = 1;
+  params protocol_params;
+};
+
+settings read_settings(params& ps) {
+  settings s;
+  s.node.name = ps.get_string("name", "node-" + std::to_string(::getpid()));
+  s.host = ps.get_string("host", "127.0.0.1");
+  auto port = ps.get_uint("port", 0);
+  if (port > 65535)
+    throw std::invalid_argument("--port must be at most 65535");
+  s.port = static_cast<uint16_t>(port);
+  s.protocols = "swim," + ps.get_string("protocol", "push-pull,probabilistic");
+  s.node.interval = cli::get_duration(ps, "interval", 200ms);
+  s.node.jitter = ps.get_double("jitter", 0.1);
+  s.node.seed = ps.get_uint("seed", static_cast<uint64_t>(::getpid()));
+  auto events = ps.get_string("events", "text");
+  if (events != "json" && events != "text")
+    throw std::invalid_argument("invalid value '" + events + "' for --events: json or text");
+  s.json = events == "json";
+  s.threads = ps.get_uint("threads", 1);
+  if (s.threads == 0 || s.threads > 64)
+    throw std::invalid_argument("--threads must be between 1 and 64");
+  // What is left is for the protocols; swim reads seeds and meta too.
+  for (auto& [k, v] : ps.items())
+    if (k != "name" && k != "host" && k != "port" && k != "protocol" && k != "interval"
+        && k != "jitter" && k != "seed" && k != "events" && k != "config" && k != "threads")
+      s.protocol_params.set(k, v);
+  return s;
+}
+
+int run(settings& s, caf::actor_system_config& cfg, std::vector<std::unique_ptr<protocol>> ps) {
+  caf::actor_system sys{cfg};
+  auto node = spawn_node(sys, s.node, std::move(ps));
+  auto out = sys.spawn(printer, s.json);
+  caf::anon_send(node, caf::subscribe_atom::value, out);
+  auto port = sys.middleman().publish(node, s.port, s.host.c_str(), true);
+  if (!port) {
+    std::cerr << "gossip-node: error: cannot listen on " << s.host << ":" << s.port << ": "
+              << sys.render(port.error()) << "\n";
+    caf::anon_send_exit(node, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(out, caf::exit_reason::user_shutdown);
+    return 1;
+  }
+  auto address = s.host + ":" + std::to_string(*port);
+  caf::anon_send(node, address_atom::value, address);
+  if (s.json)
+    std::cout << "{\"event\":\"listening\",\"node\":\"" << s.node.name << "\",\"address\":\""
+              << address << "\",\"pid\":" << ::getpid() << "}" << std::endl;
+  else
+    std::cout << s.node.name << " listening on " << address << std::endl;
+  // Wait for SIGTERM or SIGINT (blocked in every thread, see main).
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  int sig = 0;
+  sigwait(&set, &sig);
+  // Leave gracefully: the goodbye goes straight to every member; give the
+  // network a moment to carry it before the process ends.
+  caf::anon_send(node, caf::leave_atom::value);
+  std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(s.node.interval, 300ms));
+  sys.middleman().unpublish(node, *port);
+  caf::anon_send_exit(node, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(out, caf::exit_reason::user_shutdown);
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  // Signals are taken by sigwait in main; block them before CAF starts threads.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  caf::actor_system_config cfg;
+  // Defaults a config file may override. Few threads, no busy polling: a
+  // node is mostly idle between ticks.
+  cfg.set("scheduler.policy", caf::atom("sharing"));
+  cfg.set("middleman.app-identifiers", std::vector<std::string>{"caf-gossip"});
+  settings s;
+  std::vector<std::unique_ptr<protocol>> protocols;
+  try {
+    auto args = cli::parse(argc, argv, 1, all_options());
+    if (args.help) {
+      cli::print_help(std::cout, "usage: gossip-node [options]", all_options());
+      return 0;
+    }
+    if (!args.positional.empty())
+      throw std::invalid_argument("unexpected argument '" + args.positional[0] + "'");
+    if (args.values.has("config"))
+      load_config_file(args.values.get_string("config", ""), args.values, cfg);
+    s = read_settings(args.values);
+    protocols = make_protocols(s.protocols, s.protocol_params);
+    cli::reject_unused(s.protocol_params);
+    if (auto err = check_name(s.node.name, s.node.limits); !err.empty())
+      throw std::invalid_argument("--name: " + err);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "gossip-node: error: " << e.what() << "\n";
+    return 2;
+  }
+  register_types(cfg);
+  cfg.load<caf::io::middleman>();
+  cfg.set("scheduler.max-threads", s.threads);
+  return run(s, cfg, std::move(protocols));
+}
