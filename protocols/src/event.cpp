@@ -33,13 +33,19 @@ std::string to_json(const event& x) {
   std::string out = "{\"event\":" + json_quote(x.kind) + ",\"node\":" + json_quote(x.node)
                     + ",\"time_ms\":" + std::to_string(x.time_ms)
                     + ",\"round\":" + std::to_string(x.round);
+  bool member = x.kind.rfind("member_", 0) == 0;
   if (!x.peer.empty())
     out += ",\"peer\":" + json_quote(x.peer);
-  if (!x.key.empty()) {
-    out += ",\"key\":" + json_quote(x.key) + ",\"value\":" + json_quote(x.value)
-           + ",\"version\":" + std::to_string(x.version) + ",\"origin\":" + json_quote(x.origin)
-           + ",\"tombstone\":" + (x.tombstone ? "true" : "false");
-  }
+  if (!x.key.empty())
+    out += ",\"key\":" + json_quote(x.key);
+  if (!x.key.empty() || !x.value.empty())
+    out += ",\"value\":" + json_quote(x.value);
+  if (x.version != 0)
+    out += (member ? ",\"incarnation\":" : ",\"version\":") + std::to_string(x.version);
+  if (!x.origin.empty())
+    out += ",\"origin\":" + json_quote(x.origin);
+  if (!x.key.empty())
+    out += std::string{",\"tombstone\":"} + (x.tombstone ? "true" : "false");
   if (!x.detail.empty())
     out += ",\"detail\":" + json_quote(x.detail);
   return out + "}";

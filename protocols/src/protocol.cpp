@@ -43,12 +43,13 @@ void context::on_stored(const std::string& key, const entry& e) {
     emit(event{"stored", {}, {}, key, e.value, e.version, e.origin, e.tombstone, 0, 0, {}});
 }
 
-size_t context::merge(const std::string& from, const std::vector<keyed_entry>& entries) {
-  size_t changed = 0;
+std::vector<std::string> context::merge(const std::string& from,
+                                        const std::vector<keyed_entry>& entries) {
+  std::vector<std::string> changed;
   for (auto& x : entries) {
     on_delivered(from, x.key, x.e);
     if (data().merge(x.key, x.e, now_ms())) {
-      ++changed;
+      changed.push_back(x.key);
       on_stored(x.key, *data().find(x.key));
     }
   }

@@ -108,8 +108,9 @@ public:
 
   /// The data path's last step: each entry is delivered, merged into the
   /// store, and reported as stored when it changed something. Returns the
-  /// number of keys that changed.
-  size_t merge(const std::string& from, const std::vector<keyed_entry>& entries);
+  /// keys that changed.
+  std::vector<std::string> merge(const std::string& from,
+                                 const std::vector<keyed_entry>& entries);
 };
 
 class protocol {

@@ -1,7 +1,10 @@
-// Push-pull (Karp et al. 2000): each round a node sends its store to `fanout`
-// peers; each receiver merges it and answers with whatever it holds that is
-// newer than what it was sent, so both sides end the exchange equal.
-// Parameters: fanout (default 1).
+// Push-pull (Karp et al. 2000) over the store: each round a node sends
+// `fanout` peers a digest of its whole store plus the entries that changed in
+// its last `hot` rounds (the push half); each receiver merges those and
+// answers with every entry it holds that is newer than the digest (the pull
+// half). Pulling alone already converges; pushing the fresh entries makes new
+// writes travel both ways in the same exchange without resending old ones.
+// Parameters: fanout (1), hot (rounds an entry counts as fresh, 3).
 #pragma once
 
 #include <memory>
@@ -19,6 +22,7 @@ namespace gossip {
 
 struct push_pull_request {
   std::string from;
+  std::vector<digest_item> digest;
   std::vector<keyed_entry> entries;
 };
 
@@ -29,7 +33,7 @@ struct push_pull_response {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, push_pull_request& x) {
-  return f(caf::meta::type_name("gossip::push_pull_request"), x.from, x.entries);
+  return f(caf::meta::type_name("gossip::push_pull_request"), x.from, x.digest, x.entries);
 }
 
 template <class Inspector>

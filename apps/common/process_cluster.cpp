@@ -1,0 +1,205 @@
+#include "process_cluster.hpp"
+
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <stdexcept>
+#include <thread>
+
+namespace gossip::proc {
+
+process_cluster::process_cluster(cluster_spec spec) : spec_(std::move(spec)) {
+  if (spec_.nodes == 0)
+    throw std::invalid_argument("a cluster needs at least one node");
+  nodes_.resize(spec_.nodes);
+}
+
+process_cluster::~process_cluster() {
+  for (auto& n : nodes_)
+    if (n.proc)
+      n.proc->kill();
+}
+
+size_t process_cluster::index(const std::string& name) const {
+  for (size_t i = 0; i < size(); ++i)
+    if (this->name(i) == name)
+      return i;
+  throw std::invalid_argument("no node named '" + name + "'");
+}
+
+bool process_cluster::running(size_t i) const {
+  return nodes_[i].proc && nodes_[i].proc->running();
+}
+
+pid_t process_cluster::pid(size_t i) const {
+  return nodes_[i].proc ? nodes_[i].proc->pid() : -1;
+}
+
+int64_t process_cluster::now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+std::vector<std::string> process_cluster::command_prefix(size_t i) const {
+  return spec_.lan ? spec_.lan->exec_prefix(i) : std::vector<std::string>{};
+}
+
+void process_cluster::start(size_t i, std::chrono::milliseconds timeout) {
+  auto& n = nodes_[i];
+  if (running(i))
+    throw std::logic_error(name(i) + " is already running");
+  auto argv = command_prefix(i);
+  argv.push_back(spec_.bin_dir + "/gossip-node");
+  argv.push_back("--name=" + name(i));
+  argv.push_back("--events=json");
+  if (spec_.lan) {
+    argv.push_back("--host=" + spec_.lan->host_ip(i));
+    argv.push_back("--port=" + std::to_string(spec_.netns_port));
+  } else {
+    argv.push_back("--port=" + std::to_string(n.port)); // 0 the first time
+  }
+  for (size_t j = 0; j < size(); ++j) {
+    if (j != i && running(j) && !nodes_[j].address.empty()) {
+      argv.push_back("--seeds=" + nodes_[j].address);
+      break;
+    }
+  }
+  argv.insert(argv.end(), spec_.node_args.begin(), spec_.node_args.end());
+  auto log = spec_.log_dir.empty() ? std::string{} : spec_.log_dir + "/" + name(i) + ".log";
+  n.proc = std::make_unique<child>(argv, log);
+  n.events.clear();
+  n.member_state.clear();
+  n.address.clear();
+  auto ok = wait_until([&] { return !n.address.empty() || !n.proc->running(); }, timeout);
+  if (!ok || n.address.empty())
+    throw std::runtime_error(name(i) + " did not start listening");
+}
+
+void process_cluster::start_all() {
+  start(0);
+  for (size_t i = 1; i < size(); ++i)
+    start(i);
+}
+
+void process_cluster::signal(size_t i, int sig) {
+  if (nodes_[i].proc)
+    nodes_[i].proc->signal(sig);
+}
+
+void process_cluster::kill(size_t i) {
+  if (nodes_[i].proc) {
+    read_all();
+    nodes_[i].proc->kill();
+  }
+}
+
+void process_cluster::stop(size_t i) {
+  if (nodes_[i].proc) {
+    nodes_[i].proc->stop();
+    read_all();
+  }
+}
+
+void process_cluster::stop_all() {
+  for (size_t i = 0; i < size(); ++i)
+    signal(i, SIGTERM);
+  for (size_t i = 0; i < size(); ++i)
+    stop(i);
+}
+
+bool process_cluster::wait_until(const std::function<bool()>& done,
+                                 std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    read_all();
+    if (done())
+      return true;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0)
+      return false;
+    std::vector<int> fds;
+    for (auto& n : nodes_)
+      if (n.proc && n.proc->running())
+        fds.push_back(n.proc->out_fd());
+    wait_readable(fds, std::min(left, std::chrono::milliseconds(50)));
+  }
+}
+
+void process_cluster::pump(std::chrono::milliseconds d) {
+  wait_until([] { return false; }, d);
+}
+
+void process_cluster::read_all() {
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    auto& n = nodes_[i];
+    if (!n.proc)
+      continue;
+    std::vector<std::string> lines;
+    n.proc->read_lines(lines);
+    for (auto& line : lines)
+      handle_line(i, line);
+  }
+}
+
+void process_cluster::handle_line(size_t i, const std::string& line) {
+  auto fields = parse_flat_json(line);
+  if (fields.empty())
+    return;
+  auto& n = nodes_[i];
+  node_event ev;
+  ev.kind = fields["event"];
+  ev.node = fields["node"];
+  ev.peer = fields["peer"];
+  ev.key = fields["key"];
+  ev.value = fields["value"];
+  ev.detail = fields["detail"];
+  ev.origin = fields["origin"];
+  ev.time_ms = fields.count("time_ms") ? std::stoll(fields["time_ms"]) : now_ms();
+  auto version = fields.count("version") ? fields["version"] : fields["incarnation"];
+  ev.version = version.empty() ? 0 : std::stoull(version);
+  if (ev.kind == "listening") {
+    n.address = fields["address"];
+    auto colon = n.address.rfind(':');
+    n.port = static_cast<uint16_t>(std::stoi(n.address.substr(colon + 1)));
+  }
+  if (ev.kind.rfind("member_", 0) == 0)
+    n.member_state[ev.peer] = ev.kind;
+  n.events.push_back(ev);
+  if (on_event)
+    on_event(i, n.events.back());
+}
+
+std::set<std::string> process_cluster::live_view(size_t i) const {
+  std::set<std::string> result{name(i)};
+  for (auto& [peer, kind] : nodes_[i].member_state)
+    if (kind == "member_up" || kind == "member_suspect")
+      result.insert(peer);
+  return result;
+}
+
+std::string process_cluster::last_member_event(size_t i, const std::string& peer) const {
+  auto j = nodes_[i].member_state.find(peer);
+  return j == nodes_[i].member_state.end() ? std::string{} : j->second;
+}
+
+int process_cluster::ctl(size_t i, const std::vector<std::string>& args, std::string* out) {
+  auto argv = command_prefix(i);
+  argv.push_back(spec_.bin_dir + "/gossip-ctl");
+  argv.push_back("--node=" + nodes_[i].address);
+  argv.insert(argv.end(), args.begin(), args.end());
+  child c{argv};
+  std::vector<std::string> lines;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (c.read_lines(lines) && std::chrono::steady_clock::now() < deadline) {
+    read_all(); // keep the nodes' pipes drained meanwhile
+    wait_readable({c.out_fd()}, std::chrono::milliseconds(20));
+  }
+  auto status = c.stop(std::chrono::milliseconds(100));
+  if (out)
+    for (auto& l : lines)
+      *out += l + "\n";
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+} // namespace gossip::proc

@@ -1,0 +1,103 @@
+// N gossip-node processes on one machine, started, watched through their
+// JSON event streams, and stopped by PID: what gossip-cluster runs and what
+// the multi-process tests drive. With a netns::lan, each node runs in its own
+// network namespace with its own address (a host per node).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "netns.hpp"
+#include "process.hpp"
+
+namespace gossip::proc {
+
+struct node_event {
+  std::string kind, node, peer, key, value, detail, origin;
+  int64_t time_ms = 0;
+  uint64_t version = 0;
+};
+
+struct cluster_spec {
+  size_t nodes = 8;
+  /// Where gossip-node and gossip-ctl live.
+  std::string bin_dir;
+  /// Extra gossip-node options for every node, e.g. --interval=200ms.
+  std::vector<std::string> node_args;
+  /// Where each node's stderr goes (node name + ".log"); empty: inherited.
+  std::string log_dir;
+  /// Non-null: one namespace per node (root only).
+  netns::lan* lan = nullptr;
+  /// TCP port of every node in netns mode (each has its own address).
+  uint16_t netns_port = 7946;
+};
+
+class process_cluster {
+public:
+  explicit process_cluster(cluster_spec spec);
+  ~process_cluster(); // kills what still runs
+
+  size_t size() const { return spec_.nodes; }
+  std::string name(size_t i) const { return "n" + std::to_string(i + 1); }
+  /// Index of a node name ("n3" -> 2); throws for an unknown one.
+  size_t index(const std::string& name) const;
+  const std::string& address(size_t i) const { return nodes_[i].address; }
+  bool running(size_t i) const;
+  pid_t pid(size_t i) const;
+
+  /// Starts node i (same port as in its previous life, if any) with the
+  /// first other running node as seed, and waits until it listens.
+  void start(size_t i, std::chrono::milliseconds timeout = std::chrono::seconds(20));
+  /// Node 0, then all others at once.
+  void start_all();
+  void signal(size_t i, int sig);
+  /// SIGKILL: a crash.
+  void kill(size_t i);
+  /// SIGTERM: a graceful leave; waits for the process to end.
+  void stop(size_t i);
+  void stop_all();
+
+  /// Reads events until `done()` holds or `timeout` passes; true if it held.
+  bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds timeout);
+  /// Reads whatever events arrive during `d`.
+  void pump(std::chrono::milliseconds d);
+
+  /// Events of node i's current life.
+  const std::vector<node_event>& events(size_t i) const { return nodes_[i].events; }
+  /// Called for every event as it is read.
+  std::function<void(size_t, const node_event&)> on_event;
+
+  /// Members node i currently counts as alive or suspect, itself included.
+  std::set<std::string> live_view(size_t i) const;
+  /// Last membership event node i reported about `peer` ("" if none).
+  std::string last_member_event(size_t i, const std::string& peer) const;
+
+  /// Runs gossip-ctl against node i; returns its exit status and stdout.
+  int ctl(size_t i, const std::vector<std::string>& args, std::string* out = nullptr);
+
+  /// Monotonic milliseconds, the clock the nodes' events use.
+  static int64_t now_ms();
+
+private:
+  struct node_state {
+    std::unique_ptr<child> proc;
+    std::string address;
+    uint16_t port = 0;
+    std::vector<node_event> events;
+    std::map<std::string, std::string> member_state; // peer -> last member_* kind
+  };
+
+  void read_all();
+  void handle_line(size_t i, const std::string& line);
+  std::vector<std::string> command_prefix(size_t i) const;
+
+  cluster_spec spec_;
+  std::vector<node_state> nodes_;
+};
+
+} // namespace gossip::proc
