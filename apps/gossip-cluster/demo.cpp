@@ -1,0 +1,184 @@
+// demo: the main job, watched live. Eight nodes join; a key written on one
+// spreads to all (arrival time per node); a broadcast rumor does the same;
+// one node is killed with SIGKILL and every other detects it; it restarts and
+// rejoins with a higher incarnation; everything stops; a summary closes.
+#include <signal.h>
+
+#include <algorithm>
+#include <iomanip>
+#include <iostream>
+#include <map>
+
+#include "session.hpp"
+
+namespace gossip::cluster_cmd {
+
+namespace {
+
+using proc::node_event;
+using proc::process_cluster;
+using namespace std::chrono_literals;
+
+struct results {
+  int64_t join = -1, put_all = -1, rumor_all = -1, detect_first_suspect = -1,
+          detect_all = -1, rejoin = -1;
+  uint64_t incarnation_before = 0, incarnation_after = 0;
+  size_t false_suspicions = 0;
+};
+
+bool everyone_sees_all(process_cluster& c) {
+  for (size_t i = 0; i < c.size(); ++i)
+    if (c.running(i) && c.live_view(i).size() != c.size())
+      return false;
+  return true;
+}
+
+// Time of node i's first event matching `pred` (or -1).
+template <class Pred>
+int64_t first_time(process_cluster& c, size_t i, Pred pred) {
+  for (auto& ev : c.events(i))
+    if (pred(ev))
+      return ev.time_ms;
+  return -1;
+}
+
+// Waits until every running node has an event matching `pred`, then prints
+// the arrival times after t0, fastest first. Returns the last one, or -1.
+template <class Pred>
+int64_t arrivals(session& run, int64_t t0, Pred pred, std::chrono::milliseconds timeout,
+                 size_t skip = SIZE_MAX) {
+  auto& c = run.cluster();
+  auto all = [&] {
+    for (size_t i = 0; i < c.size(); ++i)
+      if (i != skip && c.running(i) && first_time(c, i, pred) < 0)
+        return false;
+    return true;
+  };
+  bool ok = run.wait(all, timeout);
+  std::vector<std::pair<int64_t, std::string>> times;
+  for (size_t i = 0; i < c.size(); ++i)
+    if (i != skip && c.running(i))
+      if (auto t = first_time(c, i, pred); t >= 0)
+        times.emplace_back(t - t0, c.name(i));
+  std::sort(times.begin(), times.end());
+  std::cout << "   ";
+  for (auto& [t, name] : times)
+    std::cout << " " << name << " +" << pretty_ms(std::max<int64_t>(t, 0));
+  std::cout << "\n";
+  return ok && !times.empty() ? std::max<int64_t>(times.back().first, 0) : -1;
+}
+
+void step(int n, const std::string& what) {
+  std::cout << "\n[" << n << "/5] " << what << std::endl;
+}
+
+void print_summary(const results& r, const settings& s) {
+  auto cell = [](int64_t ms) { return ms < 0 ? std::string{"failed"} : pretty_ms(ms); };
+  std::cout << "\nSummary (" << s.nodes << " processes, " << s.interval.count()
+            << " ms rounds)\n"
+            << "  | step | result |\n  |---|---|\n"
+            << "  | all nodes see all members | " << cell(r.join) << " |\n"
+            << "  | put reaches every node | " << cell(r.put_all) << " |\n"
+            << "  | broadcast reaches every node | " << cell(r.rumor_all) << " |\n"
+            << "  | first suspicion after SIGKILL | " << cell(r.detect_first_suspect) << " |\n"
+            << "  | every survivor marks it down | " << cell(r.detect_all) << " |\n"
+            << "  | restarted node seen alive by all | " << cell(r.rejoin)
+            << " (incarnation " << r.incarnation_before << " -> " << r.incarnation_after
+            << ") |\n"
+            << "  | false suspicions of live nodes | " << r.false_suspicions << " |\n";
+}
+
+} // namespace
+
+int demo(const settings& s) {
+  session run{s};
+  auto& c = run.cluster();
+  results r;
+  size_t victim = s.nodes > 4 ? 4 : s.nodes - 1;
+  auto victim_name = c.name(victim);
+  std::cout << "caf-gossip demo: " << s.nodes << " gossip-node processes"
+            << (run.namespaced() ? ", one network namespace each" : " on 127.0.0.1") << ", "
+            << s.interval.count() << " ms rounds, SWIM membership\n";
+  // Live progress: membership changes as the nodes report them.
+  bool verbose_members = true;
+  c.on_event = [&](size_t i, const node_event& ev) {
+    if (ev.kind == "listening")
+      std::cout << "  " << c.name(i) << " listening on " << c.address(i) << " (pid "
+                << c.pid(i) << ")" << std::endl;
+    else if (ev.kind == "member_suspect" || ev.kind == "member_down"
+             || (verbose_members && ev.kind == "member_up" && ev.peer == victim_name))
+      std::cout << "    " << c.name(i) << ": " << ev.kind << " " << ev.peer << std::endl;
+    if (ev.kind == "member_suspect" && ev.peer != victim_name)
+      ++r.false_suspicions;
+  };
+
+  step(1, "starting " + std::to_string(s.nodes) + " nodes, joining through n1");
+  verbose_members = false;
+  auto t0 = process_cluster::now_ms();
+  c.start_all();
+  if (run.wait([&] { return everyone_sees_all(c); }, 60s))
+    r.join = process_cluster::now_ms() - t0;
+  std::cout << "  every node sees all " << s.nodes << " members after "
+            << (r.join < 0 ? "(timed out)" : pretty_ms(r.join)) << "\n";
+
+  step(2, "n1 writes greeting=hello; when each node stored it:");
+  c.ctl(0, {"put", "greeting", "hello"});
+  auto is_put = [](const node_event& ev) {
+    return ev.kind == "stored" && ev.key == "greeting" && ev.value == "hello";
+  };
+  auto put_t0 = first_time(c, 0, is_put);
+  r.put_all = arrivals(run, put_t0 < 0 ? process_cluster::now_ms() : put_t0, is_put, 30s);
+  std::cout << "  n1 broadcasts the rumor 'ping' (immediate forwarding); when each node got it:\n";
+  auto rumor_t0 = process_cluster::now_ms();
+  c.ctl(0, {"broadcast", "ping"});
+  auto is_rumor = [](const node_event& ev) {
+    return ev.kind == "delivered" && ev.key.empty() && ev.value == "ping";
+  };
+  rumor_t0 = std::min(rumor_t0, std::max<int64_t>(first_time(c, 0, is_rumor), rumor_t0));
+  r.rumor_all = arrivals(run, first_time(c, 0, is_rumor), is_rumor, 30s);
+
+  step(3, "SIGKILL " + victim_name + " (pid " + std::to_string(c.pid(victim))
+            + "); when each other node marked it down:");
+  for (auto& ev : c.events(0))
+    if (ev.peer == victim_name)
+      r.incarnation_before = std::max(r.incarnation_before, ev.version);
+  auto kill_t0 = process_cluster::now_ms();
+  c.kill(victim);
+  auto is_down = [&](const node_event& ev) {
+    return ev.kind == "member_down" && ev.peer == victim_name;
+  };
+  r.detect_all = arrivals(run, kill_t0, is_down, 90s, victim);
+  int64_t first_suspect = -1;
+  for (size_t i = 0; i < c.size(); ++i) {
+    for (auto& ev : c.events(i)) {
+      if (ev.kind == "member_suspect" && ev.peer == victim_name && ev.time_ms >= kill_t0
+          && (first_suspect < 0 || ev.time_ms < first_suspect))
+        first_suspect = ev.time_ms;
+    }
+  }
+  r.detect_first_suspect = first_suspect < 0 ? -1 : first_suspect - kill_t0;
+
+  step(4, "restarting " + victim_name + "; it rejoins with a higher incarnation");
+  verbose_members = true;
+  auto restart_t0 = process_cluster::now_ms();
+  c.start(victim);
+  auto is_up_again = [&](const node_event& ev) {
+    return ev.kind == "member_up" && ev.peer == victim_name && ev.time_ms >= restart_t0;
+  };
+  r.rejoin = arrivals(run, restart_t0, is_up_again, 60s, victim);
+  for (auto& ev : c.events(0))
+    if (is_up_again(ev))
+      r.incarnation_after = ev.version;
+
+  step(5, "stopping every node (SIGTERM: graceful leave)");
+  c.on_event = nullptr;
+  c.stop_all();
+  print_summary(r, s);
+  bool ok = r.join >= 0 && r.put_all >= 0 && r.rumor_all >= 0 && r.detect_all >= 0
+            && r.rejoin >= 0 && r.incarnation_after > r.incarnation_before;
+  if (interrupted())
+    std::cout << "interrupted\n";
+  return ok && !interrupted() ? 0 : 1;
+}
+
+} // namespace gossip::cluster_cmd
