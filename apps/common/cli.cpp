@@ -24,8 +24,10 @@ parsed parse(int argc, char** argv, int first, const std::vector<option>& known)
     }
     auto eq = arg.find('=');
     auto name = arg.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+    // "protocol.param" scopes a protocol parameter to one protocol.
+    auto base = name.substr(name.find('.') == std::string::npos ? 0 : name.find('.') + 1);
     auto opt = std::find_if(known.begin(), known.end(),
-                            [&](const option& o) { return o.name == name; });
+                            [&](const option& o) { return o.name == base; });
     if (opt == known.end())
       throw std::invalid_argument("unknown option '--" + name + "' (try --help)");
     if (eq == std::string::npos && !opt->hint.empty())

@@ -44,7 +44,7 @@ std::vector<std::string> process_cluster::command_prefix(size_t i) const {
   return spec_.lan ? spec_.lan->exec_prefix(i) : std::vector<std::string>{};
 }
 
-void process_cluster::start(size_t i, std::chrono::milliseconds timeout) {
+void process_cluster::launch(size_t i, size_t seed) {
   auto& n = nodes_[i];
   if (running(i))
     throw std::logic_error(name(i) + " is already running");
@@ -58,20 +58,30 @@ void process_cluster::start(size_t i, std::chrono::milliseconds timeout) {
   } else {
     argv.push_back("--port=" + std::to_string(n.port)); // 0 the first time
   }
-  for (size_t j = 0; j < size(); ++j) {
-    if (j != i && running(j) && !nodes_[j].address.empty()) {
-      argv.push_back("--seeds=" + nodes_[j].address);
-      break;
-    }
-  }
+  if (seed != i && seed < size() && !nodes_[seed].address.empty())
+    argv.push_back("--seeds=" + nodes_[seed].address);
   argv.insert(argv.end(), spec_.node_args.begin(), spec_.node_args.end());
   auto log = spec_.log_dir.empty() ? std::string{} : spec_.log_dir + "/" + name(i) + ".log";
   n.proc = std::make_unique<child>(argv, log);
   n.events.clear();
   n.member_state.clear();
   n.address.clear();
-  auto ok = wait_until([&] { return !n.address.empty() || !n.proc->running(); }, timeout);
-  if (!ok || n.address.empty())
+}
+
+bool process_cluster::wait_listening(size_t i, std::chrono::milliseconds timeout) {
+  auto& n = nodes_[i];
+  wait_until([&] { return !n.address.empty() || !n.proc->running(); }, timeout);
+  return !n.address.empty();
+}
+
+void process_cluster::start(size_t i, std::chrono::milliseconds timeout) {
+  // The first other running node is the seed.
+  size_t seed = i;
+  for (size_t j = 0; j < size() && seed == i; ++j)
+    if (j != i && running(j) && !nodes_[j].address.empty())
+      seed = j;
+  launch(i, seed);
+  if (!wait_listening(i, timeout))
     throw std::runtime_error(name(i) + " did not start listening");
 }
 

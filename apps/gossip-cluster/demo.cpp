@@ -44,8 +44,8 @@ int64_t first_time(process_cluster& c, size_t i, Pred pred) {
 
 // Waits until every running node has an event matching `pred`, then prints
 // the arrival times after t0, fastest first. Returns the last one, or -1.
-template <class Pred>
-int64_t arrivals(session& run, int64_t t0, Pred pred, std::chrono::milliseconds timeout,
+template <class Pred, class Start>
+int64_t arrivals(session& run, Start start, Pred pred, std::chrono::milliseconds timeout,
                  size_t skip = SIZE_MAX) {
   auto& c = run.cluster();
   auto all = [&] {
@@ -55,6 +55,7 @@ int64_t arrivals(session& run, int64_t t0, Pred pred, std::chrono::milliseconds 
     return true;
   };
   bool ok = run.wait(all, timeout);
+  int64_t t0 = start(); // read after the wait: it may be an event itself
   std::vector<std::pair<int64_t, std::string>> times;
   for (size_t i = 0; i < c.size(); ++i)
     if (i != skip && c.running(i))
@@ -126,16 +127,13 @@ int demo(const settings& s) {
   auto is_put = [](const node_event& ev) {
     return ev.kind == "stored" && ev.key == "greeting" && ev.value == "hello";
   };
-  auto put_t0 = first_time(c, 0, is_put);
-  r.put_all = arrivals(run, put_t0 < 0 ? process_cluster::now_ms() : put_t0, is_put, 30s);
+  r.put_all = arrivals(run, [&] { return first_time(c, 0, is_put); }, is_put, 30s);
   std::cout << "  n1 broadcasts the rumor 'ping' (immediate forwarding); when each node got it:\n";
-  auto rumor_t0 = process_cluster::now_ms();
   c.ctl(0, {"broadcast", "ping"});
   auto is_rumor = [](const node_event& ev) {
     return ev.kind == "delivered" && ev.key.empty() && ev.value == "ping";
   };
-  rumor_t0 = std::min(rumor_t0, std::max<int64_t>(first_time(c, 0, is_rumor), rumor_t0));
-  r.rumor_all = arrivals(run, first_time(c, 0, is_rumor), is_rumor, 30s);
+  r.rumor_all = arrivals(run, [&] { return first_time(c, 0, is_rumor); }, is_rumor, 30s);
 
   step(3, "SIGKILL " + victim_name + " (pid " + std::to_string(c.pid(victim))
             + "); when each other node marked it down:");
@@ -147,7 +145,7 @@ int demo(const settings& s) {
   auto is_down = [&](const node_event& ev) {
     return ev.kind == "member_down" && ev.peer == victim_name;
   };
-  r.detect_all = arrivals(run, kill_t0, is_down, 90s, victim);
+  r.detect_all = arrivals(run, [=] { return kill_t0; }, is_down, 90s, victim);
   int64_t first_suspect = -1;
   for (size_t i = 0; i < c.size(); ++i) {
     for (auto& ev : c.events(i)) {
@@ -165,7 +163,7 @@ int demo(const settings& s) {
   auto is_up_again = [&](const node_event& ev) {
     return ev.kind == "member_up" && ev.peer == victim_name && ev.time_ms >= restart_t0;
   };
-  r.rejoin = arrivals(run, restart_t0, is_up_again, 60s, victim);
+  r.rejoin = arrivals(run, [=] { return restart_t0; }, is_up_again, 60s, victim);
   for (auto& ev : c.events(0))
     if (is_up_again(ev))
       r.incarnation_after = ev.version;

@@ -16,7 +16,7 @@ using namespace gossip;
 const std::vector<cli::option> options{
   {"nodes", "N", "gossip-node processes (default 8)"},
   {"protocol", "NAMES", "dissemination protocols of every node (default push-pull,probabilistic)"},
-  {"interval", "DURATION", "round length of every node (default 200ms)"},
+  {"interval", "DURATION", "round length of every node (default 500ms, as gossip-node)"},
   {"netns", "", "root only: each node in its own network namespace with its own address"},
   {"id", "ID", "names the namespaces (default gossip); partition/heal use the same"},
   {"logs", "DIR", "write each node's stderr to DIR/NAME.log"},
@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
       throw std::invalid_argument("--nodes must be between 1 and 250");
     if (ps.has("protocol"))
       s.node_args.push_back("--protocol=" + ps.get_string("protocol", ""));
-    s.interval = cli::get_duration(ps, "interval", std::chrono::milliseconds{200});
+    s.interval = cli::get_duration(ps, "interval", std::chrono::milliseconds{500});
     s.node_args.push_back("--interval=" + std::to_string(s.interval.count()) + "ms");
     s.netns = ps.get_bool("netns", false);
     s.id = ps.get_string("id", "gossip");

@@ -16,18 +16,35 @@ namespace {
 
 } // namespace
 
-std::string params::get_string(const std::string& key, const std::string& fallback) const {
-  read_.insert(key);
+const std::string* params::find(const std::string& key) const {
+  if (!scope_.empty()) {
+    auto scoped_key = scope_ + "." + key;
+    if (auto i = map_.find(scoped_key); i != map_.end()) {
+      read_->insert(scoped_key);
+      return &i->second;
+    }
+  }
+  read_->insert(key);
   auto i = map_.find(key);
-  return i == map_.end() ? fallback : i->second;
+  return i == map_.end() ? nullptr : &i->second;
+}
+
+params params::scoped(const std::string& name) const {
+  auto result = *this;
+  result.scope_ = name;
+  return result;
+}
+
+std::string params::get_string(const std::string& key, const std::string& fallback) const {
+  auto v = find(key);
+  return v ? *v : fallback;
 }
 
 uint64_t params::get_uint(const std::string& key, uint64_t fallback) const {
-  read_.insert(key);
-  auto i = map_.find(key);
-  if (i == map_.end())
+  auto found = find(key);
+  if (!found)
     return fallback;
-  auto& s = i->second;
+  auto& s = *found;
   if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos)
     bad(key, s, "a non-negative integer");
   errno = 0;
@@ -38,11 +55,10 @@ uint64_t params::get_uint(const std::string& key, uint64_t fallback) const {
 }
 
 double params::get_double(const std::string& key, double fallback) const {
-  read_.insert(key);
-  auto i = map_.find(key);
-  if (i == map_.end())
+  auto found = find(key);
+  if (!found)
     return fallback;
-  auto& s = i->second;
+  auto& s = *found;
   char* end = nullptr;
   auto v = std::strtod(s.c_str(), &end);
   if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(v))
@@ -51,11 +67,10 @@ double params::get_double(const std::string& key, double fallback) const {
 }
 
 bool params::get_bool(const std::string& key, bool fallback) const {
-  read_.insert(key);
-  auto i = map_.find(key);
-  if (i == map_.end())
+  auto found = find(key);
+  if (!found)
     return fallback;
-  auto& s = i->second;
+  auto& s = *found;
   if (s.empty() || s == "true" || s == "1")
     return true;
   if (s == "false" || s == "0")
@@ -66,7 +81,7 @@ bool params::get_bool(const std::string& key, bool fallback) const {
 std::set<std::string> params::unused() const {
   std::set<std::string> result;
   for (auto& kv : map_)
-    if (read_.count(kv.first) == 0)
+    if (read_->count(kv.first) == 0)
       result.insert(kv.first);
   return result;
 }

@@ -3,6 +3,7 @@
 #include <caf/actor_system_config.hpp>
 
 #include <map>
+#include <vector>
 #include <utility>
 
 namespace gossip {
@@ -21,8 +22,8 @@ namespace {
 
 class probabilistic : public protocol {
 public:
-  probabilistic(size_t fanout, double p, uint32_t k, uint64_t remember)
-    : fanout_(fanout), p_(p), k_(k), remember_(remember) {}
+  probabilistic(size_t fanout, double p, uint32_t k, uint64_t remember, uint64_t repeat)
+    : fanout_(fanout), p_(p), k_(k), remember_(remember), repeat_(repeat) {}
 
   const char* name() const override { return "probabilistic"; }
 
@@ -53,6 +54,10 @@ public:
   }
 
   void on_round(context& ctx) override {
+    for (auto i = repeating_.begin(); i != repeating_.end();) {
+      send(ctx, {}, i->first);
+      i = --i->second == 0 ? repeating_.erase(i) : std::next(i);
+    }
     // Forget old rumor ids; a rumor older than this is no longer in flight.
     for (auto i = seen_.begin(); i != seen_.end();)
       i = i->second + remember_ < ctx.round() ? seen_.erase(i) : std::next(i);
@@ -70,7 +75,13 @@ private:
       return;
     auto next = r;
     ++next.hops;
-    auto msg = caf::make_message(rumor_msg{ctx.self(), std::move(next)});
+    send(ctx, from, next);
+    if (repeat_ > 0)
+      repeating_.emplace_back(std::move(next), repeat_);
+  }
+
+  void send(context& ctx, const std::string& from, const rumor& r) {
+    auto msg = caf::make_message(rumor_msg{ctx.self(), r});
     // One extra pick so the sender can be skipped without losing fanout.
     size_t sent = 0;
     for (auto& peer : ctx.sample(fanout_ + 1)) {
@@ -85,6 +96,8 @@ private:
   double p_;
   uint32_t k_;
   uint64_t remember_;
+  uint64_t repeat_;
+  std::vector<std::pair<rumor, uint64_t>> repeating_; // rumor, rounds left
   uint64_t last_id_ = 0;
   std::map<std::pair<std::string, uint64_t>, uint64_t> seen_; // -> round first seen
 };
@@ -100,7 +113,8 @@ std::unique_ptr<protocol> make_probabilistic(const params& ps) {
     throw std::invalid_argument("--fanout must be at least 1");
   if (p < 0 || p > 1)
     throw std::invalid_argument("--p must be between 0 and 1");
-  return std::make_unique<probabilistic>(fanout, p, static_cast<uint32_t>(k), remember);
+  return std::make_unique<probabilistic>(fanout, p, static_cast<uint32_t>(k), remember,
+                                         ps.get_uint("repeat", 0));
 }
 
 void add_probabilistic_types(caf::actor_system_config& cfg) {

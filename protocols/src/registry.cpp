@@ -25,7 +25,7 @@ const std::vector<protocol_info>& all_protocols() {
 std::unique_ptr<protocol> make_protocol(const std::string& name, const params& ps) {
   for (auto& info : all_protocols())
     if (name == info.name)
-      return info.make(ps);
+      return info.make(ps.scoped(name));
   throw std::invalid_argument("unknown protocol '" + name + "' (known: " + protocol_names()
                               + ")");
 }

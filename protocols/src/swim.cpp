@@ -34,6 +34,7 @@ struct swim_config {
   double suspicion_max = 6;
   size_t retransmit_mult = 4;
   size_t piggyback = 16;
+  size_t gossip_fanout = 3;
   uint64_t probe_every = 1;
   uint64_t dead_retry = 10;
   uint64_t sync_every = 30;
@@ -106,6 +107,12 @@ public:
         relays_[seq] = relay{m.from, m.seq, m.target, ctx.round() + 3};
         ctx.send(m.target, swim_ping{ctx.self(), seq, piggyback()});
       },
+      [this, &ctx](const swim_gossip& m) {
+        if (!ctx.admit(check(m.from, m.updates, ctx.limits())))
+          return;
+        heard_from(ctx, m.from);
+        apply_all(ctx, m.updates, false);
+      },
       [this, &ctx](const swim_indirect_ack& m) {
         auto err = check_name(m.from, ctx.limits());
         if (!ctx.admit(err))
@@ -123,10 +130,15 @@ public:
         std::vector<member_update> answer;
         if (m.reply)
           answer = full_table(ctx);
+        bool newcomer = table_.find(m.from) == nullptr;
         heard_from(ctx, m.from);
         apply_all(ctx, m.members, first_contact);
         if (m.reply)
           ctx.reply(swim_sync{ctx.self(), false, std::move(answer)});
+        // A join: tell a few members now rather than next round, and a
+        // joiner announces itself as soon as it knows whom to tell.
+        if (newcomer || first_contact)
+          gossip(ctx);
       },
       [this, &ctx](members_atom) { return full_table(ctx); },
     };
@@ -139,6 +151,7 @@ public:
     join(ctx);
     expire_suspicions(ctx);
     advance_probe(ctx);
+    gossip(ctx);
     retry_dead(ctx);
     periodic_sync(ctx);
     for (auto i = relays_.begin(); i != relays_.end();)
@@ -394,8 +407,11 @@ private:
       }
       // Neither a direct nor an indirect ack: suspect it.
       lhm_ = std::min(lhm_ + 1, max_lhm);
+      // Already suspected by others: our failed probe is an independent
+      // confirmation (Lifeguard), which shortens everyone's timeout.
       if (auto m = table_.find(probe_->target);
-          m && m->state() == member_status::alive && m->incarnation == probe_->incarnation)
+          m && (m->state() == member_status::alive || m->state() == member_status::suspect)
+          && m->incarnation == probe_->incarnation)
         apply(ctx, member_update{m->name, m->incarnation,
                                  static_cast<uint8_t>(member_status::suspect), {}, {},
                                  ctx.self()});
@@ -427,6 +443,18 @@ private:
       probe_pos_ = 0;
     }
     return {};
+  }
+
+  void gossip(context& ctx) {
+    if (cfg_.gossip_fanout == 0 || queue_.size() == 0)
+      return;
+    auto targets = pick(ctx, table_.names({member_status::alive, member_status::suspect}),
+                        cfg_.gossip_fanout);
+    if (targets.empty())
+      return;
+    auto msg = caf::make_message(swim_gossip{ctx.self(), piggyback()});
+    for (auto& t : targets)
+      ctx.send(t, msg);
   }
 
   void send_sync(context& ctx, const member_update& to) {
@@ -492,6 +520,7 @@ std::unique_ptr<protocol> make_swim(const params& ps) {
   cfg.suspicion_max = ps.get_double("suspicion-max", cfg.suspicion_max);
   cfg.retransmit_mult = ps.get_uint("retransmit-mult", cfg.retransmit_mult);
   cfg.piggyback = ps.get_uint("piggyback", cfg.piggyback);
+  cfg.gossip_fanout = ps.get_uint("gossip-fanout", cfg.gossip_fanout);
   cfg.probe_every = ps.get_uint("probe-every", cfg.probe_every);
   cfg.dead_retry = ps.get_uint("dead-retry", cfg.dead_retry);
   cfg.sync_every = ps.get_uint("sync-every", cfg.sync_every);
@@ -509,6 +538,7 @@ void add_swim_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<swim_ping_req>("gossip::swim_ping_req");
   cfg.add_message_type<swim_indirect_ack>("gossip::swim_indirect_ack");
   cfg.add_message_type<swim_sync>("gossip::swim_sync");
+  cfg.add_message_type<swim_gossip>("gossip::swim_gossip");
 }
 
 } // namespace gossip

@@ -38,3 +38,13 @@ TEST(Registry, KnowsProtocolsByName) {
   EXPECT_THROW(make_protocol("nope", {}), std::invalid_argument);
   EXPECT_THROW(make_protocol("push", {{"fanout", "0"}}), std::invalid_argument);
 }
+
+TEST(Params, ScopedKeysOverrideForOneProtocol) {
+  params ps{{"fanout", "2"}, {"probabilistic.fanout", "5"}};
+  EXPECT_EQ(ps.scoped("probabilistic").get_uint("fanout", 1), 5u);
+  EXPECT_EQ(ps.scoped("push-pull").get_uint("fanout", 1), 2u);
+  EXPECT_TRUE(ps.unused().empty()) << "reads through scoped views count";
+  params typo{{"probabilistic.fanuot", "5"}};
+  make_protocol("probabilistic", typo);
+  EXPECT_EQ(typo.unused(), std::set<std::string>{"probabilistic.fanuot"});
+}

@@ -1,9 +1,12 @@
 // Protocol parameters: a flat name -> text map, parsed on demand with a clear
-// error (std::invalid_argument naming the parameter) for a bad value.
+// error (std::invalid_argument naming the parameter) for a bad value. A key
+// may be scoped to one protocol: "probabilistic.fanout" beats "fanout" for the
+// probabilistic protocol and leaves the others alone.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 
@@ -24,14 +27,21 @@ public:
   /// "true"/"false"/"1"/"0"/"" (a bare flag means true).
   bool get_bool(const std::string& key, bool fallback) const;
 
-  /// Keys present but never read by a getter: typos a caller may report.
+  /// Keys present but never read by a getter (through any scoped view):
+  /// typos a caller may report.
   std::set<std::string> unused() const;
+
+  /// The same parameters as seen by protocol `name`: scoped keys first.
+  params scoped(const std::string& name) const;
 
   const std::map<std::string, std::string>& items() const { return map_; }
 
 private:
+  const std::string* find(const std::string& key) const;
+
   std::map<std::string, std::string> map_;
-  mutable std::set<std::string> read_;
+  std::string scope_;
+  std::shared_ptr<std::set<std::string>> read_ = std::make_shared<std::set<std::string>>();
 };
 
 } // namespace gossip

@@ -4,7 +4,10 @@
 // fewer than `k` hops. Rumors are started with (broadcast_atom, text).
 //
 // Parameters: fanout (3), p (1.0), k (0), remember (rounds a rumor id is
-// kept to drop duplicates, 100).
+// kept to drop duplicates, 100), repeat (rounds a node keeps sending a rumor
+// it forwarded to `fanout` more peers, 0). One forward per node reaches all
+// but about e^-fanout of the nodes (the epidemic's residue); a few repeats,
+// as memberlist retransmits, make the residue vanish at a bounded cost.
 #pragma once
 
 #include <memory>

@@ -4,7 +4,12 @@
 // answers with every entry it holds that is newer than the digest (the pull
 // half). Pulling alone already converges; pushing the fresh entries makes new
 // writes travel both ways in the same exchange without resending old ones.
-// Parameters: fanout (1), hot (rounds an entry counts as fresh, 3).
+// With eager > 0, an entry that is new to a node is also forwarded at once to
+// `eager` peers (infect-and-die), so a write spreads in milliseconds while
+// the periodic exchange mops up whatever that missed.
+// Parameters: fanout (1), hot (rounds an entry counts as fresh, 3), every
+// (rounds between exchanges, 1), eager (peers a new entry is forwarded to at
+// once, 0 = off).
 #pragma once
 
 #include <memory>
@@ -30,6 +35,17 @@ struct push_pull_response {
   std::string from;
   std::vector<keyed_entry> entries;
 };
+
+/// Fresh entries forwarded at once (eager mode); no answer expected.
+struct push_pull_update {
+  std::string from;
+  std::vector<keyed_entry> entries;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, push_pull_update& x) {
+  return f(caf::meta::type_name("gossip::push_pull_update"), x.from, x.entries);
+}
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, push_pull_request& x) {

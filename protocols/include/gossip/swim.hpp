@@ -17,6 +17,8 @@
 //   suspicion-max     max timeout = suspicion-max * min timeout (6)
 //   retransmit-mult   sends per update = mult * ceil(log10(n + 1)) (4)
 //   piggyback         most updates carried by one message (16)
+//   gossip-fanout     members sent pending updates each round, besides the
+//                     probes they ride on (3; 0 = only piggybacked)
 //   probe-every       rounds between probes, scaled by local health (1)
 //   dead-retry        rounds between attempts to reach a dead member (10)
 //   sync-every        rounds between full-table exchanges with a member (30)
@@ -62,6 +64,18 @@ struct swim_indirect_ack {
   uint64_t seq = 0;
   std::string target;
 };
+
+/// Pending updates, sent each round to a few members while there are any
+/// (as memberlist gossips between probes).
+struct swim_gossip {
+  std::string from;
+  std::vector<member_update> updates;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, swim_gossip& x) {
+  return f(caf::meta::type_name("gossip::swim_gossip"), x.from, x.updates);
+}
 
 /// A whole membership table: join, periodic anti-entropy, dead retries,
 /// graceful leave. `reply` asks for the receiver's table back.
