@@ -23,6 +23,8 @@ std::string to_json(const counters& x) {
   std::string out = "{\"rounds\":" + std::to_string(x.rounds)
                     + ",\"unknown\":" + std::to_string(x.unknown)
                     + ",\"unroutable\":" + std::to_string(x.unroutable)
+                    + ",\"update_msgs\":" + std::to_string(x.update_msgs)
+                    + ",\"lost\":" + std::to_string(x.lost)
                     + ",\"total\":" + traffic_json(x.total) + ",\"by_type\":{";
   bool first = true;
   for (auto& [name, t] : x.by_type) {

@@ -66,14 +66,21 @@ local_cluster::local_cluster(cluster_options opts) : impl_(std::make_unique<impl
   // Deterministic rounds are driven from outside, so they stay exact.
   auto node_cfg = opts.node;
   node_cfg.auto_tick = node_cfg.auto_tick && !opts.deterministic;
-  std::vector<peer> all;
+  // One directory shared by all nodes: O(n) memory instead of O(n^2).
+  auto dir = std::make_shared<directory>();
   try {
     for (size_t i = 0; i < opts.nodes; ++i) {
       node_cfg.name = std::to_string(i);
       node_cfg.seed = derive_seed(opts.seed, i);
+      if (opts.labels_of)
+        node_cfg.labels = opts.labels_of(i);
       d.nodes.push_back(
         spawn_node(d.sys, node_cfg, make_protocols(opts.protocol, opts.protocol_params)));
-      all.push_back(peer{node_cfg.name, d.nodes.back()});
+      dir->names.push_back(node_cfg.name);
+      dir->actors.push_back(d.nodes.back());
+      dir->index.emplace(node_cfg.name, static_cast<uint32_t>(i));
+      if (opts.labels_of)
+        dir->labels.push_back(node_cfg.labels);
     }
   } catch (...) {
     // Stop what was spawned, or the actor_system would wait for it forever.
@@ -82,8 +89,9 @@ local_cluster::local_cluster(cluster_options opts) : impl_(std::make_unique<impl
     settle();
     throw;
   }
+  directory_ptr shared = std::move(dir);
   for (auto& n : d.nodes)
-    caf::anon_send(n, peers_atom::value, all);
+    caf::anon_send(n, peers_atom::value, shared);
   settle();
 }
 
@@ -153,6 +161,12 @@ std::vector<member_update> local_cluster::members(size_t i) {
   impl_->ask(node(i), [&](std::vector<member_update> xs) { result = std::move(xs); },
              members_atom::value);
   return result;
+}
+
+node_internals local_cluster::peek(size_t i) const {
+  if (!impl_->opts.deterministic)
+    throw std::logic_error("peek needs a deterministic cluster");
+  return gossip::peek(node(i));
 }
 
 void local_cluster::crash(size_t i) {

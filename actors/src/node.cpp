@@ -31,6 +31,11 @@ struct node_state {
   store data;
   std::unordered_map<std::string, caf::actor> handles;
   std::vector<std::string> view; // natural order, without self
+  std::shared_ptr<const directory> dir; // in-process clusters: shared by all
+  std::unordered_map<std::string, std::map<std::string, std::string>> labels;
+  rng_type fault_rng;
+  std::vector<std::tuple<uint64_t, caf::actor, caf::message>> delayed; // due round
+  bool crashed = false;
   uint64_t round = 0;
   counters stats;
   std::vector<caf::actor> subscribers;
@@ -85,9 +90,11 @@ public:
   explicit node_context(node_actor* self) : self_(self), st_(self->state) {}
 
   const std::string& self() const override { return st_.cfg.name; }
-  const std::vector<std::string>& peers() const override { return st_.view; }
+  const std::vector<std::string>& peers() const override {
+    return st_.dir ? st_.dir->names : st_.view;
+  }
   std::vector<std::string> sample(size_t k) override {
-    return st_.sampler->sample(st_.cfg.name, st_.view, k, st_.rng);
+    return st_.sampler->sample(st_.cfg.name, peers(), k, st_.rng);
   }
   rng_type& rng() override { return st_.rng; }
   uint64_t round() const override { return st_.round; }
@@ -96,13 +103,13 @@ public:
   store& data() override { return st_.data; }
 
   void send(const std::string& peer, const caf::message& msg) override {
-    auto i = st_.handles.find(peer);
-    if (i == st_.handles.end()) {
+    auto to = route(peer);
+    if (!to) {
       ++st_.stats.unroutable;
       return;
     }
     count_sent(msg);
-    self_->send(i->second, msg);
+    transmit(to, msg);
   }
 
   void reply(const caf::message& msg) override {
@@ -110,10 +117,36 @@ public:
     if (!to)
       return;
     count_sent(msg);
-    self_->send(to, msg);
+    transmit(to, msg);
+  }
+
+  void note_update() override { ++st_.stats.update_msgs; }
+
+  void note_fresh() override {
+    auto& c = st_.stats;
+    if (c.fresh++ == 0)
+      c.first_fresh_round = st_.round;
+    c.last_fresh_round = st_.round;
+  }
+
+  std::string label(const std::string& name, const std::string& key) const override {
+    const std::map<std::string, std::string>* ls = nullptr;
+    if (name == st_.cfg.name)
+      ls = &st_.cfg.labels;
+    else if (auto i = st_.labels.find(name); i != st_.labels.end())
+      ls = &i->second;
+    else if (st_.dir && !st_.dir->labels.empty())
+      if (auto j = st_.dir->index.find(name); j != st_.dir->index.end())
+        ls = &st_.dir->labels[j->second];
+    if (!ls)
+      return {};
+    auto v = ls->find(key);
+    return v == ls->end() ? std::string{} : v->second;
   }
 
   bool admit(const std::string& problem) override {
+    if (st_.crashed)
+      return false; // a crashed node hears nothing
     auto& content = self_->current_mailbox_element()->content();
     auto& name = type_name(self_, content);
     auto bytes = wire_size(self_, content);
@@ -131,10 +164,12 @@ public:
 
   const std::string& address() const override { return st_.cfg.address; }
 
-  void peer_up(const std::string& name, const std::string& address,
-               bool reconnect) override {
+  void peer_up(const std::string& name, const std::string& address, bool reconnect,
+               const std::map<std::string, std::string>& labels) override {
     if (name == st_.cfg.name || !check_name(name, st_.cfg.limits).empty())
       return;
+    if (!labels.empty())
+      st_.labels[name] = labels;
     if (std::find(st_.view.begin(), st_.view.end(), name) == st_.view.end())
       st_.view.insert(std::upper_bound(st_.view.begin(), st_.view.end(), name, natural_less),
                       name);
@@ -173,6 +208,32 @@ public:
   void emit(event ev) override { gossip::emit(self_, std::move(ev)); }
 
 private:
+  caf::actor route(const std::string& peer) const {
+    if (auto i = st_.handles.find(peer); i != st_.handles.end())
+      return i->second;
+    if (st_.dir)
+      if (auto j = st_.dir->index.find(peer); j != st_.dir->index.end())
+        return st_.dir->actors[j->second];
+    return {};
+  }
+
+  // The fault layer of experiments: loss, delay in rounds (crash: see
+  // run_round). Without faults configured it is a plain send.
+  void transmit(const caf::actor& to, const caf::message& msg) {
+    auto& f = st_.cfg.faults;
+    if (st_.crashed)
+      return;
+    if (f.loss > 0 && st_.fault_rng.uniform() < f.loss) {
+      ++st_.stats.lost;
+      return;
+    }
+    if (f.delay_rounds > 0) {
+      st_.delayed.emplace_back(st_.round + f.delay_rounds, to, msg);
+      return;
+    }
+    self_->send(to, msg);
+  }
+
   // Connects to "host:port" through the middleman without blocking the node,
   // then calls f with the actor published there.
   template <class F, class G>
@@ -237,8 +298,22 @@ private:
 
 void run_round(node_actor* self) {
   auto& st = self->state;
+  if (st.crashed)
+    return;
   ++st.round;
   ++st.stats.rounds;
+  if (st.cfg.faults.crash_round > 0 && st.round >= st.cfg.faults.crash_round) {
+    // A crash for experiments: silent from now on, deaf to everything.
+    st.crashed = true;
+    st.delayed.clear();
+    return;
+  }
+  // Delayed messages due this round go out before the round's own.
+  auto due = std::stable_partition(st.delayed.begin(), st.delayed.end(),
+                                   [&](auto& d) { return std::get<0>(d) > st.round; });
+  for (auto i = due; i != st.delayed.end(); ++i)
+    self->send(std::get<1>(*i), std::get<2>(*i));
+  st.delayed.erase(due, st.delayed.end());
   for (auto& p : st.protocols)
     p->on_round(*st.ctx);
 }
@@ -332,7 +407,8 @@ caf::message_handler api(node_actor* self) {
       for (auto& p : ps)
         add_peer(self, p);
     },
-    [=](peers_atom) { return self->state.view; },
+    [=](peers_atom, const directory_ptr& dir) { self->state.dir = dir; },
+    [=](peers_atom) { return self->state.dir ? self->state.dir->names : self->state.view; },
     [=](address_atom, const std::string& address) { self->state.cfg.address = address; },
     [=](caf::leave_atom) {
       for (auto& p : self->state.protocols)
@@ -354,15 +430,18 @@ caf::message_handler api(node_actor* self) {
 struct node_setup {
   node_config cfg;
   std::vector<std::unique_ptr<protocol>> protocols;
-  std::unique_ptr<peer_sampler> sampler;
 };
 
 caf::behavior node_impl(node_actor* self, std::shared_ptr<node_setup> setup) {
   auto& st = self->state;
   st.cfg = std::move(setup->cfg);
   st.protocols = std::move(setup->protocols);
-  st.sampler = std::move(setup->sampler);
+  // The zone sampler reads peers' zones through the context's labels.
+  st.sampler = make_sampler(st.cfg.sampler, [self](const std::string& peer) {
+    return self->state.ctx->label(peer, "zone");
+  }, st.cfg.zone_local);
   st.rng.seed(st.cfg.seed);
+  st.fault_rng.seed(derive_seed(st.cfg.seed, 0xfa));
   st.ctx = std::make_unique<node_context>(self);
   self->set_default_handler([](caf::scheduled_actor* ptr, caf::message_view& x)
                               -> caf::result<caf::message> {
@@ -389,20 +468,28 @@ caf::behavior node_impl(node_actor* self, std::shared_ptr<node_setup> setup) {
 
 } // namespace
 
+node_internals peek(const caf::actor& node) {
+  auto ptr = dynamic_cast<node_actor*>(caf::actor_cast<caf::abstract_actor*>(node));
+  if (!ptr)
+    return {};
+  auto& st = ptr->state;
+  return node_internals{&st.data, &st.stats, &st.protocols, st.round};
+}
+
 caf::actor spawn_node(caf::actor_system& sys, node_config cfg,
                       std::vector<std::unique_ptr<protocol>> protocols) {
   if (auto err = check_name(cfg.name, cfg.limits); !err.empty())
     throw std::invalid_argument(err);
-  auto sampler = make_sampler(cfg.sampler);
-  if (!sampler)
+  if (make_sampler(cfg.sampler, [](const std::string&) { return std::string{}; }) == nullptr)
     throw std::invalid_argument("unknown sampler '" + cfg.sampler
-                                + "' (known: uniform, round-robin, ring)");
+                                + "' (known: uniform, round-robin, ring, zone)");
+  if (!(cfg.faults.loss >= 0 && cfg.faults.loss <= 1))
+    throw std::invalid_argument("loss must be between 0 and 1");
   if (!(cfg.jitter >= 0 && cfg.jitter < 1))
     throw std::invalid_argument("jitter must be in [0, 1)");
   if (cfg.interval.count() <= 0)
     throw std::invalid_argument("interval must be positive");
-  auto setup = std::make_shared<node_setup>(
-    node_setup{std::move(cfg), std::move(protocols), std::move(sampler)});
+  auto setup = std::make_shared<node_setup>(node_setup{std::move(cfg), std::move(protocols)});
   return sys.spawn(node_impl, std::move(setup));
 }
 

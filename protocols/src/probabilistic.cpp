@@ -3,6 +3,7 @@
 #include <caf/actor_system_config.hpp>
 
 #include <map>
+#include <tuple>
 #include <vector>
 #include <utility>
 
@@ -22,8 +23,9 @@ namespace {
 
 class probabilistic : public protocol {
 public:
-  probabilistic(size_t fanout, double p, uint32_t k, uint64_t remember, uint64_t repeat)
-    : fanout_(fanout), p_(p), k_(k), remember_(remember), repeat_(repeat) {}
+  probabilistic(size_t fanout, double p, uint32_t k, uint64_t remember, uint64_t repeat,
+                bool defer)
+    : fanout_(fanout), p_(p), k_(k), remember_(remember), repeat_(repeat), defer_(defer) {}
 
   const char* name() const override { return "probabilistic"; }
 
@@ -32,7 +34,7 @@ public:
       [this, &ctx](broadcast_atom, const std::string& text) -> caf::result<uint64_t> {
         if (text.size() > ctx.limits().max_value_bytes)
           return caf::make_error(caf::sec::invalid_argument, "rumor text too long");
-        rumor r{ctx.self(), ++last_id_, text, 0};
+        rumor r{ctx.self(), ++last_id_, text, 0, {}};
         seen_.emplace(std::make_pair(r.origin, r.id), ctx.round());
         deliver(ctx, ctx.self(), r);
         forward(ctx, ctx.self(), r, true);
@@ -54,6 +56,11 @@ public:
   }
 
   void on_round(context& ctx) override {
+    // Deferred mode: what arrived since the last round hops on now.
+    auto due = std::move(deferred_);
+    deferred_.clear();
+    for (auto& [from, r, go] : due)
+      forward_now(ctx, from, r, go);
     for (auto i = repeating_.begin(); i != repeating_.end();) {
       send(ctx, {}, i->first);
       i = --i->second == 0 ? repeating_.erase(i) : std::next(i);
@@ -65,12 +72,24 @@ public:
 
 private:
   void deliver(context& ctx, const std::string& from, const rumor& r) {
-    if (ctx.observed())
-      ctx.emit(event{"delivered", {}, from, {}, r.payload, r.id, r.origin, false, 0, 0,
-                     "hops=" + std::to_string(r.hops)});
+    if (from == ctx.self()) {
+      // The origin delivers its own rumor (not fresh: it did not arrive).
+      if (ctx.observed())
+        ctx.emit(event{"delivered", {}, from, {}, r.payload, r.id, r.origin, false, 0, 0,
+                       "hops=0"});
+      return;
+    }
+    ctx.on_rumor(from, r);
   }
 
   void forward(context& ctx, const std::string& from, const rumor& r, bool go) {
+    if (defer_)
+      deferred_.emplace_back(from, r, go);
+    else
+      forward_now(ctx, from, r, go);
+  }
+
+  void forward_now(context& ctx, const std::string& from, const rumor& r, bool go) {
     if (!go)
       return;
     auto next = r;
@@ -87,7 +106,7 @@ private:
     for (auto& peer : ctx.sample(fanout_ + 1)) {
       if (sent == fanout_ || peer == from || peer == r.origin)
         continue;
-      ctx.send(peer, msg);
+      ctx.send_update(peer, msg);
       ++sent;
     }
   }
@@ -97,7 +116,9 @@ private:
   uint32_t k_;
   uint64_t remember_;
   uint64_t repeat_;
+  bool defer_;
   std::vector<std::pair<rumor, uint64_t>> repeating_; // rumor, rounds left
+  std::vector<std::tuple<std::string, rumor, bool>> deferred_;
   uint64_t last_id_ = 0;
   std::map<std::pair<std::string, uint64_t>, uint64_t> seen_; // -> round first seen
 };
@@ -114,7 +135,7 @@ std::unique_ptr<protocol> make_probabilistic(const params& ps) {
   if (p < 0 || p > 1)
     throw std::invalid_argument("--p must be between 0 and 1");
   return std::make_unique<probabilistic>(fanout, p, static_cast<uint32_t>(k), remember,
-                                         ps.get_uint("repeat", 0));
+                                         ps.get_uint("repeat", 0), ps.get_bool("defer", false));
 }
 
 void add_probabilistic_types(caf::actor_system_config& cfg) {

@@ -43,12 +43,20 @@ void context::on_stored(const std::string& key, const entry& e) {
     emit(event{"stored", {}, {}, key, e.value, e.version, e.origin, e.tombstone, 0, 0, {}});
 }
 
+void context::on_rumor(const std::string& from, const rumor& r) {
+  note_fresh();
+  if (observed())
+    emit(event{"delivered", {}, from, {}, r.payload, r.id, r.origin, false, 0, 0,
+               "hops=" + std::to_string(r.hops) + (r.topic.empty() ? "" : " topic=" + r.topic)});
+}
+
 std::vector<std::string> context::merge(const std::string& from,
                                         const std::vector<keyed_entry>& entries) {
   std::vector<std::string> changed;
   for (auto& x : entries) {
     on_delivered(from, x.key, x.e);
     if (data().merge(x.key, x.e, now_ms())) {
+      note_fresh();
       changed.push_back(x.key);
       on_stored(x.key, *data().find(x.key));
     }

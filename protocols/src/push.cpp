@@ -26,7 +26,7 @@ public:
     // One message, shared by all receivers.
     auto msg = caf::make_message(push_msg{ctx.self(), ctx.data().entries()});
     for (auto& peer : ctx.sample(fanout_))
-      ctx.send(peer, msg);
+      ctx.send_update(peer, msg);
   }
 
 private:

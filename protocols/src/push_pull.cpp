@@ -38,7 +38,10 @@ public:
           return;
         merge(ctx, m.from, m.entries);
         // An empty answer is still sent: the exchange is complete either way.
-        ctx.reply(push_pull_response{ctx.self(), ctx.data().newer_than(m.digest)});
+        auto answer = ctx.data().newer_than(m.digest);
+        if (!answer.empty())
+          ctx.note_update();
+        ctx.reply(push_pull_response{ctx.self(), std::move(answer)});
       },
       [this, &ctx](const push_pull_response& m) {
         if (!ctx.admit(check(m.from, m.entries, ctx.limits())))
@@ -66,9 +69,13 @@ public:
       fresh.push_back(keyed_entry{i->first, *e});
       ++i;
     }
+    bool carries = !fresh.empty();
     auto msg = caf::make_message(push_pull_request{ctx.self(), ctx.data().digest(), fresh});
-    for (auto& peer : ctx.sample(fanout_))
+    for (auto& peer : ctx.sample(fanout_)) {
+      if (carries)
+        ctx.note_update();
       ctx.send(peer, msg);
+    }
   }
 
   void on_local_write(context& ctx, const std::string& key) override {
@@ -97,7 +104,7 @@ private:
     for (auto& peer : ctx.sample(eager_ + 1)) {
       if (sent == eager_ || peer == from)
         continue;
-      ctx.send(peer, msg);
+      ctx.send_update(peer, msg);
       ++sent;
     }
   }

@@ -3,9 +3,14 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "gossip/anti_entropy.hpp"
+#include "gossip/directed.hpp"
 #include "gossip/probabilistic.hpp"
+#include "gossip/pull.hpp"
 #include "gossip/push.hpp"
 #include "gossip/push_pull.hpp"
+#include "gossip/push_sum.hpp"
+#include "gossip/rumor_mongering.hpp"
 #include "gossip/swim.hpp"
 
 namespace gossip {
@@ -15,8 +20,17 @@ const std::vector<protocol_info>& all_protocols() {
     {"push", "send my store to fanout peers each round", make_push, add_push_types},
     {"push-pull", "exchange stores with fanout peers each round", make_push_pull,
      add_push_pull_types},
+    {"pull", "ask fanout peers for what I lack each round", make_pull, add_pull_types},
+    {"anti-entropy", "digest SYN/ACK/ACK2 reconciling the whole store, bounded deltas",
+     make_anti_entropy, add_anti_entropy_types},
     {"probabilistic", "forward each new rumor to fanout peers with probability p",
      make_probabilistic, add_probabilistic_types},
+    {"rumor", "rumor mongering: spread hot updates until losing interest",
+     make_rumor_mongering, add_rumor_mongering_types},
+    {"directed", "rumors by topic to interested peers, plus a random share", make_directed,
+     add_directed_types},
+    {"push-sum", "aggregates: average, sum or count by halving (s, w)", make_push_sum,
+     add_push_sum_types},
     {"swim", "SWIM membership and failure detection (Lifeguard)", make_swim, add_swim_types},
   };
   return table;

@@ -11,28 +11,31 @@ namespace {
 
 class uniform_sampler : public peer_sampler {
 public:
-  std::vector<std::string> sample(const std::string&, const std::vector<std::string>& view,
+  std::vector<std::string> sample(const std::string& self, const std::vector<std::string>& view,
                                   size_t k, rng_type& rng) override {
-    k = std::min(k, view.size());
     std::vector<std::string> result;
-    result.reserve(k);
+    if (view.empty())
+      return result;
     if (k * 4 <= view.size()) {
-      // Few picks from a large view: draw and retry duplicates, O(k^2) not O(n).
+      // Few picks from a large view: draw and retry duplicates (and self),
+      // O(k^2) instead of O(n).
       std::uniform_int_distribution<size_t> pick{0, view.size() - 1};
-      std::vector<size_t> taken;
-      while (taken.size() < k) {
+      taken_.clear();
+      for (size_t tries = 0; taken_.size() < k && tries < 64 * k; ++tries) {
         auto i = pick(rng);
-        if (std::find(taken.begin(), taken.end(), i) == taken.end())
-          taken.push_back(i);
+        if (view[i] != self && std::find(taken_.begin(), taken_.end(), i) == taken_.end())
+          taken_.push_back(i);
       }
-      for (auto i : taken)
+      for (auto i : taken_)
         result.push_back(view[i]);
       return result;
     }
-    // Many picks: partial Fisher-Yates over indices.
-    idx_.resize(view.size());
-    for (size_t i = 0; i < idx_.size(); ++i)
-      idx_[i] = i;
+    // Many picks: partial Fisher-Yates over the indices of the others.
+    idx_.clear();
+    for (size_t i = 0; i < view.size(); ++i)
+      if (view[i] != self)
+        idx_.push_back(i);
+    k = std::min(k, idx_.size());
     for (size_t i = 0; i < k; ++i) {
       std::uniform_int_distribution<size_t> pick{i, idx_.size() - 1};
       std::swap(idx_[i], idx_[pick(rng)]);
@@ -43,21 +46,24 @@ public:
 
 private:
   std::vector<size_t> idx_;
+  std::vector<size_t> taken_;
 };
 
 class round_robin_sampler : public peer_sampler {
 public:
-  std::vector<std::string> sample(const std::string&, const std::vector<std::string>& view,
+  std::vector<std::string> sample(const std::string& self, const std::vector<std::string>& view,
                                   size_t k, rng_type& rng) override {
     if (view != last_view_) {
       last_view_ = view;
       order_.clear();
     }
-    k = std::min(k, view.size());
+    size_t others = view.size() - std::count(view.begin(), view.end(), self);
+    k = std::min(k, others);
     std::vector<std::string> result;
     while (result.size() < k) {
       if (order_.empty()) {
         order_ = view;
+        order_.erase(std::remove(order_.begin(), order_.end(), self), order_.end());
         std::shuffle(order_.begin(), order_.end(), rng);
       }
       auto next = std::move(order_.back());
@@ -78,17 +84,47 @@ public:
   std::vector<std::string> sample(const std::string& self,
                                   const std::vector<std::string>& view, size_t k,
                                   rng_type&) override {
-    auto ring = view;
-    std::sort(ring.begin(), ring.end(), natural_less);
-    // First peer after self in ring order, wrapping around.
-    auto start = std::upper_bound(ring.begin(), ring.end(), self, natural_less);
-    auto pos = static_cast<size_t>(start - ring.begin());
-    k = std::min(k, ring.size());
     std::vector<std::string> result;
-    for (size_t i = 0; i < k; ++i)
-      result.push_back(ring[(pos + i) % ring.size()]);
+    if (view.empty())
+      return result;
+    // The view is in natural order: the first peer after self, wrapping.
+    auto start = std::upper_bound(view.begin(), view.end(), self, natural_less);
+    auto pos = static_cast<size_t>(start - view.begin());
+    for (size_t i = 0; i < view.size() && result.size() < k; ++i) {
+      auto& name = view[(pos + i) % view.size()];
+      if (name != self)
+        result.push_back(name);
+    }
     return result;
   }
+};
+
+class zone_sampler : public peer_sampler {
+public:
+  zone_sampler(label_lookup zone_of, double local) : zone_of_(std::move(zone_of)), local_(local) {}
+
+  std::vector<std::string> sample(const std::string& self, const std::vector<std::string>& view,
+                                  size_t k, rng_type& rng) override {
+    auto mine = zone_of_(self);
+    std::vector<std::string> near, far;
+    for (auto& p : view)
+      if (p != self)
+        (zone_of_(p) == mine ? near : far).push_back(p);
+    std::vector<std::string> result;
+    while (result.size() < k && (!near.empty() || !far.empty())) {
+      bool stay = far.empty() || (!near.empty() && rng.uniform() < local_);
+      auto& pool = stay ? near : far;
+      auto i = std::uniform_int_distribution<size_t>{0, pool.size() - 1}(rng);
+      result.push_back(std::move(pool[i]));
+      pool[i] = std::move(pool.back());
+      pool.pop_back();
+    }
+    return result;
+  }
+
+private:
+  label_lookup zone_of_;
+  double local_;
 };
 
 } // namespace
@@ -105,7 +141,14 @@ std::unique_ptr<peer_sampler> make_ring_sampler() {
   return std::make_unique<ring_sampler>();
 }
 
-std::unique_ptr<peer_sampler> make_sampler(const std::string& name) {
+std::unique_ptr<peer_sampler> make_zone_sampler(label_lookup zone_of, double local) {
+  return std::make_unique<zone_sampler>(std::move(zone_of), local);
+}
+
+std::unique_ptr<peer_sampler> make_sampler(const std::string& name, label_lookup zone_of,
+                                           double local) {
+  if (name == "zone" && zone_of)
+    return make_zone_sampler(std::move(zone_of), local);
   if (name == "uniform")
     return make_uniform_sampler();
   if (name == "round-robin")

@@ -97,6 +97,14 @@ std::vector<keyed_entry> store::newer_than(const std::vector<digest_item>& remot
   return result;
 }
 
+bool store::forget(const std::string& key) {
+  auto i = map_.find(key);
+  if (i == map_.end() || !i->second.tombstone)
+    return false;
+  map_.erase(i);
+  return true;
+}
+
 size_t store::collect_garbage(int64_t now_ms, int64_t grace_ms) {
   size_t dropped = 0;
   for (auto i = map_.begin(); i != map_.end();) {

@@ -275,14 +275,15 @@ private:
       case member_status::alive:
         suspicions_.erase(m.name);
         ctx.peer_up(m.name, m.address,
-                    old && (old->incarnation != m.incarnation || old->address != m.address));
+                    old && (old->incarnation != m.incarnation || old->address != m.address),
+                    m.meta);
         if (!known || before != member_status::alive)
           emit_member(ctx, "member_up", m,
                       known && before == member_status::suspect ? "(refuted suspicion)" : "");
         break;
       case member_status::suspect:
         suspicions_[m.name] = suspicion{m.incarnation, ctx.round(), {u.reporter}};
-        ctx.peer_up(m.name, m.address, false);
+        ctx.peer_up(m.name, m.address, false, m.meta);
         emit_member(ctx, "member_suspect", m, "suspected by " + u.reporter);
         break;
       case member_status::dead:

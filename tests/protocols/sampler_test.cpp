@@ -65,10 +65,11 @@ TEST(Sampler, RoundRobinVisitsEveryPeerOncePerPass) {
 TEST(Sampler, RingPicksSuccessorsInNaturalOrder) {
   auto s = make_ring_sampler();
   rng_type rng{1};
-  std::vector<std::string> view{"0", "1", "2", "10", "3"}; // unordered, without "9"
+  std::vector<std::string> view{"0", "1", "2", "3", "10"}; // natural order, without "9"
   EXPECT_EQ(s->sample("9", view, 1, rng), std::vector<std::string>{"10"});
   EXPECT_EQ(s->sample("10", view, 2, rng), (std::vector<std::string>{"0", "1"}));
-  EXPECT_EQ(s->sample("2", view, 1, rng), std::vector<std::string>{"3"});
+  EXPECT_EQ(s->sample("2", view, 1, rng), std::vector<std::string>{"3"}) << "self in view";
+  EXPECT_EQ(s->sample("3", view, 9, rng).size(), 4u) << "never self";
 }
 
 TEST(Sampler, NeverMoreThanTheView) {
@@ -96,4 +97,35 @@ TEST(Sampler, DerivedSeedsDiffer) {
     seeds.insert(derive_seed(1, i));
   EXPECT_EQ(seeds.size(), 1000u);
   EXPECT_EQ(derive_seed(5, 3), derive_seed(5, 3));
+}
+
+TEST(Sampler, NeverPicksSelfFromAViewThatHoldsIt) {
+  rng_type rng{3};
+  auto view = names(30);
+  for (auto name : {"uniform", "round-robin", "ring"}) {
+    auto s = make_sampler(name);
+    for (size_t k : {1u, 5u, 29u, 40u}) {
+      for (int i = 0; i < 50; ++i) {
+        auto xs = s->sample("7", view, k, rng);
+        EXPECT_EQ(std::count(xs.begin(), xs.end(), "7"), 0) << name;
+        EXPECT_EQ(xs.size(), std::min<size_t>(k, 29)) << name;
+      }
+    }
+  }
+}
+
+TEST(Sampler, ZoneKeepsTheConfiguredShareInZone) {
+  // Zone = name mod 4; with local = 0.75 three picks in four stay in zone.
+  auto zone_of = [](const std::string& p) { return std::to_string(std::stoi(p) % 4); };
+  auto s = make_sampler("zone", zone_of, 0.75);
+  ASSERT_TRUE(s);
+  rng_type rng{5};
+  auto view = names(40);
+  int in_zone = 0, total = 0;
+  for (int i = 0; i < 4000; ++i)
+    for (auto& p : s->sample("6", view, 1, rng)) {
+      in_zone += zone_of(p) == zone_of("6") ? 1 : 0;
+      ++total;
+    }
+  EXPECT_NEAR(static_cast<double>(in_zone) / total, 0.75, 0.03);
 }

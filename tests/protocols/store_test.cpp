@@ -100,3 +100,37 @@ TEST(Store, GarbageCollectsOnlyOldTombstones) {
   EXPECT_EQ(s.find("dead"), nullptr);
   EXPECT_NE(s.get("live"), nullptr);
 }
+
+#include "gossip/anti_entropy.hpp"
+
+TEST(AntiEntropy, SelectDeltasIsFairOrderedAndWithinBudget) {
+  store s;
+  for (int i = 0; i < 30; ++i)
+    for (auto origin : {"a", "b", "c"})
+      s.merge(std::string(origin) + std::to_string(i),
+              entry{std::string(50, 'x'), static_cast<uint64_t>(i + 1), origin, false, 0});
+  std::vector<origin_version> wanted{{"a", 0}, {"b", 10}, {"c", 0}};
+  auto deltas = select_deltas(s, wanted, 600, 0);
+  size_t bytes = 0;
+  std::map<std::string, std::vector<uint64_t>> per_origin;
+  for (auto& d : deltas) {
+    bytes += delta_bytes(d);
+    per_origin[d.e.origin].push_back(d.e.version);
+  }
+  EXPECT_LE(bytes, 600u);
+  EXPECT_GE(deltas.size(), 6u);
+  // Fair: every origin got its turn; ordered: each a prefix above the request.
+  ASSERT_EQ(per_origin.size(), 3u);
+  EXPECT_EQ(per_origin["a"].front(), 1u);
+  EXPECT_EQ(per_origin["b"].front(), 11u);
+  for (auto& [o, vs] : per_origin) {
+    EXPECT_TRUE(std::is_sorted(vs.begin(), vs.end())) << o;
+    for (size_t i = 1; i < vs.size(); ++i)
+      EXPECT_EQ(vs[i], vs[i - 1] + 1) << "contiguous prefix for " << o;
+    EXPECT_LE(std::max(per_origin["a"].size(), per_origin["c"].size())
+                - std::min(per_origin["a"].size(), per_origin["c"].size()),
+              1u);
+  }
+  // A single entry larger than the budget still goes, alone.
+  EXPECT_EQ(select_deltas(s, wanted, 10, 0).size(), 1u);
+}

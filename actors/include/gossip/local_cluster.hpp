@@ -6,6 +6,8 @@
 #include <caf/fwd.hpp>
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,6 +33,8 @@ struct cluster_options {
   bool deterministic = false;
   /// Scheduler threads in real-time mode (0: CAF's default).
   size_t threads = 0;
+  /// Labels of node i (zone, topics, ...), visible to every node; none if empty.
+  std::function<std::map<std::string, std::string>(size_t)> labels_of;
 };
 
 class local_cluster {
@@ -61,6 +65,8 @@ public:
   counters stats(size_t i);
   /// Node i's view of the membership (itself first).
   std::vector<member_update> members(size_t i);
+  /// Deterministic only: node i's insides, read directly (no messages).
+  node_internals peek(size_t i) const;
   /// Crashes node i: it stops at once, saying nothing to anyone.
   void crash(size_t i);
   /// Node i leaves gracefully (its protocols say goodbye).

@@ -3,11 +3,14 @@
 #pragma once
 
 #include <caf/actor.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/fwd.hpp>
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -26,8 +29,21 @@ struct node_config {
   double jitter = 0.1;
   /// Seeds the node's RNG (peer choice, jitter, protocol coins).
   uint64_t seed = 0;
-  /// "uniform", "round-robin" or "ring".
+  /// "uniform", "round-robin", "ring" or "zone".
   std::string sampler = "uniform";
+  /// zone sampler: share of picks that stay in the node's own zone.
+  double zone_local = 0.8;
+  /// This node's labels: zone, role, topics ("a,b"), ...
+  std::map<std::string, std::string> labels;
+  /// Faults injected into this node's sends, for experiments.
+  struct fault_config {
+    /// Each message is lost with this probability.
+    double loss = 0;
+    /// Messages leave this many rounds late.
+    uint64_t delay_rounds = 0;
+    /// From this round on the node is silent and deaf (0: never).
+    uint64_t crash_round = 0;
+  } faults;
   /// false: no tick of its own; rounds run only on (round_atom).
   bool auto_tick = true;
   gossip::limits limits;
@@ -44,9 +60,37 @@ typename Inspector::result_type inspect(Inspector& f, peer& x) {
   return f(x.name, x.handle);
 }
 
+/// The peers of an in-process cluster, shared by all its nodes (one copy
+/// instead of one per node): names in natural order, their actors, and
+/// optionally their labels.
+struct directory {
+  std::vector<std::string> names;
+  std::vector<caf::actor> actors;
+  std::vector<std::map<std::string, std::string>> labels;
+  std::unordered_map<std::string, uint32_t> index;
+};
+
+using directory_ptr = std::shared_ptr<const directory>;
+
+struct counters;
+
+/// Read-only view of a node's insides, for simulators and tests that run the
+/// node under CAF's deterministic scheduler (nothing runs concurrently then).
+/// All pointers are null for an actor that is not a node.
+struct node_internals {
+  const store* data = nullptr;
+  const counters* stats = nullptr;
+  const std::vector<std::unique_ptr<protocol>>* protocols = nullptr;
+  uint64_t round = 0;
+};
+
+node_internals peek(const caf::actor& node);
+
 /// Spawns a node running `protocols` (tried in order for each message).
 /// Throws std::invalid_argument for a bad name or sampler.
 caf::actor spawn_node(caf::actor_system& sys, node_config cfg,
                       std::vector<std::unique_ptr<protocol>> protocols);
 
 } // namespace gossip
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gossip::directory_ptr)

@@ -18,7 +18,10 @@ public:
   params(std::initializer_list<std::pair<const std::string, std::string>> xs) : map_(xs) {}
 
   void set(const std::string& key, std::string value) { map_[key] = std::move(value); }
-  bool has(const std::string& key) const { return map_.count(key) > 0; }
+  /// Present (scoped or plain)? Does not count as a read.
+  bool has(const std::string& key) const {
+    return map_.count(key) > 0 || (!scope_.empty() && map_.count(scope_ + "." + key) > 0);
+  }
 
   /// Typed getters: the default when absent, std::invalid_argument when bad.
   std::string get_string(const std::string& key, const std::string& fallback) const;

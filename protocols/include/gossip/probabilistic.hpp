@@ -8,6 +8,8 @@
 // it forwarded to `fanout` more peers, 0). One forward per node reaches all
 // but about e^-fanout of the nodes (the epidemic's residue); a few repeats,
 // as memberlist retransmits, make the residue vanish at a bounded cost.
+// defer (false): forward at the next round instead of at once, so that one
+// hop takes one round, as in the papers' synchronous model (gossip-sim).
 #pragma once
 
 #include <memory>

@@ -11,11 +11,13 @@
 #include <caf/message_handler.hpp>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <type_traits>
 #include <vector>
 
 #include "gossip/event.hpp"
+#include "gossip/rumor.hpp"
 #include "gossip/sampler.hpp"
 #include "gossip/store.hpp"
 
@@ -67,6 +69,14 @@ public:
     send(peer, caf::make_message(std::forward<T>(x)));
   }
 
+  /// A message that carries an update (entries, a rumor, a share): counted
+  /// apart, as the papers' "traffic" counts only those.
+  void send_update(const std::string& peer, const caf::message& msg) {
+    note_update();
+    send(peer, msg);
+  }
+  virtual void note_update() = 0;
+
   /// Answers the sender of the message being handled (even one we do not
   /// know as a peer yet).
   virtual void reply(const caf::message& msg) = 0;
@@ -86,8 +96,11 @@ public:
   virtual const std::string& address() const = 0;
   /// `name` is a live peer: sampled from now on. With an address and no
   /// route yet (or `reconnect`), the node connects to it in the background.
-  virtual void peer_up(const std::string& name, const std::string& address,
-                       bool reconnect) = 0;
+  /// `labels` (zone, role, topics...) become visible through label().
+  virtual void peer_up(const std::string& name, const std::string& address, bool reconnect,
+                       const std::map<std::string, std::string>& labels = {}) = 0;
+  /// A label of a peer or of this node ("" when it has none).
+  virtual std::string label(const std::string& name, const std::string& key) const = 0;
   /// `name` is gone: no longer sampled; a remote route is dropped.
   virtual void peer_down(const std::string& name) = 0;
   /// The sender of the current message is `name`: route to it from now on.
@@ -105,6 +118,10 @@ public:
   void on_delivered(const std::string& from, const std::string& key, const entry& e);
   /// The store changed under `key` (a local write or a merge).
   void on_stored(const std::string& key, const entry& e);
+  /// A rumor new to this node arrived (and is delivered here).
+  void on_rumor(const std::string& from, const rumor& r);
+  /// Something new arrived from outside (counted: first and last round).
+  virtual void note_fresh() = 0;
 
   /// The data path's last step: each entry is delivered, merged into the
   /// store, and reported as stored when it changed something. Returns the

@@ -93,6 +93,10 @@ public:
   /// including keys missing from `remote`.
   std::vector<keyed_entry> newer_than(const std::vector<digest_item>& remote) const;
 
+  /// Drops the tombstone under `key` (garbage collection); false if `key`
+  /// holds a live value or nothing.
+  bool forget(const std::string& key);
+
   /// Drops tombstones stored at or before `now_ms - grace_ms`. Returns how many.
   size_t collect_garbage(int64_t now_ms, int64_t grace_ms);
 

@@ -1,0 +1,237 @@
+#include "sim.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/send.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <random>
+
+#include "gossip/counters.hpp"
+#include "gossip/directed.hpp"
+#include "gossip/local_cluster.hpp"
+#include "gossip/push_sum.hpp"
+#include "gossip/rumor.hpp"
+
+namespace gossip::sim {
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+double ms_since(clock_type::time_point t0) {
+  return std::chrono::duration<double, std::milli>(clock_type::now() - t0).count();
+}
+
+double rss_kib() {
+  std::ifstream in{"/proc/self/status"};
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmRSS:", 0) == 0)
+      return std::stod(line.substr(6));
+  return 0;
+}
+
+bool has(const std::string& list, const std::string& name) {
+  return subscribed(list, name); // comma-separated membership test
+}
+
+// What kind of update a protocol spreads.
+enum class update_kind { store, rumor, topic, aggregate };
+
+update_kind kind_of(const std::string& protocols) {
+  if (has(protocols, "push-sum"))
+    return update_kind::aggregate;
+  if (has(protocols, "directed"))
+    return update_kind::topic;
+  if (has(protocols, "probabilistic"))
+    return update_kind::rumor;
+  return update_kind::store;
+}
+
+} // namespace
+
+result run(const settings& s, uint64_t run_index, const std::function<void(size_t)>& progress) {
+  if (s.nodes < 2)
+    throw std::invalid_argument("--nodes must be at least 2");
+  auto kind = kind_of(s.protocol);
+  auto seed = derive_seed(s.seed, run_index);
+  rng_type rng{seed};
+  auto origin = std::uniform_int_distribution<size_t>{0, s.nodes - 1}(rng);
+  // Values for push-sum, subscribers for directed, zones for the zone sampler.
+  std::vector<double> values;
+  std::vector<bool> subscriber(s.nodes, false);
+  for (size_t i = 0; i < s.nodes; ++i) {
+    values.push_back(std::uniform_real_distribution<double>{0, 100}(rng));
+    subscriber[i] = i == origin || rng.uniform() < s.subscribers;
+  }
+  cluster_options opts;
+  opts.nodes = s.nodes;
+  opts.protocol = s.protocol;
+  opts.protocol_params = s.protocol_params;
+  // Rumors hop once per round here, as in the papers' synchronous model.
+  if (!opts.protocol_params.has("defer"))
+    opts.protocol_params.set("defer", "true");
+  opts.seed = seed;
+  opts.deterministic = true;
+  opts.node.sampler = s.sampler;
+  opts.node.zone_local = s.zone_local;
+  opts.node.faults.loss = s.loss;
+  opts.node.faults.delay_rounds = s.delay;
+  if (kind == update_kind::aggregate || kind == update_kind::topic || s.zones > 0)
+    opts.labels_of = [&](size_t i) {
+      std::map<std::string, std::string> ls;
+      if (kind == update_kind::aggregate)
+        ls["value"] = std::to_string(values[i]);
+      if (kind == update_kind::topic && subscriber[i])
+        ls["topics"] = "news";
+      if (s.zones > 0)
+        ls["zone"] = std::to_string(i % s.zones);
+      return ls;
+    };
+  auto rss0 = rss_kib();
+  auto t0 = clock_type::now();
+  local_cluster cluster{opts};
+  result r;
+  r.nodes = s.nodes;
+  r.spawn_ms = ms_since(t0);
+  r.rss_kib_per_node = (rss_kib() - rss0) / static_cast<double>(s.nodes);
+  auto t1 = clock_type::now();
+  // Crashes: a fraction of the nodes (never the origin) at a given round.
+  // Values for push-sum are read from labels; the exact mean is the target.
+  double truth = 0;
+  for (auto v : values)
+    truth += v;
+  auto aggregate = s.protocol_params.get_string("aggregate", "average");
+  truth = aggregate == "sum" ? truth : aggregate == "count" ? static_cast<double>(s.nodes)
+                                                            : truth / static_cast<double>(s.nodes);
+  switch (kind) {
+    case update_kind::store:
+      cluster.put(origin, "update", "hello");
+      break;
+    case update_kind::rumor:
+      caf::anon_send(cluster.node(origin), broadcast_atom::value, std::string{"hello"});
+      break;
+    case update_kind::topic:
+      caf::anon_send(cluster.node(origin), broadcast_atom::value, std::string{"news"},
+                     std::string{"hello"});
+      break;
+    case update_kind::aggregate:
+      break;
+  }
+  cluster.settle();
+  std::vector<bool> crashed(s.nodes, false);
+  auto informed_count = [&] {
+    size_t n = 0;
+    for (size_t i = 0; i < s.nodes; ++i)
+      if (i == origin || cluster.peek(i).stats->fresh > 0)
+        ++n;
+    return n;
+  };
+  auto update_msgs = [&] {
+    uint64_t n = 0;
+    for (size_t i = 0; i < s.nodes; ++i)
+      n += cluster.peek(i).stats->update_msgs;
+    return n;
+  };
+  auto max_error = [&] {
+    double worst = 0;
+    for (size_t i = 0; i < s.nodes; ++i) {
+      if (crashed[i])
+        continue;
+      for (auto& p : *cluster.peek(i).protocols)
+        if (auto st = push_sum_state_of(*p)) {
+          auto e = std::fabs(st->estimate() - truth) / std::fabs(truth);
+          worst = std::isnan(e) ? std::numeric_limits<double>::infinity() : std::max(worst, e);
+        }
+    }
+    return worst;
+  };
+  // Who can be informed at all: directed gossip targets subscribers only.
+  size_t audience = s.nodes;
+  if (kind == update_kind::topic) {
+    audience = 0;
+    for (auto b : subscriber)
+      audience += b ? 1 : 0;
+  }
+  auto informed_now = [&] {
+    if (kind != update_kind::topic)
+      return informed_count();
+    size_t n = 0;
+    for (size_t i = 0; i < s.nodes; ++i)
+      if (subscriber[i] && (i == origin || cluster.peek(i).stats->fresh > 0))
+        ++n;
+    return n;
+  };
+  r.informed.push_back(static_cast<double>(informed_now()) / static_cast<double>(audience));
+  // Epidemics that can die out by themselves; the others stop once complete.
+  bool can_die = has(s.protocol, "rumor") || kind == update_kind::rumor
+                 || kind == update_kind::topic;
+  uint64_t last_msgs = update_msgs();
+  size_t full_at = 0;
+  for (size_t round = 1; round <= s.max_rounds; ++round) {
+    if (s.crash > 0 && round == s.crash_round) {
+      for (size_t i = 0; i < s.nodes; ++i)
+        if (i != origin && rng.uniform() < s.crash) {
+          cluster.crash(i);
+          crashed[i] = true;
+        }
+    }
+    cluster.run_round();
+    r.rounds = round;
+    if (progress)
+      progress(round);
+    if (kind == update_kind::aggregate) {
+      r.max_rel_error.push_back(max_error()); // from round 1: estimates exist then
+      if (r.max_rel_error.back() < 1e-13)
+        break;
+      continue;
+    }
+    auto now = informed_now();
+    r.informed.push_back(static_cast<double>(now) / static_cast<double>(audience));
+    auto msgs = update_msgs();
+    bool quiet = msgs == last_msgs;
+    last_msgs = msgs;
+    if (now == audience && full_at == 0)
+      full_at = round;
+    // Rumor mongering runs on until it dies (its traffic counts all of it);
+    // everything else stops once all have it, or when nothing moves anymore.
+    if ((can_die && quiet) || (full_at > 0 && !has(s.protocol, "rumor")))
+      break;
+  }
+  if (full_at > 0)
+    r.rounds = std::min(r.rounds, full_at);
+  r.run_ms = ms_since(t1);
+  // The papers' measures.
+  size_t got = 0;
+  double sum_t = 0, last_t = 0, bytes = 0;
+  size_t non_subs = 0, non_subs_reached = 0;
+  for (size_t i = 0; i < s.nodes; ++i) {
+    auto st = cluster.peek(i).stats;
+    bytes += static_cast<double>(st->total.sent_bytes);
+    if (kind == update_kind::topic && !subscriber[i]) {
+      ++non_subs;
+      non_subs_reached += st->total.recv_msgs > 0 ? 1 : 0;
+      continue;
+    }
+    if (i != origin && st->fresh > 0) {
+      ++got;
+      sum_t += static_cast<double>(st->first_fresh_round);
+      last_t = std::max(last_t, static_cast<double>(st->first_fresh_round));
+    }
+  }
+  if (kind == update_kind::topic && non_subs > 0)
+    r.non_subscribers_reached = static_cast<double>(non_subs_reached) / static_cast<double>(non_subs);
+  auto others = static_cast<double>(audience - 1);
+  r.residue = kind == update_kind::aggregate ? 0 : 1.0 - (static_cast<double>(got) + 1) / static_cast<double>(audience);
+  (void) others;
+  r.traffic = static_cast<double>(update_msgs()) / static_cast<double>(s.nodes);
+  r.t_ave = got > 0 ? sum_t / static_cast<double>(got) : 0;
+  r.t_last = last_t;
+  r.bytes_per_node = bytes / static_cast<double>(s.nodes);
+  return r;
+}
+
+} // namespace gossip::sim

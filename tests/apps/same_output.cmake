@@ -1,0 +1,16 @@
+# Runs CMD (words separated by |) twice and checks both runs print the same,
+# once wall-clock fields ("spawn_ms", "run_ms", "rss_kib_per_node") are cut.
+string(REPLACE "|" ";" CMD "${CMD}")
+foreach(i 1 2)
+  execute_process(COMMAND ${CMD} RESULT_VARIABLE rc OUTPUT_VARIABLE out${i} TIMEOUT 600)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "run ${i} exited with ${rc}")
+  endif()
+  string(REGEX REPLACE ",\"(spawn_ms|run_ms|rss_kib_per_node)\":[-0-9.e+]*" "" out${i} "${out${i}}")
+endforeach()
+if(NOT out1 STREQUAL out2)
+  message(FATAL_ERROR "different output for the same seed:\n${out1}\n---\n${out2}")
+endif()
+if(out1 STREQUAL "")
+  message(FATAL_ERROR "no output")
+endif()
