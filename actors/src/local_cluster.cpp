@@ -89,6 +89,7 @@ local_cluster::local_cluster(cluster_options opts) : impl_(std::make_unique<impl
     settle();
     throw;
   }
+  dir->numbered = true; // node i is named std::to_string(i)
   directory_ptr shared = std::move(dir);
   for (auto& n : d.nodes)
     caf::anon_send(n, peers_atom::value, shared);

@@ -42,9 +42,8 @@ struct node_state {
   std::set<std::string> logged; // rejection kinds already reported
   std::unique_ptr<node_context> ctx;
   std::set<std::string> connecting; // names with a connect under way
-  // Size of the last message sent: a fanout sends one message many times.
-  const void* last_sent = nullptr;
-  size_t last_sent_bytes = 0;
+  // stats.by_type entries by interned type name: no string compares per message.
+  std::vector<std::pair<const std::string*, traffic*>> traffic_of;
   static const char* name;
 };
 
@@ -63,9 +62,52 @@ size_t wire_size(node_actor* self, const caf::type_erased_tuple& x) {
   return f.result();
 }
 
+// Byte counting serializes every message once more. A message sent in-process
+// is counted by its receiver too; the sender's result is remembered here
+// (holding the message keeps its data alive, so the address is not reused).
+class size_cache {
+public:
+  size_t sent(node_actor* self, const caf::message& msg) {
+    auto key = msg.cvals().get();
+    if (auto i = index_.find(key); i != index_.end())
+      return ring_[i->second].second;
+    auto bytes = wire_size(self, msg);
+    auto& slot = ring_[next_];
+    if (slot.first.cvals())
+      index_.erase(slot.first.cvals().get());
+    slot = {msg, bytes};
+    index_[key] = next_;
+    next_ = (next_ + 1) % ring_.size();
+    return bytes;
+  }
+
+  size_t received(node_actor* self, const caf::type_erased_tuple& content) {
+    if (auto msg = dynamic_cast<const caf::message*>(&content))
+      if (auto i = index_.find(msg->cvals().get()); i != index_.end())
+        return ring_[i->second].second;
+    return wire_size(self, content);
+  }
+
+private:
+  std::vector<std::pair<caf::message, size_t>> ring_ =
+    std::vector<std::pair<caf::message, size_t>>(1024);
+  std::unordered_map<const void*, size_t> index_;
+  size_t next_ = 0;
+};
+
+thread_local size_cache sizes;
+
 const std::string& type_name(node_actor* self, const caf::type_erased_tuple& x) {
   static const std::string empty = "(empty)";
-  return x.size() == 0 ? empty : self->system().types().portable_name(x.type(0));
+  if (x.size() == 0)
+    return empty;
+  // portable_name hashes a type_index on every call; remember it per type.
+  thread_local std::unordered_map<const std::type_info*, const std::string*> names;
+  auto rtti = x.type(0);
+  auto& name = names[rtti.second];
+  if (!name)
+    name = &self->system().types().portable_name(rtti);
+  return *name;
 }
 
 void emit(node_actor* self, event ev) {
@@ -136,8 +178,8 @@ public:
     else if (auto i = st_.labels.find(name); i != st_.labels.end())
       ls = &i->second;
     else if (st_.dir && !st_.dir->labels.empty())
-      if (auto j = st_.dir->index.find(name); j != st_.dir->index.end())
-        ls = &st_.dir->labels[j->second];
+      if (auto j = st_.dir->find(name); j != directory::npos)
+        ls = &st_.dir->labels[j];
     if (!ls)
       return {};
     auto v = ls->find(key);
@@ -149,14 +191,14 @@ public:
       return false; // a crashed node hears nothing
     auto& content = self_->current_mailbox_element()->content();
     auto& name = type_name(self_, content);
-    auto bytes = wire_size(self_, content);
-    for (auto* t : {&st_.stats.by_type[name], &st_.stats.total}) {
+    auto bytes = sizes.received(self_, content);
+    for (auto* t : {&traffic_for(name), &st_.stats.total}) {
       ++t->recv_msgs;
       t->recv_bytes += bytes;
     }
     if (problem.empty())
       return true;
-    ++st_.stats.by_type[name].rejected;
+    ++traffic_for(name).rejected;
     ++st_.stats.total.rejected;
     log_once(self_, name + problem, "rejected " + name + ": " + problem);
     return false;
@@ -211,9 +253,10 @@ private:
   caf::actor route(const std::string& peer) const {
     if (auto i = st_.handles.find(peer); i != st_.handles.end())
       return i->second;
-    if (st_.dir)
-      if (auto j = st_.dir->index.find(peer); j != st_.dir->index.end())
-        return st_.dir->actors[j->second];
+    if (st_.dir) {
+      if (auto j = st_.dir->find(peer); j != directory::npos)
+        return st_.dir->actors[j];
+    }
     return {};
   }
 
@@ -280,15 +323,22 @@ private:
   }
 
 private:
+  // The counters of one message type (names are interned by type_name).
+  traffic& traffic_for(const std::string& name) {
+    for (auto& [n, t] : st_.traffic_of)
+      if (n == &name)
+        return *t;
+    auto t = &st_.stats.by_type[name];
+    st_.traffic_of.emplace_back(&name, t);
+    return *t;
+  }
+
   void count_sent(const caf::message& msg) {
-    if (msg.cvals().get() != st_.last_sent) {
-      st_.last_sent = msg.cvals().get();
-      st_.last_sent_bytes = wire_size(self_, msg);
-    }
+    auto bytes = sizes.sent(self_, msg);
     auto& name = type_name(self_, msg);
-    for (auto* t : {&st_.stats.by_type[name], &st_.stats.total}) {
+    for (auto* t : {&traffic_for(name), &st_.stats.total}) {
       ++t->sent_msgs;
-      t->sent_bytes += st_.last_sent_bytes;
+      t->sent_bytes += bytes;
     }
   }
 
@@ -467,6 +517,17 @@ caf::behavior node_impl(node_actor* self, std::shared_ptr<node_setup> setup) {
 }
 
 } // namespace
+
+size_t directory::find(const std::string& name) const {
+  // Clusters named 0..n-1 (local_cluster): the name is the index.
+  if (numbered && !name.empty() && name.size() <= 9
+      && name.find_first_not_of("0123456789") == std::string::npos) {
+    auto i = static_cast<size_t>(std::stoul(name));
+    return i < names.size() && names[i] == name ? i : npos;
+  }
+  auto i = index.find(name);
+  return i == index.end() ? npos : i->second;
+}
 
 node_internals peek(const caf::actor& node) {
   auto ptr = dynamic_cast<node_actor*>(caf::actor_cast<caf::abstract_actor*>(node));

@@ -83,15 +83,29 @@ std::vector<digest_item> store::digest() const {
 }
 
 std::vector<keyed_entry> store::newer_than(const std::vector<digest_item>& remote) const {
+  std::vector<keyed_entry> result;
+  auto newer = [](const entry& e, const digest_item* d) {
+    return !d || std::tie(e.version, e.origin) > std::tie(d->version, d->origin);
+  };
+  if (remote.size() <= 16) {
+    // Small digests (the common case in a round): a scan beats a hash map.
+    for (auto& [key, e] : map_) {
+      const digest_item* d = nullptr;
+      for (auto& x : remote)
+        if (x.key == key)
+          d = &x;
+      if (newer(e, d))
+        result.push_back(keyed_entry{key, e});
+    }
+    return result;
+  }
   std::unordered_map<std::string, const digest_item*> theirs;
   theirs.reserve(remote.size());
   for (auto& d : remote)
     theirs.emplace(d.key, &d);
-  std::vector<keyed_entry> result;
   for (auto& [key, e] : map_) {
     auto i = theirs.find(key);
-    if (i == theirs.end()
-        || std::tie(e.version, e.origin) > std::tie(i->second->version, i->second->origin))
+    if (newer(e, i == theirs.end() ? nullptr : i->second))
       result.push_back(keyed_entry{key, e});
   }
   return result;

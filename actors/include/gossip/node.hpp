@@ -68,6 +68,12 @@ struct directory {
   std::vector<caf::actor> actors;
   std::vector<std::map<std::string, std::string>> labels;
   std::unordered_map<std::string, uint32_t> index;
+  /// names[i] == std::to_string(i) for all i: lookups skip the hash map.
+  bool numbered = false;
+
+  static constexpr size_t npos = static_cast<size_t>(-1);
+  /// Index of `name`, or npos.
+  size_t find(const std::string& name) const;
 };
 
 using directory_ptr = std::shared_ptr<const directory>;
