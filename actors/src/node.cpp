@@ -42,8 +42,8 @@ struct node_state {
   std::set<std::string> logged; // rejection kinds already reported
   std::unique_ptr<node_context> ctx;
   std::set<std::string> connecting; // names with a connect under way
-  // stats.by_type entries by interned type name: no string compares per message.
-  std::vector<std::pair<const std::string*, traffic*>> traffic_of;
+  // stats.by_type entries by message type: no name lookups per message.
+  std::vector<std::pair<const std::type_info*, traffic*>> traffic_of;
   static const char* name;
 };
 
@@ -99,15 +99,7 @@ thread_local size_cache sizes;
 
 const std::string& type_name(node_actor* self, const caf::type_erased_tuple& x) {
   static const std::string empty = "(empty)";
-  if (x.size() == 0)
-    return empty;
-  // portable_name hashes a type_index on every call; remember it per type.
-  thread_local std::unordered_map<const std::type_info*, const std::string*> names;
-  auto rtti = x.type(0);
-  auto& name = names[rtti.second];
-  if (!name)
-    name = &self->system().types().portable_name(rtti);
-  return *name;
+  return x.size() == 0 ? empty : self->system().types().portable_name(x.type(0));
 }
 
 void emit(node_actor* self, event ev) {
@@ -190,16 +182,16 @@ public:
     if (st_.crashed)
       return false; // a crashed node hears nothing
     auto& content = self_->current_mailbox_element()->content();
-    auto& name = type_name(self_, content);
     auto bytes = sizes.received(self_, content);
-    for (auto* t : {&traffic_for(name), &st_.stats.total}) {
+    for (auto* t : {&traffic_for(content), &st_.stats.total}) {
       ++t->recv_msgs;
       t->recv_bytes += bytes;
     }
     if (problem.empty())
       return true;
-    ++traffic_for(name).rejected;
+    ++traffic_for(content).rejected;
     ++st_.stats.total.rejected;
+    auto& name = type_name(self_, content);
     log_once(self_, name + problem, "rejected " + name + ": " + problem);
     return false;
   }
@@ -323,20 +315,20 @@ private:
   }
 
 private:
-  // The counters of one message type (names are interned by type_name).
-  traffic& traffic_for(const std::string& name) {
-    for (auto& [n, t] : st_.traffic_of)
-      if (n == &name)
+  // The counters of a message's type; the name is looked up once per type.
+  traffic& traffic_for(const caf::type_erased_tuple& x) {
+    auto rtti = x.size() == 0 ? nullptr : x.type(0).second;
+    for (auto& [ti, t] : st_.traffic_of)
+      if (ti == rtti)
         return *t;
-    auto t = &st_.stats.by_type[name];
-    st_.traffic_of.emplace_back(&name, t);
+    auto t = &st_.stats.by_type[type_name(self_, x)];
+    st_.traffic_of.emplace_back(rtti, t);
     return *t;
   }
 
   void count_sent(const caf::message& msg) {
     auto bytes = sizes.sent(self_, msg);
-    auto& name = type_name(self_, msg);
-    for (auto* t : {&traffic_for(name), &st_.stats.total}) {
+    for (auto* t : {&traffic_for(msg), &st_.stats.total}) {
       ++t->sent_msgs;
       t->sent_bytes += bytes;
     }
