@@ -149,10 +149,13 @@ int main(int argc, char** argv) {
   if (!as_json)
     table_header();
   for (uint64_t run = 0; run < runs; ++run) {
+    // A progress bar over runs, with the current run's round.
     auto progress = [&](size_t round) {
-      if (s.nodes >= 10000 || runs >= 20)
-        std::cerr << "\rrun " << run + 1 << "/" << runs << " round " << round << "   "
-                  << std::flush;
+      if (s.nodes < 10000 && runs < 20)
+        return;
+      auto done = static_cast<size_t>(30.0 * static_cast<double>(run) / static_cast<double>(runs));
+      std::cerr << "\r[" << std::string(done, '#') << std::string(30 - done, '.') << "] run "
+                << run + 1 << "/" << runs << ", round " << round << "   " << std::flush;
     };
     sim::result r;
     try {
@@ -168,7 +171,7 @@ int main(int argc, char** argv) {
     results.push_back(std::move(r));
   }
   if (s.nodes >= 10000 || runs >= 20)
-    std::cerr << "\r" << std::string(40, ' ') << "\r";
+    std::cerr << "\r" << std::string(64, ' ') << "\r";
   // Summary: mean and standard deviation over runs.
   auto field = [&](double sim::result::*f) {
     std::vector<double> xs;

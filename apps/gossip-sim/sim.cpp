@@ -4,6 +4,7 @@
 #include <caf/send.hpp>
 
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -83,8 +84,11 @@ result run(const settings& s, uint64_t run_index, const std::function<void(size_
   if (kind == update_kind::aggregate || kind == update_kind::topic || s.zones > 0)
     opts.labels_of = [&](size_t i) {
       std::map<std::string, std::string> ls;
-      if (kind == update_kind::aggregate)
-        ls["value"] = std::to_string(values[i]);
+      if (kind == update_kind::aggregate) {
+        char buf[32]; // every digit: the truth below uses the same doubles
+        std::snprintf(buf, sizeof(buf), "%.17g", values[i]);
+        ls["value"] = buf;
+      }
       if (kind == update_kind::topic && subscriber[i])
         ls["topics"] = "news";
       if (s.zones > 0)
@@ -134,6 +138,13 @@ result run(const settings& s, uint64_t run_index, const std::function<void(size_
     uint64_t n = 0;
     for (size_t i = 0; i < s.nodes; ++i)
       n += cluster.peek(i).stats->update_msgs;
+    return n;
+  };
+  auto pending = [&] {
+    size_t n = 0;
+    for (size_t i = 0; i < s.nodes; ++i)
+      for (auto& p : *cluster.peek(i).protocols)
+        n += p->pending();
     return n;
   };
   auto max_error = [&] {
@@ -192,7 +203,9 @@ result run(const settings& s, uint64_t run_index, const std::function<void(size_
     auto now = informed_now();
     r.informed.push_back(static_cast<double>(now) / static_cast<double>(audience));
     auto msgs = update_msgs();
-    bool quiet = msgs == last_msgs;
+    // Died out: nothing carried an update this round and nobody has anything
+    // left to spread.
+    bool quiet = msgs == last_msgs && pending() == 0;
     last_msgs = msgs;
     if (now == audience && full_at == 0)
       full_at = round;

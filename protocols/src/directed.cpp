@@ -50,6 +50,8 @@ public:
     };
   }
 
+  size_t pending() const override { return deferred_.size(); }
+
   void on_round(context& ctx) override {
     auto due = std::move(deferred_);
     deferred_.clear();

@@ -55,6 +55,8 @@ public:
     };
   }
 
+  size_t pending() const override { return deferred_.size() + repeating_.size(); }
+
   void on_round(context& ctx) override {
     // Deferred mode: what arrived since the last round hops on now.
     auto due = std::move(deferred_);

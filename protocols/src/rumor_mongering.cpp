@@ -83,6 +83,8 @@ public:
     }
   }
 
+  size_t pending() const override { return hot_.size(); }
+
   void on_local_write(context& ctx, const std::string& key) override {
     hot_[key] = 0;
     (void) ctx;

@@ -143,6 +143,9 @@ public:
   virtual void on_local_write(context&, const std::string& /* key */) {}
   /// The node is leaving the cluster gracefully: say goodbye.
   virtual void on_leave(context&) {}
+  /// Updates this protocol is still spreading (hot rumors, queued forwards);
+  /// an epidemic has died out when every node's protocols report 0.
+  virtual size_t pending() const { return 0; }
 };
 
 } // namespace gossip
