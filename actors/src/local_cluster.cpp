@@ -35,7 +35,7 @@ void check(const cluster_options& opts) {
 
 struct local_cluster::impl {
   explicit impl(const cluster_options& o)
-    : opts(o), sys((check(o), configure(cfg, o))), self(sys, true) {}
+      : opts(o), sys((check(o), configure(cfg, o))), self(sys, true) {}
 
   caf::scheduler::test_coordinator* sched() {
     return dynamic_cast<caf::scheduler::test_coordinator*>(&sys.scheduler());
@@ -74,8 +74,8 @@ local_cluster::local_cluster(cluster_options opts) : impl_(std::make_unique<impl
       node_cfg.seed = derive_seed(opts.seed, i);
       if (opts.labels_of)
         node_cfg.labels = opts.labels_of(i);
-      d.nodes.push_back(
-        spawn_node(d.sys, node_cfg, make_protocols(opts.protocol, opts.protocol_params)));
+      d.nodes.push_back(spawn_node(d.sys, node_cfg,
+                                   make_protocols(opts.protocol, opts.protocol_params)));
       dir->names.push_back(node_cfg.name);
       dir->actors.push_back(d.nodes.back());
       dir->index.emplace(node_cfg.name, static_cast<uint32_t>(i));
@@ -102,15 +102,25 @@ local_cluster::~local_cluster() {
   settle();
 }
 
-caf::actor_system& local_cluster::system() { return impl_->sys; }
+caf::actor_system& local_cluster::system() {
+  return impl_->sys;
+}
 
-size_t local_cluster::size() const { return impl_->nodes.size(); }
+size_t local_cluster::size() const {
+  return impl_->nodes.size();
+}
 
-const caf::actor& local_cluster::node(size_t i) const { return impl_->nodes.at(i); }
+const caf::actor& local_cluster::node(size_t i) const {
+  return impl_->nodes.at(i);
+}
 
-std::string local_cluster::name(size_t i) const { return std::to_string(i); }
+std::string local_cluster::name(size_t i) const {
+  return std::to_string(i);
+}
 
-bool local_cluster::deterministic() const { return impl_->opts.deterministic; }
+bool local_cluster::deterministic() const {
+  return impl_->opts.deterministic;
+}
 
 void local_cluster::run_round() {
   auto& d = *impl_;
@@ -132,35 +142,38 @@ void local_cluster::settle() {
 
 uint64_t local_cluster::put(size_t i, const std::string& key, const std::string& value) {
   uint64_t version = 0;
-  impl_->ask(node(i), [&](uint64_t v) { version = v; }, caf::put_atom::value, key,
-                       value);
+  impl_->ask(
+      node(i), [&](uint64_t v) { version = v; }, caf::put_atom::value, key, value);
   return version;
 }
 
 bool local_cluster::erase(size_t i, const std::string& key) {
   bool erased = false;
-  impl_->ask(node(i), [&](bool b) { erased = b; }, caf::delete_atom::value, key);
+  impl_->ask(
+      node(i), [&](bool b) { erased = b; }, caf::delete_atom::value, key);
   return erased;
 }
 
 std::vector<keyed_entry> local_cluster::snapshot(size_t i) {
   std::vector<keyed_entry> result;
-  impl_->ask(node(i), [&](std::vector<keyed_entry> xs) { result = std::move(xs); },
-    snapshot_atom::value);
+  impl_->ask(
+      node(i), [&](std::vector<keyed_entry> xs) { result = std::move(xs); },
+      snapshot_atom::value);
   return result;
 }
 
 counters local_cluster::stats(size_t i) {
   counters result;
-  impl_->ask(node(i), [&](counters c) { result = std::move(c); },
-                       stats_atom::value);
+  impl_->ask(
+      node(i), [&](counters c) { result = std::move(c); }, stats_atom::value);
   return result;
 }
 
 std::vector<member_update> local_cluster::members(size_t i) {
   std::vector<member_update> result;
-  impl_->ask(node(i), [&](std::vector<member_update> xs) { result = std::move(xs); },
-             members_atom::value);
+  impl_->ask(
+      node(i), [&](std::vector<member_update> xs) { result = std::move(xs); },
+      members_atom::value);
   return result;
 }
 

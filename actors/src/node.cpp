@@ -30,7 +30,7 @@ struct node_state {
   rng_type rng;
   store data;
   std::unordered_map<std::string, caf::actor> handles;
-  std::vector<std::string> view; // natural order, without self
+  std::vector<std::string> view;        // natural order, without self
   std::shared_ptr<const directory> dir; // in-process clusters: shared by all
   std::unordered_map<std::string, std::map<std::string, std::string>> labels;
   rng_type fault_rng;
@@ -90,7 +90,7 @@ public:
 
 private:
   std::vector<std::pair<caf::message, size_t>> ring_ =
-    std::vector<std::pair<caf::message, size_t>>(1024);
+      std::vector<std::pair<caf::message, size_t>>(1024);
   std::unordered_map<const void*, size_t> index_;
   size_t next_ = 0;
 };
@@ -205,8 +205,8 @@ public:
     if (!labels.empty())
       st_.labels[name] = labels;
     if (std::find(st_.view.begin(), st_.view.end(), name) == st_.view.end())
-      st_.view.insert(std::upper_bound(st_.view.begin(), st_.view.end(), name, natural_less),
-                      name);
+      st_.view.insert(
+          std::upper_bound(st_.view.begin(), st_.view.end(), name, natural_less), name);
     if (!address.empty() && (reconnect || st_.handles.count(name) == 0))
       connect(name, address);
   }
@@ -229,12 +229,12 @@ public:
 
   void send_to_address(const std::string& address, const caf::message& msg) override {
     with_connection(
-      address,
-      [this, msg](const caf::actor& h) {
-        count_sent(msg);
-        self_->send(h, msg);
-      },
-      [] {});
+        address,
+        [this, msg](const caf::actor& h) {
+          count_sent(msg);
+          self_->send(h, msg);
+        },
+        [] {});
   }
 
   bool observed() const override { return !st_.subscribers.empty(); }
@@ -282,23 +282,26 @@ private:
     }
     auto mm = self_->system().middleman().actor_handle();
     auto self = self_;
-    self_->request(mm, std::chrono::seconds(5), caf::connect_atom::value,
-                   address.substr(0, colon), static_cast<uint16_t>(port))
-      .then(
-        [f, on_error](const caf::node_id&, caf::strong_actor_ptr& ptr,
-                      const std::set<std::string>&) {
-          if (ptr)
-            f(caf::actor_cast<caf::actor>(ptr));
-          else
-            on_error();
-        },
-        [self, address, on_error](caf::error& err) {
-          on_error();
-          auto text = "cannot reach " + address + ": " + self->system().render(err);
-          if (!self->state.subscribers.empty())
-            gossip::emit(self, event{"state_changed", {}, {}, {}, {}, 0, {}, false, 0, 0, text});
-          log_once(self, "unreachable:" + address, text + " (will retry)");
-        });
+    self_
+        ->request(mm, std::chrono::seconds(5), caf::connect_atom::value,
+                  address.substr(0, colon), static_cast<uint16_t>(port))
+        .then(
+            [f, on_error](const caf::node_id&, caf::strong_actor_ptr& ptr,
+                          const std::set<std::string>&) {
+              if (ptr)
+                f(caf::actor_cast<caf::actor>(ptr));
+              else
+                on_error();
+            },
+            [self, address, on_error](caf::error& err) {
+              on_error();
+              auto text = "cannot reach " + address + ": " + self->system().render(err);
+              if (!self->state.subscribers.empty())
+                gossip::emit(
+                    self,
+                    event{"state_changed", {}, {}, {}, {}, 0, {}, false, 0, 0, text});
+              log_once(self, "unreachable:" + address, text + " (will retry)");
+            });
   }
 
   void connect(const std::string& name, const std::string& address) {
@@ -306,12 +309,12 @@ private:
       return;
     auto self = self_;
     with_connection(
-      address,
-      [self, name](const caf::actor& h) {
-        self->state.connecting.erase(name);
-        self->state.handles[name] = h;
-      },
-      [self, name] { self->state.connecting.erase(name); });
+        address,
+        [self, name](const caf::actor& h) {
+          self->state.connecting.erase(name);
+          self->state.handles[name] = h;
+        },
+        [self, name] { self->state.connecting.erase(name); });
   }
 
 private:
@@ -364,7 +367,8 @@ void schedule_tick(node_actor* self) {
   auto& st = self->state;
   double factor = 1.0;
   if (st.cfg.jitter > 0)
-    factor += std::uniform_real_distribution<double>{-st.cfg.jitter, st.cfg.jitter}(st.rng);
+    factor +=
+        std::uniform_real_distribution<double>{-st.cfg.jitter, st.cfg.jitter}(st.rng);
   auto delay = std::chrono::duration_cast<caf::timespan>(st.cfg.interval * factor);
   self->delayed_send(self, delay, caf::tick_atom::value);
 }
@@ -402,70 +406,74 @@ void local_write(node_actor* self, const std::string& key) {
 // The node's own interface (atoms.hpp lists it).
 caf::message_handler api(node_actor* self) {
   return {
-    [=](caf::tick_atom) {
-      run_round(self);
-      schedule_tick(self);
-    },
-    [=](round_atom) {
-      run_round(self);
-      return self->state.round;
-    },
-    [=](caf::put_atom, const std::string& key,
-        const std::string& value) -> caf::result<uint64_t> {
-      auto& st = self->state;
-      if (auto err = check_write(st, key, value); !err.empty())
-        return caf::make_error(caf::sec::invalid_argument, err);
-      auto version = st.data.put(key, value, st.cfg.name, clock_ms(self)).version;
-      local_write(self, key);
-      return version;
-    },
-    [=](caf::get_atom, const std::string& key) {
-      auto value = self->state.data.get(key);
-      return std::make_tuple(value != nullptr, value ? *value : std::string{});
-    },
-    [=](caf::delete_atom, const std::string& key) {
-      auto& st = self->state;
-      if (!st.data.erase(key, st.cfg.name, clock_ms(self)))
-        return false;
-      local_write(self, key);
-      return true;
-    },
-    [=](caf::subscribe_atom, const caf::actor& who) {
-      auto& subs = self->state.subscribers;
-      if (who && std::find(subs.begin(), subs.end(), who) == subs.end()) {
-        subs.push_back(who);
-        self->monitor(who);
-      }
-    },
-    [=](caf::unsubscribe_atom, const caf::actor& who) {
-      auto& subs = self->state.subscribers;
-      subs.erase(std::remove(subs.begin(), subs.end(), who), subs.end());
-    },
-    [=](caf::join_atom, const peer& p) { add_peer(self, p); },
-    [=](caf::leave_atom, const std::string& name) { remove_peer(self, name); },
-    [=](peers_atom, const std::vector<peer>& ps) {
-      self->state.handles.clear();
-      self->state.view.clear();
-      for (auto& p : ps)
-        add_peer(self, p);
-    },
-    [=](peers_atom, const directory_ptr& dir) { self->state.dir = dir; },
-    [=](peers_atom) { return self->state.dir ? self->state.dir->names : self->state.view; },
-    [=](address_atom, const std::string& address) { self->state.cfg.address = address; },
-    [=](caf::leave_atom) {
-      for (auto& p : self->state.protocols)
-        p->on_leave(*self->state.ctx);
-    },
-    [=](members_atom) {
-      // Without a membership protocol, the static peers are the members.
-      std::vector<member_update> result{member_update{self->state.cfg.name, 0, 0,
-                                                      self->state.cfg.address, {}, {}}};
-      for (auto& name : self->state.view)
-        result.push_back(member_update{name, 0, 0, {}, {}, {}});
-      return result;
-    },
-    [=](stats_atom) { return self->state.stats; },
-    [=](snapshot_atom) { return self->state.data.entries(); },
+      [=](caf::tick_atom) {
+        run_round(self);
+        schedule_tick(self);
+      },
+      [=](round_atom) {
+        run_round(self);
+        return self->state.round;
+      },
+      [=](caf::put_atom, const std::string& key,
+          const std::string& value) -> caf::result<uint64_t> {
+        auto& st = self->state;
+        if (auto err = check_write(st, key, value); !err.empty())
+          return caf::make_error(caf::sec::invalid_argument, err);
+        auto version = st.data.put(key, value, st.cfg.name, clock_ms(self)).version;
+        local_write(self, key);
+        return version;
+      },
+      [=](caf::get_atom, const std::string& key) {
+        auto value = self->state.data.get(key);
+        return std::make_tuple(value != nullptr, value ? *value : std::string{});
+      },
+      [=](caf::delete_atom, const std::string& key) {
+        auto& st = self->state;
+        if (!st.data.erase(key, st.cfg.name, clock_ms(self)))
+          return false;
+        local_write(self, key);
+        return true;
+      },
+      [=](caf::subscribe_atom, const caf::actor& who) {
+        auto& subs = self->state.subscribers;
+        if (who && std::find(subs.begin(), subs.end(), who) == subs.end()) {
+          subs.push_back(who);
+          self->monitor(who);
+        }
+      },
+      [=](caf::unsubscribe_atom, const caf::actor& who) {
+        auto& subs = self->state.subscribers;
+        subs.erase(std::remove(subs.begin(), subs.end(), who), subs.end());
+      },
+      [=](caf::join_atom, const peer& p) { add_peer(self, p); },
+      [=](caf::leave_atom, const std::string& name) { remove_peer(self, name); },
+      [=](peers_atom, const std::vector<peer>& ps) {
+        self->state.handles.clear();
+        self->state.view.clear();
+        for (auto& p : ps)
+          add_peer(self, p);
+      },
+      [=](peers_atom, const directory_ptr& dir) { self->state.dir = dir; },
+      [=](peers_atom) {
+        return self->state.dir ? self->state.dir->names : self->state.view;
+      },
+      [=](address_atom, const std::string& address) {
+        self->state.cfg.address = address;
+      },
+      [=](caf::leave_atom) {
+        for (auto& p : self->state.protocols)
+          p->on_leave(*self->state.ctx);
+      },
+      [=](members_atom) {
+        // Without a membership protocol, the static peers are the members.
+        std::vector<member_update> result{
+            member_update{self->state.cfg.name, 0, 0, self->state.cfg.address, {}, {}}};
+        for (auto& name : self->state.view)
+          result.push_back(member_update{name, 0, 0, {}, {}, {}});
+        return result;
+      },
+      [=](stats_atom) { return self->state.stats; },
+      [=](snapshot_atom) { return self->state.data.entries(); },
   };
 }
 
@@ -479,25 +487,28 @@ caf::behavior node_impl(node_actor* self, std::shared_ptr<node_setup> setup) {
   st.cfg = std::move(setup->cfg);
   st.protocols = std::move(setup->protocols);
   // The zone sampler reads peers' zones through the context's labels.
-  st.sampler = make_sampler(st.cfg.sampler, [self](const std::string& peer) {
-    return self->state.ctx->label(peer, "zone");
-  }, st.cfg.zone_local);
+  st.sampler = make_sampler(
+      st.cfg.sampler,
+      [self](const std::string& peer) { return self->state.ctx->label(peer, "zone"); },
+      st.cfg.zone_local);
   st.rng.seed(st.cfg.seed);
   st.fault_rng.seed(derive_seed(st.cfg.seed, 0xfa));
   st.ctx = std::make_unique<node_context>(self);
-  self->set_default_handler([](caf::scheduled_actor* ptr, caf::message_view& x)
-                              -> caf::result<caf::message> {
-    auto self = static_cast<node_actor*>(ptr);
-    ++self->state.stats.unknown;
-    auto& name = type_name(self, x.content());
-    log_once(self, "unknown:" + name, "dropped a message it does not understand: " + name);
-    return caf::sec::unexpected_message;
-  });
+  self->set_default_handler(
+      [](caf::scheduled_actor* ptr, caf::message_view& x) -> caf::result<caf::message> {
+        auto self = static_cast<node_actor*>(ptr);
+        ++self->state.stats.unknown;
+        auto& name = type_name(self, x.content());
+        log_once(self, "unknown:" + name,
+                 "dropped a message it does not understand: " + name);
+        return caf::sec::unexpected_message;
+      });
   self->set_down_handler([=](const caf::down_msg& dm) {
     auto& subs = self->state.subscribers;
-    subs.erase(std::remove_if(subs.begin(), subs.end(),
-                              [&](const caf::actor& a) { return a.address() == dm.source; }),
-               subs.end());
+    subs.erase(
+        std::remove_if(subs.begin(), subs.end(),
+                       [&](const caf::actor& a) { return a.address() == dm.source; }),
+        subs.end());
   });
   if (st.cfg.auto_tick)
     schedule_tick(self);
@@ -512,8 +523,8 @@ caf::behavior node_impl(node_actor* self, std::shared_ptr<node_setup> setup) {
 
 size_t directory::find(const std::string& name) const {
   // Clusters named 0..n-1 (local_cluster): the name is the index.
-  if (numbered && !name.empty() && name.size() <= 9
-      && name.find_first_not_of("0123456789") == std::string::npos) {
+  if (numbered && !name.empty() && name.size() <= 9 &&
+      name.find_first_not_of("0123456789") == std::string::npos) {
     auto i = static_cast<size_t>(std::stoul(name));
     return i < names.size() && names[i] == name ? i : npos;
   }
@@ -533,16 +544,18 @@ caf::actor spawn_node(caf::actor_system& sys, node_config cfg,
                       std::vector<std::unique_ptr<protocol>> protocols) {
   if (auto err = check_name(cfg.name, cfg.limits); !err.empty())
     throw std::invalid_argument(err);
-  if (make_sampler(cfg.sampler, [](const std::string&) { return std::string{}; }) == nullptr)
-    throw std::invalid_argument("unknown sampler '" + cfg.sampler
-                                + "' (known: uniform, round-robin, ring, zone)");
+  if (make_sampler(cfg.sampler, [](const std::string&) { return std::string{}; }) ==
+      nullptr)
+    throw std::invalid_argument("unknown sampler '" + cfg.sampler +
+                                "' (known: uniform, round-robin, ring, zone)");
   if (!(cfg.faults.loss >= 0 && cfg.faults.loss <= 1))
     throw std::invalid_argument("loss must be between 0 and 1");
   if (!(cfg.jitter >= 0 && cfg.jitter < 1))
     throw std::invalid_argument("jitter must be in [0, 1)");
   if (cfg.interval.count() <= 0)
     throw std::invalid_argument("interval must be positive");
-  auto setup = std::make_shared<node_setup>(node_setup{std::move(cfg), std::move(protocols)});
+  auto setup =
+      std::make_shared<node_setup>(node_setup{std::move(cfg), std::move(protocols)});
   return sys.spawn(node_impl, std::move(setup));
 }
 

@@ -31,8 +31,8 @@ parsed parse(int argc, char** argv, int first, const std::vector<option>& known)
     if (opt == known.end())
       throw std::invalid_argument("unknown option '--" + name + "' (try --help)");
     if (eq == std::string::npos && !opt->hint.empty())
-      throw std::invalid_argument("option '--" + name + "' needs a value: --" + name + "="
-                                  + opt->hint);
+      throw std::invalid_argument("option '--" + name + "' needs a value: --" + name +
+                                  "=" + opt->hint);
     result.values.set(name, eq == std::string::npos ? std::string{} : arg.substr(eq + 1));
   }
   return result;
@@ -45,7 +45,8 @@ void print_help(std::ostream& out, const std::string& usage,
     auto left = "--" + o.name + (o.hint.empty() ? "" : "=" + o.hint);
     out << "  " << std::left << std::setw(26) << left << " " << o.help << "\n";
   }
-  out << "  " << std::left << std::setw(26) << "--help" << " this text\n";
+  out << "  " << std::left << std::setw(26) << "--help"
+      << " this text\n";
 }
 
 std::chrono::milliseconds get_duration(const params& ps, const std::string& key,
@@ -57,10 +58,13 @@ std::chrono::milliseconds get_duration(const params& ps, const std::string& key,
   while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits])))
     ++digits;
   auto unit = text.substr(digits);
-  long long factor = unit == "" || unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "m" ? 60000 : 0;
+  long long factor = unit == "" || unit == "ms" ? 1
+                     : unit == "s"              ? 1000
+                     : unit == "m"              ? 60000
+                                                : 0;
   if (digits == 0 || digits > 9 || factor == 0)
-    throw std::invalid_argument("invalid value '" + text + "' for --" + key
-                                + ": expected a duration like 250ms, 2s or 1m");
+    throw std::invalid_argument("invalid value '" + text + "' for --" + key +
+                                ": expected a duration like 250ms, 2s or 1m");
   auto ms = std::stoll(text.substr(0, digits)) * factor;
   if (ms <= 0)
     throw std::invalid_argument("--" + key + " must be positive");
@@ -70,8 +74,8 @@ std::chrono::milliseconds get_duration(const params& ps, const std::string& key,
 void reject_unused(const params& ps) {
   auto unused = ps.unused();
   if (!unused.empty())
-    throw std::invalid_argument("option '--" + *unused.begin()
-                                + "' does not apply here (try --help)");
+    throw std::invalid_argument("option '--" + *unused.begin() +
+                                "' does not apply here (try --help)");
 }
 
 } // namespace gossip::cli

@@ -13,8 +13,8 @@
 namespace gossip::cli {
 
 struct option {
-  std::string name;   // without the leading "--"
-  std::string hint;   // e.g. "N", "MS", "" for a flag
+  std::string name; // without the leading "--"
+  std::string hint; // e.g. "N", "MS", "" for a flag
   std::string help;
 };
 

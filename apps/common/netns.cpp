@@ -36,9 +36,9 @@ bool available() {
 }
 
 lan::lan(std::string id, size_t hosts, bool owner)
-  : id_(std::move(id)), hosts_(hosts), owner_(owner) {
-  if (id_.empty() || id_.size() > 8
-      || id_.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789") != std::string::npos)
+    : id_(std::move(id)), hosts_(hosts), owner_(owner) {
+  if (id_.empty() || id_.size() > 8 ||
+      id_.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789") != std::string::npos)
     throw std::invalid_argument("netns id must be 1-8 lowercase letters or digits");
   if ((owner_ && hosts_ == 0) || hosts_ > 250)
     throw std::invalid_argument("between 1 and 250 hosts");
@@ -49,11 +49,17 @@ lan::~lan() {
     destroy();
 }
 
-std::string lan::switch_ns() const { return "gsp-" + id_ + "-sw"; }
+std::string lan::switch_ns() const {
+  return "gsp-" + id_ + "-sw";
+}
 
-std::string lan::host_ns(size_t i) const { return "gsp-" + id_ + "-" + std::to_string(i); }
+std::string lan::host_ns(size_t i) const {
+  return "gsp-" + id_ + "-" + std::to_string(i);
+}
 
-std::string lan::host_ip(size_t i) const { return "10.213.0." + std::to_string(i + 1); }
+std::string lan::host_ip(size_t i) const {
+  return "10.213.0." + std::to_string(i + 1);
+}
 
 std::vector<std::string> lan::exec_prefix(size_t i) const {
   return {"/usr/bin/env", "ip", "netns", "exec", host_ns(i)};
@@ -80,7 +86,8 @@ void lan::create() {
     auto ns = host_ns(i);
     auto port = "p" + std::to_string(i);
     ip({"netns", "add", ns});
-    ip({"link", "add", port, "netns", sw, "type", "veth", "peer", "name", "eth0", "netns", ns});
+    ip({"link", "add", port, "netns", sw, "type", "veth", "peer", "name", "eth0", "netns",
+        ns});
     ip({"-n", sw, "link", "set", port, "master", "br0", "up"});
     ip({"-n", ns, "addr", "add", host_ip(i) + "/24", "dev", "eth0"});
     ip({"-n", ns, "link", "set", "eth0", "up"});
@@ -114,7 +121,8 @@ void lan::heal() {
   auto sw = switch_ns();
   // Every port back on br0; without a known size, until there is no next port.
   for (size_t i = 0; hosts_ == 0 || i < hosts_; ++i) {
-    auto rc = run({"ip", "-n", sw, "link", "set", "p" + std::to_string(i), "master", "br0"});
+    auto rc =
+        run({"ip", "-n", sw, "link", "set", "p" + std::to_string(i), "master", "br0"});
     if (rc != 0 && hosts_ == 0)
       return;
     if (rc != 0)

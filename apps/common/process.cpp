@@ -65,7 +65,9 @@ std::optional<int> child::reap(bool block) {
   return std::nullopt;
 }
 
-bool child::running() { return pid_ > 0 && !reap(false); }
+bool child::running() {
+  return pid_ > 0 && !reap(false);
+}
 
 bool child::read_lines(std::vector<std::string>& lines) {
   char buf[4096];

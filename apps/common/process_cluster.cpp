@@ -61,7 +61,8 @@ void process_cluster::launch(size_t i, size_t seed) {
   if (seed != i && seed < size() && !nodes_[seed].address.empty())
     argv.push_back("--seeds=" + nodes_[seed].address);
   argv.insert(argv.end(), spec_.node_args.begin(), spec_.node_args.end());
-  auto log = spec_.log_dir.empty() ? std::string{} : spec_.log_dir + "/" + name(i) + ".log";
+  auto log =
+      spec_.log_dir.empty() ? std::string{} : spec_.log_dir + "/" + name(i) + ".log";
   n.proc = std::make_unique<child>(argv, log);
   n.events.clear();
   n.member_state.clear();
@@ -125,7 +126,7 @@ bool process_cluster::wait_until(const std::function<bool()>& done,
     if (done())
       return true;
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-      deadline - std::chrono::steady_clock::now());
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0)
       return false;
     std::vector<int> fds;
@@ -193,7 +194,8 @@ std::string process_cluster::last_member_event(size_t i, const std::string& peer
   return j == nodes_[i].member_state.end() ? std::string{} : j->second;
 }
 
-int process_cluster::ctl(size_t i, const std::vector<std::string>& args, std::string* out) {
+int process_cluster::ctl(size_t i, const std::vector<std::string>& args,
+                         std::string* out) {
   auto argv = command_prefix(i);
   argv.push_back(spec_.bin_dir + "/gossip-ctl");
   argv.push_back("--node=" + nodes_[i].address);

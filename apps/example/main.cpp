@@ -25,16 +25,18 @@ caf::behavior greeter(caf::event_based_actor* self, caf::actor writer, caf::acto
   self->send(reader, caf::subscribe_atom::value, caf::actor{self});
   self->request(writer, 5s, caf::put_atom::value, std::string{"greeting"},
                 std::string{"hello from node 0"})
-    .then([](uint64_t version) { std::cout << "wrote greeting, version " << version << "\n"; });
+      .then([](uint64_t version) {
+        std::cout << "wrote greeting, version " << version << "\n";
+      });
   return {
-    [=](const gossip::event& ev) {
-      if (ev.kind == "stored" && ev.key == "greeting") {
-        std::cout << "node " << ev.node << " now holds greeting = '" << ev.value
-                  << "' (round " << ev.round << ")\n";
-        self->send(done, true);
-        self->quit();
-      }
-    },
+      [=](const gossip::event& ev) {
+        if (ev.kind == "stored" && ev.key == "greeting") {
+          std::cout << "node " << ev.node << " now holds greeting = '" << ev.value
+                    << "' (round " << ev.round << ")\n";
+          self->send(done, true);
+          self->quit();
+        }
+      },
   };
 }
 

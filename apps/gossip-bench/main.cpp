@@ -24,16 +24,19 @@ using proc::process_cluster;
 using namespace std::chrono_literals;
 
 const std::vector<cli::option> options{
-  {"sizes", "N,N,...", "cluster sizes (default 8,32,128)"},
-  {"reps", "R", "repetitions per size (default 3)"},
-  {"interval", "DURATION", "round length of every node (default: gossip-node's, 500ms)"},
-  {"node-args", "ARGS", "extra gossip-node options, space-separated"},
-  {"cpuwin", "DURATION", "idle-CPU window (default 5s)"},
-  {"settle", "DURATION", "least wait after the join, then until the load is steady (default 3s)"},
-  {"idle", "DURATION", "instead: one idle run of the first size, counting false suspicions"},
-  {"seed", "N", "picks origins and victims (default 1)"},
-  {"json", "FILE", "append one JSON object per trial to FILE"},
-  {"md", "FILE", "write the Markdown tables to FILE"},
+    {"sizes", "N,N,...", "cluster sizes (default 8,32,128)"},
+    {"reps", "R", "repetitions per size (default 3)"},
+    {"interval", "DURATION",
+     "round length of every node (default: gossip-node's, 500ms)"},
+    {"node-args", "ARGS", "extra gossip-node options, space-separated"},
+    {"cpuwin", "DURATION", "idle-CPU window (default 5s)"},
+    {"settle", "DURATION",
+     "least wait after the join, then until the load is steady (default 3s)"},
+    {"idle", "DURATION",
+     "instead: one idle run of the first size, counting false suspicions"},
+    {"seed", "N", "picks origins and victims (default 1)"},
+    {"json", "FILE", "append one JSON object per trial to FILE"},
+    {"md", "FILE", "write the Markdown tables to FILE"},
 };
 
 struct trial {
@@ -55,7 +58,9 @@ double percentile(std::vector<double> xs, double p) {
   return xs[std::max<size_t>(rank, 1) - 1];
 }
 
-double median(std::vector<double> xs) { return percentile(std::move(xs), 50); }
+double median(std::vector<double> xs) {
+  return percentile(std::move(xs), 50);
+}
 
 // CPU time of all threads of a process in ms (schedstat: nanoseconds, far
 // finer than the 10 ms ticks of /proc/PID/stat).
@@ -90,9 +95,9 @@ void count_false(process_cluster& c, const std::string& victim, trial& t,
                  int64_t since_ms = 0) {
   for (size_t i = 0; i < c.size(); ++i)
     for (auto& ev : c.events(i)) {
-      if (ev.time_ms < since_ms
-          || (ev.kind == "member_suspect"
-              && ev.detail.find("suspected by " + c.name(i)) == std::string::npos))
+      if (ev.time_ms < since_ms ||
+          (ev.kind == "member_suspect" &&
+           ev.detail.find("suspected by " + c.name(i)) == std::string::npos))
         continue;
       t.false_suspicions += ev.kind == "member_suspect" && ev.peer != victim ? 1 : 0;
       t.false_downs += ev.kind == "member_down" && ev.peer != victim ? 1 : 0;
@@ -181,7 +186,8 @@ void measure_cpu(process_cluster& c, trial& t, std::chrono::milliseconds win) {
   t.cpu_pct = used / secs / 10.0;
 }
 
-void measure_broadcast(process_cluster& c, trial& t, size_t origin, const std::string& text) {
+void measure_broadcast(process_cluster& c, trial& t, size_t origin,
+                       const std::string& text) {
   c.ctl(origin, {"broadcast", text});
   auto is_it = [&](const node_event& ev) {
     return ev.kind == "delivered" && ev.key.empty() && ev.value == text;
@@ -193,13 +199,13 @@ void measure_broadcast(process_cluster& c, trial& t, size_t origin, const std::s
     return -1;
   };
   c.wait_until(
-    [&] {
-      for (size_t i = 0; i < c.size(); ++i)
-        if (first(i) < 0)
-          return false;
-      return true;
-    },
-    30s);
+      [&] {
+        for (size_t i = 0; i < c.size(); ++i)
+          if (first(i) < 0)
+            return false;
+        return true;
+      },
+      30s);
   auto t0 = first(origin);
   std::vector<double> times;
   for (size_t i = 0; i < c.size(); ++i)
@@ -223,13 +229,13 @@ void measure_detection(process_cluster& c, trial& t, size_t victim) {
     return -1;
   };
   c.wait_until(
-    [&] {
-      for (size_t i = 0; i < c.size(); ++i)
-        if (i != victim && down_at(i) < 0)
-          return false;
-      return true;
-    },
-    120s);
+      [&] {
+        for (size_t i = 0; i < c.size(); ++i)
+          if (i != victim && down_at(i) < 0)
+            return false;
+        return true;
+      },
+      120s);
   std::vector<double> downs;
   int64_t first_suspect = -1;
   for (size_t i = 0; i < c.size(); ++i) {
@@ -237,8 +243,8 @@ void measure_detection(process_cluster& c, trial& t, size_t victim) {
       continue;
     downs.push_back(down_at(i) < 0 ? 1e12 : static_cast<double>(down_at(i) - t0));
     for (auto& ev : c.events(i))
-      if (ev.kind == "member_suspect" && ev.peer == name && ev.time_ms >= t0
-          && (first_suspect < 0 || ev.time_ms < first_suspect))
+      if (ev.kind == "member_suspect" && ev.peer == name && ev.time_ms >= t0 &&
+          (first_suspect < 0 || ev.time_ms < first_suspect))
         first_suspect = ev.time_ms;
   }
   auto fix = [](double x) { return x >= 1e12 ? -1.0 : x; };
@@ -254,9 +260,10 @@ std::string json(const trial& t) {
   o << "{\"n\":" << t.n << ",\"rep\":" << t.rep << ",\"join_ms\":" << t.join_ms
     << ",\"join_from_last_listen_ms\":" << t.join_from_last_listen_ms
     << ",\"join_median_node_ms\":" << t.join_median_ms << ",\"settle_ms\":" << t.settle_ms
-    << ",\"cpu_ms_per_node_per_s\":" << t.cpu_ms_per_node_s << ",\"cpu_pct\":" << t.cpu_pct
-    << ",\"t50_ms\":" << t.t50 << ",\"t90_ms\":" << t.t90 << ",\"t99_ms\":" << t.t99
-    << ",\"t100_ms\":" << t.t100 << ",\"first_suspect_ms\":" << t.first_suspect
+    << ",\"cpu_ms_per_node_per_s\":" << t.cpu_ms_per_node_s
+    << ",\"cpu_pct\":" << t.cpu_pct << ",\"t50_ms\":" << t.t50 << ",\"t90_ms\":" << t.t90
+    << ",\"t99_ms\":" << t.t99 << ",\"t100_ms\":" << t.t100
+    << ",\"first_suspect_ms\":" << t.first_suspect
     << ",\"first_down_ms\":" << t.first_down << ",\"median_down_ms\":" << t.median_down
     << ",\"all_down_ms\":" << t.all_down << ",\"false_suspicions\":" << t.false_suspicions
     << ",\"false_downs\":" << t.false_downs << "}";
@@ -280,8 +287,10 @@ std::string cell(const std::vector<trial>& ts, double trial::*field) {
 
 std::string markdown(const std::map<size_t, std::vector<trial>>& by_size) {
   std::ostringstream o;
-  o << "| N | trials | join: all see N (ms) | join: median node (ms) | idle CPU ms/node/s | "
-       "t50 (ms) | t90 (ms) | t99 (ms) | t100 (ms) | first suspicion (ms) | first down (ms) "
+  o << "| N | trials | join: all see N (ms) | join: median node (ms) | idle CPU "
+       "ms/node/s | "
+       "t50 (ms) | t90 (ms) | t99 (ms) | t100 (ms) | first suspicion (ms) | first down "
+       "(ms) "
        "| median down (ms) | all down (ms) | false suspicions |\n"
     << "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (auto& [n, ts] : by_size) {
@@ -293,8 +302,8 @@ std::string markdown(const std::map<size_t, std::vector<trial>>& by_size) {
       << " | " << cell(ts, &trial::t50) << " | " << cell(ts, &trial::t90) << " | "
       << cell(ts, &trial::t99) << " | " << cell(ts, &trial::t100) << " | "
       << cell(ts, &trial::first_suspect) << " | " << cell(ts, &trial::first_down) << " | "
-      << cell(ts, &trial::median_down) << " | " << cell(ts, &trial::all_down) << " | " << fs
-      << " |\n";
+      << cell(ts, &trial::median_down) << " | " << cell(ts, &trial::all_down) << " | "
+      << fs << " |\n";
   }
   return o.str();
 }
@@ -324,7 +333,8 @@ int idle_run(const cli::parsed& args, size_t n, std::chrono::milliseconds durati
             << ",\"false_downs\":" << t.false_downs
             << ",\"false_suspicions_incl_join\":" << during_join.false_suspicions
             << ",\"cpu_ms_per_node_per_s\":"
-            << (cluster_cpu_ms(c) - cpu0) / secs / static_cast<double>(n) << "}" << std::endl;
+            << (cluster_cpu_ms(c) - cpu0) / secs / static_cast<double>(n) << "}"
+            << std::endl;
   c.stop_all();
   return 0;
 }
@@ -383,7 +393,8 @@ int main(int argc, char** argv) {
         while (victim == origin)
           victim = pick(rng);
         std::cerr << ", broadcast" << std::flush;
-        measure_broadcast(c, t, origin, "bench-" + std::to_string(n) + "-" + std::to_string(rep));
+        measure_broadcast(c, t, origin,
+                          "bench-" + std::to_string(n) + "-" + std::to_string(rep));
         std::cerr << ", failure detection" << std::flush;
         measure_detection(c, t, victim);
       } else {

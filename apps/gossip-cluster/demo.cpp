@@ -34,8 +34,7 @@ bool everyone_sees_all(process_cluster& c) {
 }
 
 // Time of node i's first event matching `pred` (or -1).
-template <class Pred>
-int64_t first_time(process_cluster& c, size_t i, Pred pred) {
+template <class Pred> int64_t first_time(process_cluster& c, size_t i, Pred pred) {
   for (auto& ev : c.events(i))
     if (pred(ev))
       return ev.time_ms;
@@ -81,7 +80,8 @@ void print_summary(const results& r, const settings& s) {
             << "  | all nodes see all members | " << cell(r.join) << " |\n"
             << "  | put reaches every node | " << cell(r.put_all) << " |\n"
             << "  | broadcast reaches every node | " << cell(r.rumor_all) << " |\n"
-            << "  | first suspicion after SIGKILL | " << cell(r.detect_first_suspect) << " |\n"
+            << "  | first suspicion after SIGKILL | " << cell(r.detect_first_suspect)
+            << " |\n"
             << "  | every survivor marks it down | " << cell(r.detect_all) << " |\n"
             << "  | restarted node seen alive by all | " << cell(r.rejoin)
             << " (incarnation " << r.incarnation_before << " -> " << r.incarnation_after
@@ -98,16 +98,16 @@ int demo(const settings& s) {
   size_t victim = s.nodes > 4 ? 4 : s.nodes - 1;
   auto victim_name = c.name(victim);
   std::cout << "caf-gossip demo: " << s.nodes << " gossip-node processes"
-            << (run.namespaced() ? ", one network namespace each" : " on 127.0.0.1") << ", "
-            << s.interval.count() << " ms rounds, SWIM membership\n";
+            << (run.namespaced() ? ", one network namespace each" : " on 127.0.0.1")
+            << ", " << s.interval.count() << " ms rounds, SWIM membership\n";
   // Live progress: membership changes as the nodes report them.
   bool verbose_members = true;
   c.on_event = [&](size_t i, const node_event& ev) {
     if (ev.kind == "listening")
       std::cout << "  " << c.name(i) << " listening on " << c.address(i) << " (pid "
                 << c.pid(i) << ")" << std::endl;
-    else if (ev.kind == "member_suspect" || ev.kind == "member_down"
-             || (verbose_members && ev.kind == "member_up" && ev.peer == victim_name))
+    else if (ev.kind == "member_suspect" || ev.kind == "member_down" ||
+             (verbose_members && ev.kind == "member_up" && ev.peer == victim_name))
       std::cout << "    " << c.name(i) << ": " << ev.kind << " " << ev.peer << std::endl;
     if (ev.kind == "member_suspect" && ev.peer != victim_name)
       ++r.false_suspicions;
@@ -127,16 +127,19 @@ int demo(const settings& s) {
   auto is_put = [](const node_event& ev) {
     return ev.kind == "stored" && ev.key == "greeting" && ev.value == "hello";
   };
-  r.put_all = arrivals(run, [&] { return first_time(c, 0, is_put); }, is_put, 30s);
-  std::cout << "  n1 broadcasts the rumor 'ping' (immediate forwarding); when each node got it:\n";
+  r.put_all = arrivals(
+      run, [&] { return first_time(c, 0, is_put); }, is_put, 30s);
+  std::cout << "  n1 broadcasts the rumor 'ping' (immediate forwarding); when each node "
+               "got it:\n";
   c.ctl(0, {"broadcast", "ping"});
   auto is_rumor = [](const node_event& ev) {
     return ev.kind == "delivered" && ev.key.empty() && ev.value == "ping";
   };
-  r.rumor_all = arrivals(run, [&] { return first_time(c, 0, is_rumor); }, is_rumor, 30s);
+  r.rumor_all = arrivals(
+      run, [&] { return first_time(c, 0, is_rumor); }, is_rumor, 30s);
 
-  step(3, "SIGKILL " + victim_name + " (pid " + std::to_string(c.pid(victim))
-            + "); when each other node marked it down:");
+  step(3, "SIGKILL " + victim_name + " (pid " + std::to_string(c.pid(victim)) +
+              "); when each other node marked it down:");
   for (auto& ev : c.events(0))
     if (ev.peer == victim_name)
       r.incarnation_before = std::max(r.incarnation_before, ev.version);
@@ -145,12 +148,13 @@ int demo(const settings& s) {
   auto is_down = [&](const node_event& ev) {
     return ev.kind == "member_down" && ev.peer == victim_name;
   };
-  r.detect_all = arrivals(run, [=] { return kill_t0; }, is_down, 90s, victim);
+  r.detect_all = arrivals(
+      run, [=] { return kill_t0; }, is_down, 90s, victim);
   int64_t first_suspect = -1;
   for (size_t i = 0; i < c.size(); ++i) {
     for (auto& ev : c.events(i)) {
-      if (ev.kind == "member_suspect" && ev.peer == victim_name && ev.time_ms >= kill_t0
-          && (first_suspect < 0 || ev.time_ms < first_suspect))
+      if (ev.kind == "member_suspect" && ev.peer == victim_name &&
+          ev.time_ms >= kill_t0 && (first_suspect < 0 || ev.time_ms < first_suspect))
         first_suspect = ev.time_ms;
     }
   }
@@ -163,7 +167,8 @@ int demo(const settings& s) {
   auto is_up_again = [&](const node_event& ev) {
     return ev.kind == "member_up" && ev.peer == victim_name && ev.time_ms >= restart_t0;
   };
-  r.rejoin = arrivals(run, [=] { return restart_t0; }, is_up_again, 60s, victim);
+  r.rejoin = arrivals(
+      run, [=] { return restart_t0; }, is_up_again, 60s, victim);
   for (auto& ev : c.events(0))
     if (is_up_again(ev))
       r.incarnation_after = ev.version;
@@ -172,8 +177,8 @@ int demo(const settings& s) {
   c.on_event = nullptr;
   c.stop_all();
   print_summary(r, s);
-  bool ok = r.join >= 0 && r.put_all >= 0 && r.rumor_all >= 0 && r.detect_all >= 0
-            && r.rejoin >= 0 && r.incarnation_after > r.incarnation_before;
+  bool ok = r.join >= 0 && r.put_all >= 0 && r.rumor_all >= 0 && r.detect_all >= 0 &&
+            r.rejoin >= 0 && r.incarnation_after > r.incarnation_before;
   if (interrupted())
     std::cout << "interrupted\n";
   return ok && !interrupted() ? 0 : 1;

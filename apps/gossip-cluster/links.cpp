@@ -26,8 +26,8 @@ std::vector<std::vector<size_t>> parse_groups(const std::string& text, size_t no
       } catch (const std::exception&) {
       }
       if (n == 0 || pos + 1 != name.size() || n > nodes)
-        throw std::invalid_argument("'" + name + "' is not a node name n1..n"
-                                    + std::to_string(nodes));
+        throw std::invalid_argument("'" + name + "' is not a node name n1..n" +
+                                    std::to_string(nodes));
       groups.back().push_back(n - 1);
     }
   }

@@ -14,22 +14,26 @@ namespace {
 using namespace gossip;
 
 const std::vector<cli::option> options{
-  {"nodes", "N", "gossip-node processes (default 8)"},
-  {"protocol", "NAMES", "dissemination protocols of every node (default push-pull,probabilistic)"},
-  {"interval", "DURATION", "round length of every node (default 500ms, as gossip-node)"},
-  {"netns", "", "root only: each node in its own network namespace with its own address"},
-  {"id", "ID", "names the namespaces (default gossip); partition/heal use the same"},
-  {"logs", "DIR", "write each node's stderr to DIR/NAME.log"},
-  {"duration", "DURATION", "up: stop after this long (default: until Ctrl-C)"},
+    {"nodes", "N", "gossip-node processes (default 8)"},
+    {"protocol", "NAMES",
+     "dissemination protocols of every node (default push-pull,probabilistic)"},
+    {"interval", "DURATION",
+     "round length of every node (default 500ms, as gossip-node)"},
+    {"netns", "",
+     "root only: each node in its own network namespace with its own address"},
+    {"id", "ID", "names the namespaces (default gossip); partition/heal use the same"},
+    {"logs", "DIR", "write each node's stderr to DIR/NAME.log"},
+    {"duration", "DURATION", "up: stop after this long (default: until Ctrl-C)"},
 };
 
 const char* usage =
-  "usage: gossip-cluster COMMAND [options]\n\n"
-  "Commands:\n"
-  "  demo               8 nodes: join, a write spreading, a crash detected, a rejoin\n"
-  "  up                 start N nodes and show their events until Ctrl-C\n"
-  "  partition A,B/C,D  cut the links between groups of nodes of a running --netns cluster\n"
-  "  heal               restore all links";
+    "usage: gossip-cluster COMMAND [options]\n\n"
+    "Commands:\n"
+    "  demo               8 nodes: join, a write spreading, a crash detected, a rejoin\n"
+    "  up                 start N nodes and show their events until Ctrl-C\n"
+    "  partition A,B/C,D  cut the links between groups of nodes of a running --netns "
+    "cluster\n"
+    "  heal               restore all links";
 
 } // namespace
 

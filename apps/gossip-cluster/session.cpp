@@ -12,7 +12,9 @@ volatile std::sig_atomic_t stop_requested = 0;
 
 } // namespace
 
-bool interrupted() { return stop_requested != 0; }
+bool interrupted() {
+  return stop_requested != 0;
+}
 
 void install_signal_handlers() {
   std::signal(SIGINT, [](int) { stop_requested = 1; });
@@ -28,7 +30,8 @@ session::session(const settings& s) {
   spec.log_dir = s.logs;
   if (s.netns) {
     if (!netns::available())
-      throw std::runtime_error("--netns needs root and iproute2 (apt-get install iproute2)");
+      throw std::runtime_error(
+          "--netns needs root and iproute2 (apt-get install iproute2)");
     lan_ = std::make_unique<netns::lan>(s.id, s.nodes);
     lan_->create();
     spec.lan = lan_.get();
@@ -42,8 +45,8 @@ session::~session() {
 }
 
 bool session::wait(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
-  return cluster_->wait_until([&] { return interrupted() || done(); }, timeout)
-         && !interrupted();
+  return cluster_->wait_until([&] { return interrupted() || done(); }, timeout) &&
+         !interrupted();
 }
 
 std::string pretty_ms(int64_t ms) {

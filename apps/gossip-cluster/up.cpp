@@ -11,10 +11,11 @@ int up(const settings& s) {
   auto t0 = proc::process_cluster::now_ms();
   c.on_event = [&](size_t i, const proc::node_event& ev) {
     if (ev.kind == "listening" || ev.kind == "stored" || ev.kind.rfind("member_", 0) == 0)
-      std::cout << "[" << pretty_ms(proc::process_cluster::now_ms() - t0) << "] " << c.name(i)
-                << " " << ev.kind << " "
+      std::cout << "[" << pretty_ms(proc::process_cluster::now_ms() - t0) << "] "
+                << c.name(i) << " " << ev.kind << " "
                 << (ev.kind == "stored" ? ev.key + "=" + ev.value : ev.peer) << " "
-                << (ev.kind == "listening" ? "pid " + std::to_string(c.pid(i)) : ev.detail)
+                << (ev.kind == "listening" ? "pid " + std::to_string(c.pid(i))
+                                           : ev.detail)
                 << std::endl;
   };
   c.start_all();

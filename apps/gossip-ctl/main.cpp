@@ -26,22 +26,22 @@ using namespace gossip;
 using namespace std::chrono_literals;
 
 const std::vector<cli::option> options{
-  {"node", "HOST:PORT", "the node to talk to (required)"},
-  {"format", "FORMAT", "text or json (default text)"},
-  {"timeout", "DURATION", "how long to wait for the node (default 5s)"},
+    {"node", "HOST:PORT", "the node to talk to (required)"},
+    {"format", "FORMAT", "text or json (default text)"},
+    {"timeout", "DURATION", "how long to wait for the node (default 5s)"},
 };
 
 const char* usage_text =
-  "usage: gossip-ctl --node=HOST:PORT [--format=json] COMMAND [ARGS]\n\n"
-  "Commands:\n"
-  "  put KEY VALUE    write a key (prints its version)\n"
-  "  get KEY          print the value alone (exit 1 if absent)\n"
-  "  del KEY          delete a key (exit 1 if absent)\n"
-  "  broadcast TEXT   spread a rumor (prints its id)\n"
-  "  members          one member per line: name, address, status, incarnation\n"
-  "  stats            message and byte counters\n"
-  "  watch            stream the node's events until Ctrl-C\n\n"
-  "Exit codes: 0 ok, 1 not found, 2 bad command line, 3 unreachable or failed";
+    "usage: gossip-ctl --node=HOST:PORT [--format=json] COMMAND [ARGS]\n\n"
+    "Commands:\n"
+    "  put KEY VALUE    write a key (prints its version)\n"
+    "  get KEY          print the value alone (exit 1 if absent)\n"
+    "  del KEY          delete a key (exit 1 if absent)\n"
+    "  broadcast TEXT   spread a rumor (prints its id)\n"
+    "  members          one member per line: name, address, status, incarnation\n"
+    "  stats            message and byte counters\n"
+    "  watch            stream the node's events until Ctrl-C\n\n"
+    "Exit codes: 0 ok, 1 not found, 2 bad command line, 3 unreachable or failed";
 
 volatile std::sig_atomic_t interrupted = 0;
 
@@ -61,9 +61,10 @@ void print_members(const std::vector<member_update>& ms, bool json) {
   for (auto& m : ms) {
     auto address = m.address.empty() ? "-" : m.address;
     if (json)
-      std::cout << "{\"name\":" << json_quote(m.name) << ",\"address\":" << json_quote(address)
-                << ",\"status\":\"" << to_string(m.state())
-                << "\",\"incarnation\":" << m.incarnation << "}\n";
+      std::cout << "{\"name\":" << json_quote(m.name)
+                << ",\"address\":" << json_quote(address) << ",\"status\":\""
+                << to_string(m.state()) << "\",\"incarnation\":" << m.incarnation
+                << "}\n";
     else
       std::cout << m.name << " " << address << " " << to_string(m.state()) << " "
                 << m.incarnation << "\n";
@@ -95,15 +96,15 @@ int watch(caf::scoped_actor& self, const caf::actor& node, bool json) {
   bool down = false;
   while (!interrupted && !down) {
     self->receive(
-      [&](const event& ev) {
-        if (json)
-          std::cout << to_json(ev) << std::endl;
-        else
-          std::cout << ev.time_ms << " " << ev.node << " " << ev.kind << " "
-                    << (ev.key.empty() ? ev.peer : ev.key + "=" + ev.value) << " " << ev.detail
-                    << std::endl;
-      },
-      [&](const caf::down_msg&) { down = true; }, caf::after(100ms) >> [] {});
+        [&](const event& ev) {
+          if (json)
+            std::cout << to_json(ev) << std::endl;
+          else
+            std::cout << ev.time_ms << " " << ev.node << " " << ev.kind << " "
+                      << (ev.key.empty() ? ev.peer : ev.key + "=" + ev.value) << " "
+                      << ev.detail << std::endl;
+        },
+        [&](const caf::down_msg&) { down = true; }, caf::after(100ms) >> [] {});
   }
   if (down)
     return fail("lost the node", 3);
@@ -119,54 +120,56 @@ int run(caf::actor_system& sys, const caf::actor& node, const command& cmd) {
   auto& a = cmd.args;
   if (cmd.name == "put") {
     self->request(node, cmd.timeout, caf::put_atom::value, a[0], a[1])
-      .receive(
-        [&](uint64_t v) {
-          if (cmd.json)
-            std::cout << "{\"ok\":true,\"version\":" << v << "}\n";
-          else
-            std::cout << "ok version " << v << "\n";
-        },
-        on_error);
+        .receive(
+            [&](uint64_t v) {
+              if (cmd.json)
+                std::cout << "{\"ok\":true,\"version\":" << v << "}\n";
+              else
+                std::cout << "ok version " << v << "\n";
+            },
+            on_error);
   } else if (cmd.name == "get") {
     self->request(node, cmd.timeout, caf::get_atom::value, a[0])
-      .receive(
-        [&](bool found, const std::string& value) {
-          if (!found)
-            rc = cmd.json ? (std::cout << "{\"found\":false}\n", 1) : fail("no such key", 1);
-          else if (cmd.json)
-            std::cout << "{\"found\":true,\"value\":" << json_quote(value) << "}\n";
-          else
-            std::cout << value << "\n";
-        },
-        on_error);
+        .receive(
+            [&](bool found, const std::string& value) {
+              if (!found)
+                rc = cmd.json ? (std::cout << "{\"found\":false}\n", 1)
+                              : fail("no such key", 1);
+              else if (cmd.json)
+                std::cout << "{\"found\":true,\"value\":" << json_quote(value) << "}\n";
+              else
+                std::cout << value << "\n";
+            },
+            on_error);
   } else if (cmd.name == "del") {
     self->request(node, cmd.timeout, caf::delete_atom::value, a[0])
-      .receive(
-        [&](bool erased) {
-          if (cmd.json)
-            std::cout << "{\"deleted\":" << (erased ? "true" : "false") << "}\n";
-          else if (erased)
-            std::cout << "deleted\n";
-          rc = erased ? 0 : (cmd.json ? 1 : fail("no such key", 1));
-        },
-        on_error);
+        .receive(
+            [&](bool erased) {
+              if (cmd.json)
+                std::cout << "{\"deleted\":" << (erased ? "true" : "false") << "}\n";
+              else if (erased)
+                std::cout << "deleted\n";
+              rc = erased ? 0 : (cmd.json ? 1 : fail("no such key", 1));
+            },
+            on_error);
   } else if (cmd.name == "broadcast") {
     self->request(node, cmd.timeout, broadcast_atom::value, a[0])
-      .receive(
-        [&](uint64_t id) {
-          if (cmd.json)
-            std::cout << "{\"ok\":true,\"id\":" << id << "}\n";
-          else
-            std::cout << "ok rumor " << id << "\n";
-        },
-        on_error);
+        .receive(
+            [&](uint64_t id) {
+              if (cmd.json)
+                std::cout << "{\"ok\":true,\"id\":" << id << "}\n";
+              else
+                std::cout << "ok rumor " << id << "\n";
+            },
+            on_error);
   } else if (cmd.name == "members") {
     self->request(node, cmd.timeout, members_atom::value)
-      .receive([&](const std::vector<member_update>& ms) { print_members(ms, cmd.json); },
-               on_error);
+        .receive(
+            [&](const std::vector<member_update>& ms) { print_members(ms, cmd.json); },
+            on_error);
   } else if (cmd.name == "stats") {
     self->request(node, cmd.timeout, stats_atom::value)
-      .receive([&](const counters& c) { print_stats(c, cmd.json); }, on_error);
+        .receive([&](const counters& c) { print_stats(c, cmd.json); }, on_error);
   } else {
     rc = watch(self, node, cmd.json);
   }
@@ -177,22 +180,23 @@ command parse_command(const cli::parsed& args) {
   command cmd;
   auto format = args.values.get_string("format", "text");
   if (format != "text" && format != "json")
-    throw std::invalid_argument("invalid value '" + format + "' for --format: text or json");
+    throw std::invalid_argument("invalid value '" + format +
+                                "' for --format: text or json");
   cmd.json = format == "json";
   cmd.timeout = cli::get_duration(args.values, "timeout", 5000ms);
   if (args.positional.empty())
     throw std::invalid_argument("no command given (try --help)");
   cmd.name = args.positional[0];
   cmd.args.assign(args.positional.begin() + 1, args.positional.end());
-  static const std::map<std::string, size_t> arity{{"put", 2},     {"get", 1},     {"del", 1},
-                                                   {"broadcast", 1}, {"members", 0}, {"stats", 0},
-                                                   {"watch", 0}};
+  static const std::map<std::string, size_t> arity{
+      {"put", 2},     {"get", 1},   {"del", 1},  {"broadcast", 1},
+      {"members", 0}, {"stats", 0}, {"watch", 0}};
   auto i = arity.find(cmd.name);
   if (i == arity.end())
     throw std::invalid_argument("unknown command '" + cmd.name + "' (try --help)");
   if (cmd.args.size() != i->second)
-    throw std::invalid_argument(cmd.name + " takes " + std::to_string(i->second)
-                                + " argument(s), got " + std::to_string(cmd.args.size()));
+    throw std::invalid_argument(cmd.name + " takes " + std::to_string(i->second) +
+                                " argument(s), got " + std::to_string(cmd.args.size()));
   return cmd;
 }
 
@@ -231,8 +235,8 @@ int main(int argc, char** argv) {
   caf::actor_system sys{cfg};
   auto node = sys.middleman().remote_actor(host, port);
   if (!node)
-    return fail("cannot reach node at " + host + ":" + std::to_string(port) + ": "
-                  + sys.render(node.error()),
+    return fail("cannot reach node at " + host + ":" + std::to_string(port) + ": " +
+                    sys.render(node.error()),
                 3);
   return run(sys, *node, cmd);
 }

@@ -10,7 +10,8 @@ void usage(std::ostream& out) {
   out << "usage: gossip-demo DEMO [options]\n\n"
          "Demos:\n"
          "  ring    5 nodes on a ring push their state to their neighbour each round;\n"
-         "          node 0 writes 'New State' and the demo counts the rounds until all agree\n\n"
+         "          node 0 writes 'New State' and the demo counts the rounds until all "
+         "agree\n\n"
          "gossip-demo DEMO --help lists the demo's options.\n";
 }
 

@@ -19,11 +19,11 @@ namespace gossip::demo {
 namespace {
 
 const std::vector<cli::option> options{
-  {"nodes", "N", "nodes on the ring (default 5)"},
-  {"interval", "DURATION", "wall-clock time per round, e.g. 300ms (default 300ms)"},
-  {"seed", "N", "random seed (default 1)"},
-  {"write-after", "N", "rounds before node 0 writes (default 2)"},
-  {"value", "TEXT", "what node 0 writes (default 'New State')"},
+    {"nodes", "N", "nodes on the ring (default 5)"},
+    {"interval", "DURATION", "wall-clock time per round, e.g. 300ms (default 300ms)"},
+    {"seed", "N", "random seed (default 1)"},
+    {"write-after", "N", "rounds before node 0 writes (default 2)"},
+    {"value", "TEXT", "what node 0 writes (default 'New State')"},
 };
 
 // Prints each transfer of the new state as the receiving node reports it.
@@ -102,7 +102,8 @@ int ring(int argc, char** argv) {
   }
   caf::anon_send_exit(watcher, caf::exit_reason::user_shutdown);
   if (!cluster.converged()) {
-    std::cout << "The nodes did not agree within " << max_rounds << " rounds." << std::endl;
+    std::cout << "The nodes did not agree within " << max_rounds << " rounds."
+              << std::endl;
     return 1;
   }
   std::cout << "All " << cluster.size() << " nodes agreed on '" << value << "' after "

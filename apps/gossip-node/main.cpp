@@ -24,46 +24,52 @@ using namespace gossip;
 using namespace std::chrono_literals;
 
 const std::vector<cli::option> node_options{
-  {"name", "NAME", "unique node name (default node-<pid>)"},
-  {"host", "HOST", "address to listen on and advertise (default 127.0.0.1)"},
-  {"port", "PORT", "TCP port; 0 picks a free one and prints it (default 0)"},
-  {"seeds", "HOST:PORT,...", "nodes to join through; retried with backoff"},
-  {"protocol", "NAMES", "dissemination protocols (default push-pull,probabilistic)"},
-  {"interval", "DURATION", "round length (default 500ms)"},
-  {"jitter", "X", "rounds start after interval * (1 +- X) (default 0.1)"},
-  {"seed", "N", "random seed (default: from the pid)"},
-  {"meta", "K=V,...", "labels gossiped with this member, e.g. zone=a,role=db"},
-  {"events", "FORMAT", "print events on stdout: json or text (default text)"},
-  {"config", "FILE", "CAF config file: [gossip] takes these options, other sections go to CAF"},
-  {"threads", "N", "scheduler threads (default 1)"},
+    {"name", "NAME", "unique node name (default node-<pid>)"},
+    {"host", "HOST", "address to listen on and advertise (default 127.0.0.1)"},
+    {"port", "PORT", "TCP port; 0 picks a free one and prints it (default 0)"},
+    {"seeds", "HOST:PORT,...", "nodes to join through; retried with backoff"},
+    {"protocol", "NAMES", "dissemination protocols (default push-pull,probabilistic)"},
+    {"interval", "DURATION", "round length (default 500ms)"},
+    {"jitter", "X", "rounds start after interval * (1 +- X) (default 0.1)"},
+    {"seed", "N", "random seed (default: from the pid)"},
+    {"meta", "K=V,...", "labels gossiped with this member, e.g. zone=a,role=db"},
+    {"events", "FORMAT", "print events on stdout: json or text (default text)"},
+    {"config", "FILE",
+     "CAF config file: [gossip] takes these options, other sections go to CAF"},
+    {"threads", "N", "scheduler threads (default 1)"},
 };
 
-std::vector<cli::option> all_options() { return node_options + cli::protocol_options(); }
+std::vector<cli::option> all_options() {
+  return node_options + cli::protocol_options();
+}
 
 // CAF's config file: [gossip] holds our options (the CLI wins), the other
 // sections are CAF's own (middleman, scheduler, openssl, ...).
-void load_config_file(const std::string& path, params& ps, caf::actor_system_config& cfg) {
+void load_config_file(const std::string& path, params& ps,
+                      caf::actor_system_config& cfg) {
   std::ifstream probe{path};
   if (!probe)
     throw std::invalid_argument("cannot open config file '" + path + "'");
   auto parsed = caf::actor_system_config::parse_config_file(path.c_str());
   if (!parsed)
-    throw std::invalid_argument("config file '" + path + "': " + caf::to_string(parsed.error()));
+    throw std::invalid_argument("config file '" + path +
+                                "': " + caf::to_string(parsed.error()));
   auto known = all_options();
   for (auto& [section, value] : *parsed) {
     auto dict = caf::get_if<caf::config_value::dictionary>(&value);
     if (!dict)
-      throw std::invalid_argument("config file '" + path + "': '" + section
-                                  + "' is not a [section]");
+      throw std::invalid_argument("config file '" + path + "': '" + section +
+                                  "' is not a [section]");
     for (auto& [key, v] : *dict) {
       if (section != "gossip") {
         cfg.set(section + "." + key, v);
         continue;
       }
       if (std::none_of(known.begin(), known.end(),
-                       [&](const cli::option& o) { return o.name == key; }) || key == "config")
-        throw std::invalid_argument("config file '" + path + "': unknown option '" + key
-                                    + "' in [gossip]");
+                       [&](const cli::option& o) { return o.name == key; }) ||
+          key == "config")
+        throw std::invalid_argument("config file '" + path + "': unknown option '" + key +
+                                    "' in [gossip]");
       if (ps.has(key))
         continue; // the command line wins
       auto s = caf::get_if<std::string>(&v);
@@ -111,7 +117,8 @@ settings read_settings(params& ps) {
   s.node.seed = ps.get_uint("seed", static_cast<uint64_t>(::getpid()));
   auto events = ps.get_string("events", "text");
   if (events != "json" && events != "text")
-    throw std::invalid_argument("invalid value '" + events + "' for --events: json or text");
+    throw std::invalid_argument("invalid value '" + events +
+                                "' for --events: json or text");
   s.json = events == "json";
   s.threads = ps.get_uint("threads", 1);
   if (s.threads == 0 || s.threads > 64)
@@ -122,27 +129,32 @@ settings read_settings(params& ps) {
   // the full store exchange every 5 s, and the fast path event-driven: a new
   // write or rumor is forwarded the moment it arrives, rumors repeated for
   // two rounds so that none is missed.
-  for (auto [k, v] : {std::pair{"probe-every", "2"}, {"every", "10"}, {"eager", "3"},
-                      {"repeat", "2"}, {"probabilistic.fanout", "4"}, {"sync-every", "60"}})
+  for (auto [k, v] : {std::pair{"probe-every", "2"},
+                      {"every", "10"},
+                      {"eager", "3"},
+                      {"repeat", "2"},
+                      {"probabilistic.fanout", "4"},
+                      {"sync-every", "60"}})
     if (!ps.has(k))
       ps.set(k, v);
   // What is left is for the protocols; swim reads seeds and meta too.
   for (auto& [k, v] : ps.items())
-    if (k != "name" && k != "host" && k != "port" && k != "protocol" && k != "interval"
-        && k != "jitter" && k != "seed" && k != "events" && k != "config" && k != "threads")
+    if (k != "name" && k != "host" && k != "port" && k != "protocol" && k != "interval" &&
+        k != "jitter" && k != "seed" && k != "events" && k != "config" && k != "threads")
       s.protocol_params.set(k, v);
   return s;
 }
 
-int run(settings& s, caf::actor_system_config& cfg, std::vector<std::unique_ptr<protocol>> ps) {
+int run(settings& s, caf::actor_system_config& cfg,
+        std::vector<std::unique_ptr<protocol>> ps) {
   caf::actor_system sys{cfg};
   auto node = spawn_node(sys, s.node, std::move(ps));
   auto out = sys.spawn(printer, s.json);
   caf::anon_send(node, caf::subscribe_atom::value, out);
   auto port = sys.middleman().publish(node, s.port, s.host.c_str(), true);
   if (!port) {
-    std::cerr << "gossip-node: error: cannot listen on " << s.host << ":" << s.port << ": "
-              << sys.render(port.error()) << "\n";
+    std::cerr << "gossip-node: error: cannot listen on " << s.host << ":" << s.port
+              << ": " << sys.render(port.error()) << "\n";
     caf::anon_send_exit(node, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(out, caf::exit_reason::user_shutdown);
     return 1;
@@ -150,8 +162,9 @@ int run(settings& s, caf::actor_system_config& cfg, std::vector<std::unique_ptr<
   auto address = s.host + ":" + std::to_string(*port);
   caf::anon_send(node, address_atom::value, address);
   if (s.json)
-    std::cout << "{\"event\":\"listening\",\"node\":\"" << s.node.name << "\",\"address\":\""
-              << address << "\",\"pid\":" << ::getpid() << "}" << std::endl;
+    std::cout << "{\"event\":\"listening\",\"node\":\"" << s.node.name
+              << "\",\"address\":\"" << address << "\",\"pid\":" << ::getpid() << "}"
+              << std::endl;
   else
     std::cout << s.node.name << " listening on " << address << std::endl;
   // Wait for SIGTERM or SIGINT (blocked in every thread, see main).
@@ -164,7 +177,8 @@ int run(settings& s, caf::actor_system_config& cfg, std::vector<std::unique_ptr<
   // Leave gracefully: the goodbye goes straight to every member; give the
   // network a moment to carry it before the process ends.
   caf::anon_send(node, caf::leave_atom::value);
-  std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(s.node.interval, 300ms));
+  std::this_thread::sleep_for(
+      std::min<std::chrono::milliseconds>(s.node.interval, 300ms));
   sys.middleman().unpublish(node, *port);
   caf::anon_send_exit(node, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(out, caf::exit_reason::user_shutdown);

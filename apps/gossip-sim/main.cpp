@@ -17,28 +17,33 @@ namespace {
 using namespace gossip;
 
 const std::vector<cli::option> sim_options{
-  {"protocol", "NAMES", "protocol(s), e.g. push-pull or rumor,anti-entropy (default push-pull)"},
-  {"nodes", "N", "nodes (default 1000)"},
-  {"runs", "R", "repetitions (default 1)"},
-  {"seed", "N", "seed of the first run; run i uses a seed derived from it (default 1)"},
-  {"format", "FORMAT", "table or json (default table)"},
-  {"plot", "FILE.svg", "fraction informed (push-sum: max error, log) per round, each run"},
-  {"max-rounds", "N", "stop a run after this many rounds (default 200)"},
-  {"sampler", "NAME", "uniform, ring, round-robin or zone (default uniform)"},
-  {"loss", "P", "each message is lost with probability P (default 0)"},
-  {"delay", "N", "messages arrive N rounds late (default 0)"},
-  {"crash", "P", "a fraction P of the nodes crash (default 0) ..."},
-  {"crash-round", "N", "... at round N (default 1)"},
-  {"zones", "N", "zone sampler: N zones, node i in zone i mod N"},
-  {"local", "P", "zone sampler: share of contacts in the own zone (default 0.8)"},
-  {"subscribers", "P", "directed: fraction of nodes subscribed to the topic (default 0.1)"},
+    {"protocol", "NAMES",
+     "protocol(s), e.g. push-pull or rumor,anti-entropy (default push-pull)"},
+    {"nodes", "N", "nodes (default 1000)"},
+    {"runs", "R", "repetitions (default 1)"},
+    {"seed", "N", "seed of the first run; run i uses a seed derived from it (default 1)"},
+    {"format", "FORMAT", "table or json (default table)"},
+    {"plot", "FILE.svg",
+     "fraction informed (push-sum: max error, log) per round, each run"},
+    {"max-rounds", "N", "stop a run after this many rounds (default 200)"},
+    {"sampler", "NAME", "uniform, ring, round-robin or zone (default uniform)"},
+    {"loss", "P", "each message is lost with probability P (default 0)"},
+    {"delay", "N", "messages arrive N rounds late (default 0)"},
+    {"crash", "P", "a fraction P of the nodes crash (default 0) ..."},
+    {"crash-round", "N", "... at round N (default 1)"},
+    {"zones", "N", "zone sampler: N zones, node i in zone i mod N"},
+    {"local", "P", "zone sampler: share of contacts in the own zone (default 0.8)"},
+    {"subscribers", "P",
+     "directed: fraction of nodes subscribed to the topic (default 0.1)"},
 };
 
-std::vector<cli::option> all_options() { return sim_options + cli::protocol_options(); }
+std::vector<cli::option> all_options() {
+  return sim_options + cli::protocol_options();
+}
 
-const char* sim_keys[] = {"protocol", "nodes", "runs", "seed", "format", "plot", "max-rounds",
-                          "sampler", "loss", "delay", "crash", "crash-round", "zones",
-                          "local", "subscribers"};
+const char* sim_keys[] = {"protocol", "nodes",       "runs",    "seed",  "format",
+                          "plot",     "max-rounds",  "sampler", "loss",  "delay",
+                          "crash",    "crash-round", "zones",   "local", "subscribers"};
 
 double mean(const std::vector<double>& xs) {
   double s = 0;
@@ -60,9 +65,9 @@ double stddev(const std::vector<double>& xs) {
 std::string json(const sim::result& r, uint64_t run) {
   std::ostringstream o;
   o << std::setprecision(10) << "{\"run\":" << run << ",\"nodes\":" << r.nodes
-    << ",\"rounds\":" << r.rounds << ",\"residue\":" << r.residue << ",\"traffic\":" << r.traffic
-    << ",\"t_ave\":" << r.t_ave << ",\"t_last\":" << r.t_last
-    << ",\"bytes_per_node\":" << r.bytes_per_node;
+    << ",\"rounds\":" << r.rounds << ",\"residue\":" << r.residue
+    << ",\"traffic\":" << r.traffic << ",\"t_ave\":" << r.t_ave
+    << ",\"t_last\":" << r.t_last << ",\"bytes_per_node\":" << r.bytes_per_node;
   if (r.non_subscribers_reached >= 0)
     o << ",\"non_subscribers_reached\":" << r.non_subscribers_reached;
   if (!r.max_rel_error.empty()) {
@@ -79,20 +84,21 @@ std::string json(const sim::result& r, uint64_t run) {
 void table_header() {
   std::cout << std::left << std::setw(5) << "run" << std::right << std::setw(9) << "nodes"
             << std::setw(8) << "rounds" << std::setw(11) << "residue" << std::setw(10)
-            << "traffic" << std::setw(8) << "t_ave" << std::setw(8) << "t_last" << std::setw(12)
-            << "bytes/node" << std::setw(13) << "final error" << "\n";
+            << "traffic" << std::setw(8) << "t_ave" << std::setw(8) << "t_last"
+            << std::setw(12) << "bytes/node" << std::setw(13) << "final error"
+            << "\n";
 }
 
 void table_row(const std::string& label, const sim::result& r) {
   std::cout << std::left << std::setw(5) << label << std::right << std::fixed
             << std::setprecision(0) << std::setw(9) << static_cast<double>(r.nodes)
             << std::setw(8) << static_cast<double>(r.rounds) << std::setprecision(6)
-            << std::setw(11) << r.residue << std::setprecision(2) << std::setw(10) << r.traffic
-            << std::setw(8) << r.t_ave << std::setw(8) << r.t_last << std::setprecision(0)
-            << std::setw(12) << r.bytes_per_node << std::setw(13) << std::scientific
-            << std::setprecision(1)
-            << (r.max_rel_error.empty() ? 0.0 : r.max_rel_error.back()) << std::defaultfloat
-            << "\n";
+            << std::setw(11) << r.residue << std::setprecision(2) << std::setw(10)
+            << r.traffic << std::setw(8) << r.t_ave << std::setw(8) << r.t_last
+            << std::setprecision(0) << std::setw(12) << r.bytes_per_node << std::setw(13)
+            << std::scientific << std::setprecision(1)
+            << (r.max_rel_error.empty() ? 0.0 : r.max_rel_error.back())
+            << std::defaultfloat << "\n";
 }
 
 } // namespace
@@ -105,7 +111,8 @@ int main(int argc, char** argv) {
   try {
     auto args = cli::parse(argc, argv, 1, all_options());
     if (args.help) {
-      cli::print_help(std::cout, "usage: gossip-sim [options]\n\nProtocols: " + protocol_names(),
+      cli::print_help(std::cout,
+                      "usage: gossip-sim [options]\n\nProtocols: " + protocol_names(),
                       all_options());
       return 0;
     }
@@ -122,7 +129,8 @@ int main(int argc, char** argv) {
     s.seed = ps.get_uint("seed", 1);
     auto format = ps.get_string("format", "table");
     if (format != "table" && format != "json")
-      throw std::invalid_argument("invalid value '" + format + "' for --format: table or json");
+      throw std::invalid_argument("invalid value '" + format +
+                                  "' for --format: table or json");
     as_json = format == "json";
     plot_path = ps.get_string("plot", "");
     s.max_rounds = ps.get_uint("max-rounds", 200);
@@ -153,9 +161,11 @@ int main(int argc, char** argv) {
     auto progress = [&](size_t round) {
       if (s.nodes < 10000 && runs < 20)
         return;
-      auto done = static_cast<size_t>(30.0 * static_cast<double>(run) / static_cast<double>(runs));
-      std::cerr << "\r[" << std::string(done, '#') << std::string(30 - done, '.') << "] run "
-                << run + 1 << "/" << runs << ", round " << round << "   " << std::flush;
+      auto done = static_cast<size_t>(30.0 * static_cast<double>(run) /
+                                      static_cast<double>(runs));
+      std::cerr << "\r[" << std::string(done, '#') << std::string(30 - done, '.')
+                << "] run " << run + 1 << "/" << runs << ", round " << round << "   "
+                << std::flush;
     };
     sim::result r;
     try {
@@ -197,15 +207,15 @@ int main(int argc, char** argv) {
             << ",\"t_last_mean\":" << tl_m << ",\"t_last_sd\":" << tl_s << "}";
   else
     summary << "mean ± sd over " << runs << " runs: rounds " << mean(rounds) << " ± "
-            << stddev(rounds) << ", residue " << res_m << " ± " << res_s << ", traffic " << tr_m
-            << " ± " << tr_s << ", t_ave " << ta_m << " ± " << ta_s << ", t_last " << tl_m
-            << " ± " << tl_s;
+            << stddev(rounds) << ", residue " << res_m << " ± " << res_s << ", traffic "
+            << tr_m << " ± " << tr_s << ", t_ave " << ta_m << " ± " << ta_s << ", t_last "
+            << tl_m << " ± " << tl_s;
   std::cout << summary.str() << std::endl;
   if (!plot_path.empty()) {
     sim::plot_spec p;
     bool aggregate = !results.front().max_rel_error.empty();
-    p.title = s.protocol + ", " + std::to_string(s.nodes) + " nodes, " + std::to_string(runs)
-              + " run(s)";
+    p.title = s.protocol + ", " + std::to_string(s.nodes) + " nodes, " +
+              std::to_string(runs) + " run(s)";
     p.x_label = "round";
     p.y_label = aggregate ? "max relative error of the estimates" : "fraction informed";
     p.log_y = aggregate;

@@ -49,15 +49,18 @@ void write_svg(const plot_spec& p, const std::string& path) {
     if (lo == hi)
       hi = lo * 10;
   }
-  auto px = [&](double x) { return left + x / static_cast<double>(max_x) * (width - left - right); };
+  auto px = [&](double x) {
+    return left + x / static_cast<double>(max_x) * (width - left - right);
+  };
   auto py = [&](double y) {
-    double f = p.log_y ? (std::log10(y) - std::log10(lo)) / (std::log10(hi) - std::log10(lo))
-                       : (y - lo) / (hi - lo);
+    double f = p.log_y
+                   ? (std::log10(y) - std::log10(lo)) / (std::log10(hi) - std::log10(lo))
+                   : (y - lo) / (hi - lo);
     return height - bottom - f * (height - top - bottom);
   };
   std::ostringstream o;
-  o << "<svg xmlns='http://www.w3.org/2000/svg' width='" << width << "' height='" << height
-    << "' font-family='sans-serif' font-size='12'>\n"
+  o << "<svg xmlns='http://www.w3.org/2000/svg' width='" << width << "' height='"
+    << height << "' font-family='sans-serif' font-size='12'>\n"
     << "<rect width='100%' height='100%' fill='white'/>\n"
     << "<text x='" << width / 2 << "' y='22' text-anchor='middle' font-size='15'>"
     << esc(p.title) << "</text>\n";
@@ -68,9 +71,9 @@ void write_svg(const plot_spec& p, const std::string& path) {
     << height - bottom << "' stroke='black'/>\n";
   size_t step = std::max<size_t>(1, max_x / 10);
   for (size_t x = 0; x <= max_x; x += step)
-    o << "<line x1='" << px(x) << "' y1='" << height - bottom << "' x2='" << px(x) << "' y2='"
-      << height - bottom + 5 << "' stroke='black'/><text x='" << px(x) << "' y='"
-      << height - bottom + 18 << "' text-anchor='middle'>" << x << "</text>\n";
+    o << "<line x1='" << px(x) << "' y1='" << height - bottom << "' x2='" << px(x)
+      << "' y2='" << height - bottom + 5 << "' stroke='black'/><text x='" << px(x)
+      << "' y='" << height - bottom + 18 << "' text-anchor='middle'>" << x << "</text>\n";
   std::vector<double> yticks;
   if (p.log_y)
     for (double y = lo; y <= hi * 1.0001; y *= 10)
@@ -80,9 +83,10 @@ void write_svg(const plot_spec& p, const std::string& path) {
       yticks.push_back(lo + (hi - lo) * i / 5.0);
   size_t ystep = std::max<size_t>(1, yticks.size() / 8);
   for (size_t i = 0; i < yticks.size(); i += ystep)
-    o << "<line x1='" << left - 5 << "' y1='" << py(yticks[i]) << "' x2='" << width - right
-      << "' y2='" << py(yticks[i]) << "' stroke='#ddd'/><text x='" << left - 8 << "' y='"
-      << py(yticks[i]) + 4 << "' text-anchor='end'>" << num(yticks[i]) << "</text>\n";
+    o << "<line x1='" << left - 5 << "' y1='" << py(yticks[i]) << "' x2='"
+      << width - right << "' y2='" << py(yticks[i]) << "' stroke='#ddd'/><text x='"
+      << left - 8 << "' y='" << py(yticks[i]) + 4 << "' text-anchor='end'>"
+      << num(yticks[i]) << "</text>\n";
   o << "<text x='" << (left + width - right) / 2 << "' y='" << height - 15
     << "' text-anchor='middle'>" << esc(p.x_label) << "</text>\n"
     << "<text transform='translate(18," << (top + height - bottom) / 2

@@ -4,8 +4,8 @@
 #include <caf/send.hpp>
 
 #include <chrono>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <limits>
 #include <random>
@@ -54,7 +54,8 @@ update_kind kind_of(const std::string& protocols) {
 
 } // namespace
 
-result run(const settings& s, uint64_t run_index, const std::function<void(size_t)>& progress) {
+result run(const settings& s, uint64_t run_index,
+           const std::function<void(size_t)>& progress) {
   if (s.nodes < 2)
     throw std::invalid_argument("--nodes must be at least 2");
   auto kind = kind_of(s.protocol);
@@ -109,21 +110,22 @@ result run(const settings& s, uint64_t run_index, const std::function<void(size_
   for (auto v : values)
     truth += v;
   auto aggregate = s.protocol_params.get_string("aggregate", "average");
-  truth = aggregate == "sum" ? truth : aggregate == "count" ? static_cast<double>(s.nodes)
-                                                            : truth / static_cast<double>(s.nodes);
+  truth = aggregate == "sum"     ? truth
+          : aggregate == "count" ? static_cast<double>(s.nodes)
+                                 : truth / static_cast<double>(s.nodes);
   switch (kind) {
-    case update_kind::store:
-      cluster.put(origin, "update", "hello");
-      break;
-    case update_kind::rumor:
-      caf::anon_send(cluster.node(origin), broadcast_atom::value, std::string{"hello"});
-      break;
-    case update_kind::topic:
-      caf::anon_send(cluster.node(origin), broadcast_atom::value, std::string{"news"},
-                     std::string{"hello"});
-      break;
-    case update_kind::aggregate:
-      break;
+  case update_kind::store:
+    cluster.put(origin, "update", "hello");
+    break;
+  case update_kind::rumor:
+    caf::anon_send(cluster.node(origin), broadcast_atom::value, std::string{"hello"});
+    break;
+  case update_kind::topic:
+    caf::anon_send(cluster.node(origin), broadcast_atom::value, std::string{"news"},
+                   std::string{"hello"});
+    break;
+  case update_kind::aggregate:
+    break;
   }
   cluster.settle();
   std::vector<bool> crashed(s.nodes, false);
@@ -155,7 +157,8 @@ result run(const settings& s, uint64_t run_index, const std::function<void(size_
       for (auto& p : *cluster.peek(i).protocols)
         if (auto st = push_sum_state_of(*p)) {
           auto e = std::fabs(st->estimate() - truth) / std::fabs(truth);
-          worst = std::isnan(e) ? std::numeric_limits<double>::infinity() : std::max(worst, e);
+          worst = std::isnan(e) ? std::numeric_limits<double>::infinity()
+                                : std::max(worst, e);
         }
     }
     return worst;
@@ -176,10 +179,11 @@ result run(const settings& s, uint64_t run_index, const std::function<void(size_
         ++n;
     return n;
   };
-  r.informed.push_back(static_cast<double>(informed_now()) / static_cast<double>(audience));
+  r.informed.push_back(static_cast<double>(informed_now()) /
+                       static_cast<double>(audience));
   // Epidemics that can die out by themselves; the others stop once complete.
-  bool can_die = has(s.protocol, "rumor") || kind == update_kind::rumor
-                 || kind == update_kind::topic;
+  bool can_die = has(s.protocol, "rumor") || kind == update_kind::rumor ||
+                 kind == update_kind::topic;
   uint64_t last_msgs = update_msgs();
   size_t full_at = 0;
   for (size_t round = 1; round <= s.max_rounds; ++round) {
@@ -236,10 +240,13 @@ result run(const settings& s, uint64_t run_index, const std::function<void(size_
     }
   }
   if (kind == update_kind::topic && non_subs > 0)
-    r.non_subscribers_reached = static_cast<double>(non_subs_reached) / static_cast<double>(non_subs);
+    r.non_subscribers_reached =
+        static_cast<double>(non_subs_reached) / static_cast<double>(non_subs);
   auto others = static_cast<double>(audience - 1);
-  r.residue = kind == update_kind::aggregate ? 0 : 1.0 - (static_cast<double>(got) + 1) / static_cast<double>(audience);
-  (void) others;
+  r.residue = kind == update_kind::aggregate
+                  ? 0
+                  : 1.0 - (static_cast<double>(got) + 1) / static_cast<double>(audience);
+  (void)others;
   r.traffic = static_cast<double>(update_msgs()) / static_cast<double>(s.nodes);
   r.t_ave = got > 0 ? sum_t / static_cast<double>(got) : 0;
   r.t_last = last_t;

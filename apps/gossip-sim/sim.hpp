@@ -26,7 +26,7 @@ struct settings {
   double crash = 0;
   uint64_t crash_round = 1;
   // Directed gossip.
-  size_t zones = 0;        // zone label = i % zones (with --sampler=zone)
+  size_t zones = 0; // zone label = i % zones (with --sampler=zone)
   double zone_local = 0.8;
   double subscribers = 0.1; // fraction of nodes subscribed to the topic
 };
@@ -52,6 +52,7 @@ struct result {
 
 /// Runs one simulation; `progress(round)` is called after each round.
 /// Throws std::invalid_argument for bad settings.
-result run(const settings& s, uint64_t run_index, const std::function<void(size_t)>& progress);
+result run(const settings& s, uint64_t run_index,
+           const std::function<void(size_t)>& progress);
 
 } // namespace gossip::sim

@@ -71,63 +71,63 @@ std::string check_versions(const std::vector<origin_version>& xs, const limits& 
 class anti_entropy : public protocol {
 public:
   anti_entropy(size_t fanout, size_t budget, uint64_t gc)
-    : fanout_(fanout), budget_(budget), gc_(gc) {}
+      : fanout_(fanout), budget_(budget), gc_(gc) {}
 
   const char* name() const override { return "anti-entropy"; }
 
   caf::message_handler handlers(context& ctx) override {
     return {
-      [this, &ctx](const ae_syn& m) {
-        auto err = check_name(m.from, ctx.limits());
-        if (err.empty())
-          err = check_versions(m.digest, ctx.limits());
-        if (!ctx.admit(err))
-          return;
-        // Theirs vs ours, origin by origin: send what they lack, ask for
-        // what we lack.
-        auto mine = digest(ctx);
-        std::map<std::string, uint64_t> theirs;
-        for (auto& d : m.digest)
-          theirs[d.origin] = std::max(theirs[d.origin], d.version);
-        std::vector<origin_version> they_lack, we_lack;
-        for (auto& [origin, v] : mine)
-          if (auto i = theirs.find(origin); i == theirs.end() || i->second < v)
-            they_lack.push_back({origin, i == theirs.end() ? 0 : i->second});
-        for (auto& [origin, v] : theirs)
-          if (auto i = mine.find(origin); i == mine.end() || i->second < v)
-            we_lack.push_back({origin, i == mine.end() ? 0 : i->second});
-        auto deltas = select_deltas(ctx.data(), they_lack, budget_, ctx.rng()());
-        if (deltas.empty() && we_lack.empty())
-          return; // already equal
-        if (!deltas.empty())
+        [this, &ctx](const ae_syn& m) {
+          auto err = check_name(m.from, ctx.limits());
+          if (err.empty())
+            err = check_versions(m.digest, ctx.limits());
+          if (!ctx.admit(err))
+            return;
+          // Theirs vs ours, origin by origin: send what they lack, ask for
+          // what we lack.
+          auto mine = digest(ctx);
+          std::map<std::string, uint64_t> theirs;
+          for (auto& d : m.digest)
+            theirs[d.origin] = std::max(theirs[d.origin], d.version);
+          std::vector<origin_version> they_lack, we_lack;
+          for (auto& [origin, v] : mine)
+            if (auto i = theirs.find(origin); i == theirs.end() || i->second < v)
+              they_lack.push_back({origin, i == theirs.end() ? 0 : i->second});
+          for (auto& [origin, v] : theirs)
+            if (auto i = mine.find(origin); i == mine.end() || i->second < v)
+              we_lack.push_back({origin, i == mine.end() ? 0 : i->second});
+          auto deltas = select_deltas(ctx.data(), they_lack, budget_, ctx.rng()());
+          if (deltas.empty() && we_lack.empty())
+            return; // already equal
+          if (!deltas.empty())
+            ctx.note_update();
+          ctx.reply(ae_ack{ctx.self(), std::move(deltas), std::move(we_lack)});
+        },
+        [this, &ctx](const ae_ack& m) {
+          auto err = check_name(m.from, ctx.limits());
+          if (err.empty())
+            err = check_entries(m.deltas, ctx.limits());
+          if (err.empty())
+            err = check_versions(m.requests, ctx.limits());
+          if (!ctx.admit(err))
+            return;
+          merge(ctx, m.from, m.deltas);
+          if (m.requests.empty())
+            return;
+          auto deltas = select_deltas(ctx.data(), m.requests, budget_, ctx.rng()());
+          if (deltas.empty())
+            return;
           ctx.note_update();
-        ctx.reply(ae_ack{ctx.self(), std::move(deltas), std::move(we_lack)});
-      },
-      [this, &ctx](const ae_ack& m) {
-        auto err = check_name(m.from, ctx.limits());
-        if (err.empty())
-          err = check_entries(m.deltas, ctx.limits());
-        if (err.empty())
-          err = check_versions(m.requests, ctx.limits());
-        if (!ctx.admit(err))
-          return;
-        merge(ctx, m.from, m.deltas);
-        if (m.requests.empty())
-          return;
-        auto deltas = select_deltas(ctx.data(), m.requests, budget_, ctx.rng()());
-        if (deltas.empty())
-          return;
-        ctx.note_update();
-        ctx.reply(ae_ack2{ctx.self(), std::move(deltas)});
-      },
-      [this, &ctx](const ae_ack2& m) {
-        auto err = check_name(m.from, ctx.limits());
-        if (err.empty())
-          err = check_entries(m.deltas, ctx.limits());
-        if (!ctx.admit(err))
-          return;
-        merge(ctx, m.from, m.deltas);
-      },
+          ctx.reply(ae_ack2{ctx.self(), std::move(deltas)});
+        },
+        [this, &ctx](const ae_ack2& m) {
+          auto err = check_name(m.from, ctx.limits());
+          if (err.empty())
+            err = check_entries(m.deltas, ctx.limits());
+          if (!ctx.admit(err))
+            return;
+          merge(ctx, m.from, m.deltas);
+        },
     };
   }
 
@@ -192,7 +192,8 @@ private:
   size_t budget_;
   uint64_t gc_;
   std::map<std::string, uint64_t> seen_;
-  std::map<std::string, std::pair<uint64_t, uint64_t>> tombstones_; // key -> version, round
+  std::map<std::string, std::pair<uint64_t, uint64_t>>
+      tombstones_; // key -> version, round
 };
 
 } // namespace

@@ -23,30 +23,31 @@ namespace {
 class directed : public protocol {
 public:
   directed(size_t fanout, double random, uint64_t remember, bool defer)
-    : fanout_(fanout), random_(random), remember_(remember), defer_(defer) {}
+      : fanout_(fanout), random_(random), remember_(remember), defer_(defer) {}
 
   const char* name() const override { return "directed"; }
 
   caf::message_handler handlers(context& ctx) override {
     return {
-      [this, &ctx](broadcast_atom, const std::string& topic,
-                   const std::string& text) -> caf::result<uint64_t> {
-        if (text.size() > ctx.limits().max_value_bytes || topic.size() > 256)
-          return caf::make_error(caf::sec::invalid_argument, "rumor or topic too long");
-        rumor r{ctx.self(), ++last_id_, text, 0, topic};
-        seen_.emplace(std::make_pair(r.origin, r.id), ctx.round());
-        receive(ctx, ctx.self(), r);
-        return r.id;
-      },
-      [this, &ctx](const directed_msg& m) {
-        auto err = check_name(m.from, ctx.limits());
-        if (err.empty())
-          err = check_rumor(m.rumor, ctx.limits());
-        if (!ctx.admit(err))
-          return;
-        if (seen_.emplace(std::make_pair(m.rumor.origin, m.rumor.id), ctx.round()).second)
-          receive(ctx, m.from, m.rumor);
-      },
+        [this, &ctx](broadcast_atom, const std::string& topic,
+                     const std::string& text) -> caf::result<uint64_t> {
+          if (text.size() > ctx.limits().max_value_bytes || topic.size() > 256)
+            return caf::make_error(caf::sec::invalid_argument, "rumor or topic too long");
+          rumor r{ctx.self(), ++last_id_, text, 0, topic};
+          seen_.emplace(std::make_pair(r.origin, r.id), ctx.round());
+          receive(ctx, ctx.self(), r);
+          return r.id;
+        },
+        [this, &ctx](const directed_msg& m) {
+          auto err = check_name(m.from, ctx.limits());
+          if (err.empty())
+            err = check_rumor(m.rumor, ctx.limits());
+          if (!ctx.admit(err))
+            return;
+          if (seen_.emplace(std::make_pair(m.rumor.origin, m.rumor.id), ctx.round())
+                  .second)
+            receive(ctx, m.from, m.rumor);
+        },
     };
   }
 

@@ -6,17 +6,21 @@ namespace gossip {
 
 const char* to_string(member_status x) {
   switch (x) {
-    case member_status::alive: return "alive";
-    case member_status::suspect: return "suspect";
-    case member_status::dead: return "dead";
-    case member_status::left: return "left";
+  case member_status::alive:
+    return "alive";
+  case member_status::suspect:
+    return "suspect";
+  case member_status::dead:
+    return "dead";
+  case member_status::left:
+    return "left";
   }
   return "unknown";
 }
 
 bool supersedes(const member_update& u, uint64_t incarnation, member_status status) {
-  return u.incarnation > incarnation
-         || (u.incarnation == incarnation && u.status > static_cast<uint8_t>(status));
+  return u.incarnation > incarnation ||
+         (u.incarnation == incarnation && u.status > static_cast<uint8_t>(status));
 }
 
 bool member_table::apply(const member_update& u, bool& was_known, member_status& before) {

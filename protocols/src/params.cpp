@@ -9,9 +9,10 @@ namespace gossip {
 
 namespace {
 
-[[noreturn]] void bad(const std::string& key, const std::string& value, const char* what) {
-  throw std::invalid_argument("invalid value '" + value + "' for --" + key + ": expected "
-                              + what);
+[[noreturn]] void bad(const std::string& key, const std::string& value,
+                      const char* what) {
+  throw std::invalid_argument("invalid value '" + value + "' for --" + key +
+                              ": expected " + what);
 }
 
 } // namespace
@@ -35,7 +36,8 @@ params params::scoped(const std::string& name) const {
   return result;
 }
 
-std::string params::get_string(const std::string& key, const std::string& fallback) const {
+std::string params::get_string(const std::string& key,
+                               const std::string& fallback) const {
   auto v = find(key);
   return v ? *v : fallback;
 }

@@ -4,8 +4,8 @@
 
 #include <map>
 #include <tuple>
-#include <vector>
 #include <utility>
+#include <vector>
 
 namespace gossip {
 
@@ -25,33 +25,35 @@ class probabilistic : public protocol {
 public:
   probabilistic(size_t fanout, double p, uint32_t k, uint64_t remember, uint64_t repeat,
                 bool defer)
-    : fanout_(fanout), p_(p), k_(k), remember_(remember), repeat_(repeat), defer_(defer) {}
+      : fanout_(fanout), p_(p), k_(k), remember_(remember), repeat_(repeat),
+        defer_(defer) {}
 
   const char* name() const override { return "probabilistic"; }
 
   caf::message_handler handlers(context& ctx) override {
     return {
-      [this, &ctx](broadcast_atom, const std::string& text) -> caf::result<uint64_t> {
-        if (text.size() > ctx.limits().max_value_bytes)
-          return caf::make_error(caf::sec::invalid_argument, "rumor text too long");
-        rumor r{ctx.self(), ++last_id_, text, 0, {}};
-        seen_.emplace(std::make_pair(r.origin, r.id), ctx.round());
-        deliver(ctx, ctx.self(), r);
-        forward(ctx, ctx.self(), r, true);
-        return r.id;
-      },
-      [this, &ctx](const rumor_msg& m) {
-        auto err = check_name(m.from, ctx.limits());
-        if (err.empty())
-          err = check_rumor(m.rumor, ctx.limits());
-        if (!ctx.admit(err))
-          return;
-        if (!seen_.emplace(std::make_pair(m.rumor.origin, m.rumor.id), ctx.round()).second)
-          return; // a duplicate: already delivered and forwarded
-        deliver(ctx, m.from, m.rumor);
-        auto coin = std::uniform_real_distribution<double>{0, 1}(ctx.rng());
-        forward(ctx, m.from, m.rumor, m.rumor.hops < k_ || coin < p_);
-      },
+        [this, &ctx](broadcast_atom, const std::string& text) -> caf::result<uint64_t> {
+          if (text.size() > ctx.limits().max_value_bytes)
+            return caf::make_error(caf::sec::invalid_argument, "rumor text too long");
+          rumor r{ctx.self(), ++last_id_, text, 0, {}};
+          seen_.emplace(std::make_pair(r.origin, r.id), ctx.round());
+          deliver(ctx, ctx.self(), r);
+          forward(ctx, ctx.self(), r, true);
+          return r.id;
+        },
+        [this, &ctx](const rumor_msg& m) {
+          auto err = check_name(m.from, ctx.limits());
+          if (err.empty())
+            err = check_rumor(m.rumor, ctx.limits());
+          if (!ctx.admit(err))
+            return;
+          if (!seen_.emplace(std::make_pair(m.rumor.origin, m.rumor.id), ctx.round())
+                   .second)
+            return; // a duplicate: already delivered and forwarded
+          deliver(ctx, m.from, m.rumor);
+          auto coin = std::uniform_real_distribution<double>{0, 1}(ctx.rng());
+          forward(ctx, m.from, m.rumor, m.rumor.hops < k_ || coin < p_);
+        },
     };
   }
 
@@ -77,8 +79,8 @@ private:
     if (from == ctx.self()) {
       // The origin delivers its own rumor (not fresh: it did not arrive).
       if (ctx.observed())
-        ctx.emit(event{"delivered", {}, from, {}, r.payload, r.id, r.origin, false, 0, 0,
-                       "hops=0"});
+        ctx.emit(event{
+            "delivered", {}, from, {}, r.payload, r.id, r.origin, false, 0, 0, "hops=0"});
       return;
     }
     ctx.on_rumor(from, r);
@@ -102,15 +104,7 @@ private:
   }
 
   void send(context& ctx, const std::string& from, const rumor& r) {
-    auto msg = caf::make_message(rumor_msg{ctx.self(), r});
-    // One extra pick so the sender can be skipped without losing fanout.
-    size_t sent = 0;
-    for (auto& peer : ctx.sample(fanout_ + 1)) {
-      if (sent == fanout_ || peer == from || peer == r.origin)
-        continue;
-      ctx.send_update(peer, msg);
-      ++sent;
-    }
+    ctx.forward(fanout_, caf::make_message(rumor_msg{ctx.self(), r}), from, r.origin);
   }
 
   size_t fanout_;
@@ -137,7 +131,8 @@ std::unique_ptr<protocol> make_probabilistic(const params& ps) {
   if (p < 0 || p > 1)
     throw std::invalid_argument("--p must be between 0 and 1");
   return std::make_unique<probabilistic>(fanout, p, static_cast<uint32_t>(k), remember,
-                                         ps.get_uint("repeat", 0), ps.get_bool("defer", false));
+                                         ps.get_uint("repeat", 0),
+                                         ps.get_bool("defer", false));
 }
 
 void add_probabilistic_types(caf::actor_system_config& cfg) {

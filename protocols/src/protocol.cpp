@@ -35,19 +35,43 @@ std::string check_entries(const std::vector<keyed_entry>& entries, const limits&
 void context::on_delivered(const std::string& from, const std::string& key,
                            const entry& e) {
   if (observed())
-    emit(event{"delivered", {}, from, key, e.value, e.version, e.origin, e.tombstone, 0, 0, {}});
+    emit(event{
+        "delivered", {}, from, key, e.value, e.version, e.origin, e.tombstone, 0, 0, {}});
 }
 
 void context::on_stored(const std::string& key, const entry& e) {
   if (observed())
-    emit(event{"stored", {}, {}, key, e.value, e.version, e.origin, e.tombstone, 0, 0, {}});
+    emit(event{
+        "stored", {}, {}, key, e.value, e.version, e.origin, e.tombstone, 0, 0, {}});
+}
+
+void context::forward(size_t k, const caf::message& msg, const std::string& a,
+                      const std::string& b) {
+  // Two extra picks, so that skipping a and b does not cost fanout.
+  size_t sent = 0;
+  for (auto& peer : sample(k + 2)) {
+    if (sent == k || peer == a || peer == b)
+      continue;
+    send_update(peer, msg);
+    ++sent;
+  }
 }
 
 void context::on_rumor(const std::string& from, const rumor& r) {
   note_fresh();
   if (observed())
-    emit(event{"delivered", {}, from, {}, r.payload, r.id, r.origin, false, 0, 0,
-               "hops=" + std::to_string(r.hops) + (r.topic.empty() ? "" : " topic=" + r.topic)});
+    emit(event{"delivered",
+               {},
+               from,
+               {},
+               r.payload,
+               r.id,
+               r.origin,
+               false,
+               0,
+               0,
+               "hops=" + std::to_string(r.hops) +
+                   (r.topic.empty() ? "" : " topic=" + r.topic)});
 }
 
 std::vector<std::string> context::merge(const std::string& from,

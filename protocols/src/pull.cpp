@@ -8,8 +8,8 @@ std::string check_digest(const std::vector<digest_item>& digest, const limits& l
   if (digest.size() > lim.max_entries)
     return "digest with more than " + std::to_string(lim.max_entries) + " items";
   for (auto& d : digest)
-    if (d.key.empty() || d.key.size() > lim.max_key_bytes
-        || d.origin.size() > lim.max_name_bytes)
+    if (d.key.empty() || d.key.size() > lim.max_key_bytes ||
+        d.origin.size() > lim.max_name_bytes)
       return "malformed digest item";
   return {};
 }
@@ -24,26 +24,26 @@ public:
 
   caf::message_handler handlers(context& ctx) override {
     return {
-      [&ctx](const pull_request& m) {
-        auto err = check_name(m.from, ctx.limits());
-        if (err.empty())
-          err = check_digest(m.digest, ctx.limits());
-        if (!ctx.admit(err))
-          return;
-        auto answer = ctx.data().newer_than(m.digest);
-        if (answer.empty())
-          return; // nothing they lack: no answer needed
-        ctx.note_update();
-        ctx.reply(pull_response{ctx.self(), std::move(answer)});
-      },
-      [&ctx](const pull_response& m) {
-        auto err = check_name(m.from, ctx.limits());
-        if (err.empty())
-          err = check_entries(m.entries, ctx.limits());
-        if (!ctx.admit(err))
-          return;
-        ctx.merge(m.from, m.entries);
-      },
+        [&ctx](const pull_request& m) {
+          auto err = check_name(m.from, ctx.limits());
+          if (err.empty())
+            err = check_digest(m.digest, ctx.limits());
+          if (!ctx.admit(err))
+            return;
+          auto answer = ctx.data().newer_than(m.digest);
+          if (answer.empty())
+            return; // nothing they lack: no answer needed
+          ctx.note_update();
+          ctx.reply(pull_response{ctx.self(), std::move(answer)});
+        },
+        [&ctx](const pull_response& m) {
+          auto err = check_name(m.from, ctx.limits());
+          if (err.empty())
+            err = check_entries(m.entries, ctx.limits());
+          if (!ctx.admit(err))
+            return;
+          ctx.merge(m.from, m.entries);
+        },
     };
   }
 

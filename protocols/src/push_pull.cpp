@@ -19,7 +19,8 @@ std::string check(const push_pull_request& m, const limits& lim) {
   if (m.digest.size() > lim.max_entries)
     return "digest with more than " + std::to_string(lim.max_entries) + " items";
   for (auto& d : m.digest)
-    if (d.key.empty() || d.key.size() > lim.max_key_bytes || d.origin.size() > lim.max_name_bytes)
+    if (d.key.empty() || d.key.size() > lim.max_key_bytes ||
+        d.origin.size() > lim.max_name_bytes)
       return "malformed digest item";
   return check(m.from, m.entries, lim);
 }
@@ -27,32 +28,32 @@ std::string check(const push_pull_request& m, const limits& lim) {
 class push_pull : public protocol {
 public:
   push_pull(size_t fanout, uint64_t hot, uint64_t every, size_t eager)
-    : fanout_(fanout), hot_rounds_(hot), every_(every), eager_(eager) {}
+      : fanout_(fanout), hot_rounds_(hot), every_(every), eager_(eager) {}
 
   const char* name() const override { return "push-pull"; }
 
   caf::message_handler handlers(context& ctx) override {
     return {
-      [this, &ctx](const push_pull_request& m) {
-        if (!ctx.admit(check(m, ctx.limits())))
-          return;
-        merge(ctx, m.from, m.entries);
-        // An empty answer is still sent: the exchange is complete either way.
-        auto answer = ctx.data().newer_than(m.digest);
-        if (!answer.empty())
-          ctx.note_update();
-        ctx.reply(push_pull_response{ctx.self(), std::move(answer)});
-      },
-      [this, &ctx](const push_pull_response& m) {
-        if (!ctx.admit(check(m.from, m.entries, ctx.limits())))
-          return;
-        merge(ctx, m.from, m.entries);
-      },
-      [this, &ctx](const push_pull_update& m) {
-        if (!ctx.admit(check(m.from, m.entries, ctx.limits())))
-          return;
-        merge(ctx, m.from, m.entries);
-      },
+        [this, &ctx](const push_pull_request& m) {
+          if (!ctx.admit(check(m, ctx.limits())))
+            return;
+          merge(ctx, m.from, m.entries);
+          // An empty answer is still sent: the exchange is complete either way.
+          auto answer = ctx.data().newer_than(m.digest);
+          if (!answer.empty())
+            ctx.note_update();
+          ctx.reply(push_pull_response{ctx.self(), std::move(answer)});
+        },
+        [this, &ctx](const push_pull_response& m) {
+          if (!ctx.admit(check(m.from, m.entries, ctx.limits())))
+            return;
+          merge(ctx, m.from, m.entries);
+        },
+        [this, &ctx](const push_pull_update& m) {
+          if (!ctx.admit(check(m.from, m.entries, ctx.limits())))
+            return;
+          merge(ctx, m.from, m.entries);
+        },
     };
   }
 
@@ -70,7 +71,8 @@ public:
       ++i;
     }
     bool carries = !fresh.empty();
-    auto msg = caf::make_message(push_pull_request{ctx.self(), ctx.data().digest(), fresh});
+    auto msg =
+        caf::make_message(push_pull_request{ctx.self(), ctx.data().digest(), fresh});
     for (auto& peer : ctx.sample(fanout_)) {
       if (carries)
         ctx.note_update();
@@ -99,14 +101,8 @@ private:
   void forward(context& ctx, const std::string& from, std::vector<keyed_entry> fresh) {
     if (eager_ == 0 || fresh.empty())
       return;
-    auto msg = caf::make_message(push_pull_update{ctx.self(), std::move(fresh)});
-    size_t sent = 0;
-    for (auto& peer : ctx.sample(eager_ + 1)) {
-      if (sent == eager_ || peer == from)
-        continue;
-      ctx.send_update(peer, msg);
-      ++sent;
-    }
+    ctx.forward(eager_, caf::make_message(push_pull_update{ctx.self(), std::move(fresh)}),
+                from);
   }
 
   size_t fanout_;

@@ -27,8 +27,8 @@ mass to_mass(double x) {
   // Integer and fraction parts separately: exact for |x| < 2^62.
   double ip = 0;
   double fp = std::modf(x, &ip);
-  return static_cast<mass>(static_cast<int64_t>(ip)) * (static_cast<mass>(1) << 64)
-         + static_cast<mass>(fp * one);
+  return static_cast<mass>(static_cast<int64_t>(ip)) * (static_cast<mass>(1) << 64) +
+         static_cast<mass>(fp * one);
 }
 
 double from_mass(mass x) {
@@ -46,7 +46,7 @@ namespace {
 class push_sum : public protocol {
 public:
   push_sum(std::string aggregate, std::string leader)
-    : aggregate_(std::move(aggregate)), leader_(std::move(leader)) {}
+      : aggregate_(std::move(aggregate)), leader_(std::move(leader)) {}
 
   const char* name() const override { return "push-sum"; }
 
@@ -54,29 +54,33 @@ public:
 
   caf::message_handler handlers(context& ctx) override {
     return {
-      [this, &ctx](const push_sum_share& m) {
-        auto err = check_name(m.from, ctx.limits());
-        auto w = join(m.w_hi, m.w_lo);
-        if (err.empty() && w < 0)
-          err = "negative weight";
-        if (!ctx.admit(err))
-          return;
-        start(ctx);
-        state_.s += join(m.s_hi, m.s_lo);
-        state_.w += w;
-      },
-      [this, &ctx](push_sum_atom, double value) -> caf::result<void> {
-        if (!std::isfinite(value) || std::fabs(value) >= 4e18)
-          return caf::make_error(caf::sec::invalid_argument,
-                                 "push-sum value must be finite and below 4e18 in magnitude");
-        if (started_)
-          return caf::make_error(caf::sec::invalid_argument,
-                                 "push-sum value can only be set before the first round");
-        value_ = value;
-        (void) ctx;
-        return caf::unit;
-      },
-      [this, &ctx](push_sum_atom) { return std::make_tuple(state_.estimate(), ctx.round()); },
+        [this, &ctx](const push_sum_share& m) {
+          auto err = check_name(m.from, ctx.limits());
+          auto w = join(m.w_hi, m.w_lo);
+          if (err.empty() && w < 0)
+            err = "negative weight";
+          if (!ctx.admit(err))
+            return;
+          start(ctx);
+          state_.s += join(m.s_hi, m.s_lo);
+          state_.w += w;
+        },
+        [this, &ctx](push_sum_atom, double value) -> caf::result<void> {
+          if (!std::isfinite(value) || std::fabs(value) >= 4e18)
+            return caf::make_error(
+                caf::sec::invalid_argument,
+                "push-sum value must be finite and below 4e18 in magnitude");
+          if (started_)
+            return caf::make_error(
+                caf::sec::invalid_argument,
+                "push-sum value can only be set before the first round");
+          value_ = value;
+          (void)ctx;
+          return caf::unit;
+        },
+        [this, &ctx](push_sum_atom) {
+          return std::make_tuple(state_.estimate(), ctx.round());
+        },
     };
   }
 
@@ -134,8 +138,8 @@ std::optional<push_sum_state> push_sum_state_of(const protocol& p) {
 std::unique_ptr<protocol> make_push_sum(const params& ps) {
   auto aggregate = ps.get_string("aggregate", "average");
   if (aggregate != "average" && aggregate != "sum" && aggregate != "count")
-    throw std::invalid_argument("invalid value '" + aggregate
-                                + "' for --aggregate: average, sum or count");
+    throw std::invalid_argument("invalid value '" + aggregate +
+                                "' for --aggregate: average, sum or count");
   return std::make_unique<push_sum>(aggregate, ps.get_string("leader", "0"));
 }
 

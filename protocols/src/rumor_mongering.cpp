@@ -35,30 +35,30 @@ public:
 
   caf::message_handler handlers(context& ctx) override {
     return {
-      [this, &ctx](const rm_push& m) {
-        if (!ctx.admit(check(m.from, m.entries, ctx.limits())))
-          return;
-        auto known = learn(ctx, m.from, m.entries);
-        if (cfg_.feedback)
-          ctx.reply(rm_feedback{ctx.self(), std::move(known)});
-      },
-      [this, &ctx](const rm_feedback& m) {
-        auto err = check_name(m.from, ctx.limits());
-        if (err.empty() && m.known.size() > ctx.limits().max_entries)
-          err = "feedback with too many keys";
-        if (!ctx.admit(err))
-          return;
-        for (auto& key : m.known)
-          contact(ctx, key, true);
-      },
-      [this, &ctx](const rm_pull& m) {
-        auto err = check_name(m.from, ctx.limits());
-        if (err.empty())
-          err = check_digest(m.digest, ctx.limits());
-        if (!ctx.admit(err))
-          return;
-        answer_pull(ctx, m);
-      },
+        [this, &ctx](const rm_push& m) {
+          if (!ctx.admit(check(m.from, m.entries, ctx.limits())))
+            return;
+          auto known = learn(ctx, m.from, m.entries);
+          if (cfg_.feedback)
+            ctx.reply(rm_feedback{ctx.self(), std::move(known)});
+        },
+        [this, &ctx](const rm_feedback& m) {
+          auto err = check_name(m.from, ctx.limits());
+          if (err.empty() && m.known.size() > ctx.limits().max_entries)
+            err = "feedback with too many keys";
+          if (!ctx.admit(err))
+            return;
+          for (auto& key : m.known)
+            contact(ctx, key, true);
+        },
+        [this, &ctx](const rm_pull& m) {
+          auto err = check_name(m.from, ctx.limits());
+          if (err.empty())
+            err = check_digest(m.digest, ctx.limits());
+          if (!ctx.admit(err))
+            return;
+          answer_pull(ctx, m);
+        },
     };
   }
 
@@ -87,7 +87,7 @@ public:
 
   void on_local_write(context& ctx, const std::string& key) override {
     hot_[key] = 0;
-    (void) ctx;
+    (void)ctx;
   }
 
 private:
@@ -134,8 +134,8 @@ private:
       if (!e)
         continue;
       auto t = theirs.find(key);
-      bool has = t != theirs.end() && t->second->version == e->version
-                 && t->second->origin == e->origin;
+      bool has = t != theirs.end() && t->second->version == e->version &&
+                 t->second->origin == e->origin;
       if (has)
         contact(ctx, key, true); // feedback: they knew
       else
@@ -160,7 +160,8 @@ std::unique_ptr<protocol> make_rumor_mongering(const params& ps) {
   rm_config cfg;
   auto mode = ps.get_string("mode", "push");
   if (mode != "push" && mode != "pull" && mode != "push-pull")
-    throw std::invalid_argument("invalid value '" + mode + "' for --mode: push, pull or push-pull");
+    throw std::invalid_argument("invalid value '" + mode +
+                                "' for --mode: push, pull or push-pull");
   cfg.push = mode != "pull";
   cfg.pull = mode != "push";
   cfg.feedback = !ps.get_bool("blind", false) && ps.get_bool("feedback", true);

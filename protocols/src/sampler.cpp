@@ -11,8 +11,9 @@ namespace {
 
 class uniform_sampler : public peer_sampler {
 public:
-  std::vector<std::string> sample(const std::string& self, const std::vector<std::string>& view,
-                                  size_t k, rng_type& rng) override {
+  std::vector<std::string> sample(const std::string& self,
+                                  const std::vector<std::string>& view, size_t k,
+                                  rng_type& rng) override {
     std::vector<std::string> result;
     if (view.empty())
       return result;
@@ -51,8 +52,9 @@ private:
 
 class round_robin_sampler : public peer_sampler {
 public:
-  std::vector<std::string> sample(const std::string& self, const std::vector<std::string>& view,
-                                  size_t k, rng_type& rng) override {
+  std::vector<std::string> sample(const std::string& self,
+                                  const std::vector<std::string>& view, size_t k,
+                                  rng_type& rng) override {
     if (view != last_view_) {
       last_view_ = view;
       order_.clear();
@@ -101,10 +103,12 @@ public:
 
 class zone_sampler : public peer_sampler {
 public:
-  zone_sampler(label_lookup zone_of, double local) : zone_of_(std::move(zone_of)), local_(local) {}
+  zone_sampler(label_lookup zone_of, double local)
+      : zone_of_(std::move(zone_of)), local_(local) {}
 
-  std::vector<std::string> sample(const std::string& self, const std::vector<std::string>& view,
-                                  size_t k, rng_type& rng) override {
+  std::vector<std::string> sample(const std::string& self,
+                                  const std::vector<std::string>& view, size_t k,
+                                  rng_type& rng) override {
     auto mine = zone_of_(self);
     std::vector<std::string> near, far;
     for (auto& p : view)
@@ -161,8 +165,8 @@ std::unique_ptr<peer_sampler> make_sampler(const std::string& name, label_lookup
 bool natural_less(const std::string& a, const std::string& b) {
   size_t i = 0, j = 0;
   while (i < a.size() && j < b.size()) {
-    if (std::isdigit(static_cast<unsigned char>(a[i]))
-        && std::isdigit(static_cast<unsigned char>(b[j]))) {
+    if (std::isdigit(static_cast<unsigned char>(a[i])) &&
+        std::isdigit(static_cast<unsigned char>(b[j]))) {
       auto ei = i, ej = j;
       while (ei < a.size() && std::isdigit(static_cast<unsigned char>(a[ei])))
         ++ei;

@@ -74,73 +74,73 @@ public:
 
   caf::message_handler handlers(context& ctx) override {
     return {
-      [this, &ctx](const swim_ping& m) {
-        if (!ctx.admit(check(m.from, m.updates, ctx.limits())))
-          return;
-        heard_from(ctx, m.from);
-        apply_all(ctx, m.updates, false);
-        ctx.reply(swim_ack{ctx.self(), m.seq, piggyback()});
-      },
-      [this, &ctx](const swim_ack& m) {
-        if (!ctx.admit(check(m.from, m.updates, ctx.limits())))
-          return;
-        heard_from(ctx, m.from);
-        apply_all(ctx, m.updates, false);
-        if (probe_ && probe_->seq == m.seq && probe_->target == m.from) {
-          probe_succeeded();
-        } else if (auto i = relays_.find(m.seq); i != relays_.end()) {
-          // We probed on someone's behalf: tell them.
-          ctx.send(i->second.origin,
-                   swim_indirect_ack{ctx.self(), i->second.origin_seq, i->second.target});
-          relays_.erase(i);
-        }
-      },
-      [this, &ctx](const swim_ping_req& m) {
-        auto err = check(m.from, m.updates, ctx.limits());
-        if (err.empty())
-          err = check_name(m.target, ctx.limits());
-        if (!ctx.admit(err))
-          return;
-        heard_from(ctx, m.from);
-        apply_all(ctx, m.updates, false);
-        auto seq = ++seq_;
-        relays_[seq] = relay{m.from, m.seq, m.target, ctx.round() + 3};
-        ctx.send(m.target, swim_ping{ctx.self(), seq, piggyback()});
-      },
-      [this, &ctx](const swim_gossip& m) {
-        if (!ctx.admit(check(m.from, m.updates, ctx.limits())))
-          return;
-        heard_from(ctx, m.from);
-        apply_all(ctx, m.updates, false);
-      },
-      [this, &ctx](const swim_indirect_ack& m) {
-        auto err = check_name(m.from, ctx.limits());
-        if (!ctx.admit(err))
-          return;
-        if (probe_ && probe_->seq == m.seq && probe_->target == m.target)
-          probe_succeeded();
-      },
-      [this, &ctx](const swim_sync& m) {
-        if (!ctx.admit(check(m.from, m.members, ctx.limits())))
-          return;
-        bool first_contact = fresh_;
-        // The answer is what we knew *before* this message: a requester that
-        // finds itself in it at its own incarnation learns it had a previous
-        // life (it restarted) and must outbid it.
-        std::vector<member_update> answer;
-        if (m.reply)
-          answer = full_table(ctx);
-        bool newcomer = table_.find(m.from) == nullptr;
-        heard_from(ctx, m.from);
-        apply_all(ctx, m.members, first_contact);
-        if (m.reply)
-          ctx.reply(swim_sync{ctx.self(), false, std::move(answer)});
-        // A join: tell a few members now rather than next round, and a
-        // joiner announces itself as soon as it knows whom to tell.
-        if (newcomer || first_contact)
-          gossip(ctx);
-      },
-      [this, &ctx](members_atom) { return full_table(ctx); },
+        [this, &ctx](const swim_ping& m) {
+          if (!ctx.admit(check(m.from, m.updates, ctx.limits())))
+            return;
+          heard_from(ctx, m.from);
+          apply_all(ctx, m.updates, false);
+          ctx.reply(swim_ack{ctx.self(), m.seq, piggyback()});
+        },
+        [this, &ctx](const swim_ack& m) {
+          if (!ctx.admit(check(m.from, m.updates, ctx.limits())))
+            return;
+          heard_from(ctx, m.from);
+          apply_all(ctx, m.updates, false);
+          if (probe_ && probe_->seq == m.seq && probe_->target == m.from) {
+            probe_succeeded();
+          } else if (auto i = relays_.find(m.seq); i != relays_.end()) {
+            // We probed on someone's behalf: tell them.
+            ctx.send(i->second.origin, swim_indirect_ack{ctx.self(), i->second.origin_seq,
+                                                         i->second.target});
+            relays_.erase(i);
+          }
+        },
+        [this, &ctx](const swim_ping_req& m) {
+          auto err = check(m.from, m.updates, ctx.limits());
+          if (err.empty())
+            err = check_name(m.target, ctx.limits());
+          if (!ctx.admit(err))
+            return;
+          heard_from(ctx, m.from);
+          apply_all(ctx, m.updates, false);
+          auto seq = ++seq_;
+          relays_[seq] = relay{m.from, m.seq, m.target, ctx.round() + 3};
+          ctx.send(m.target, swim_ping{ctx.self(), seq, piggyback()});
+        },
+        [this, &ctx](const swim_gossip& m) {
+          if (!ctx.admit(check(m.from, m.updates, ctx.limits())))
+            return;
+          heard_from(ctx, m.from);
+          apply_all(ctx, m.updates, false);
+        },
+        [this, &ctx](const swim_indirect_ack& m) {
+          auto err = check_name(m.from, ctx.limits());
+          if (!ctx.admit(err))
+            return;
+          if (probe_ && probe_->seq == m.seq && probe_->target == m.target)
+            probe_succeeded();
+        },
+        [this, &ctx](const swim_sync& m) {
+          if (!ctx.admit(check(m.from, m.members, ctx.limits())))
+            return;
+          bool first_contact = fresh_;
+          // The answer is what we knew *before* this message: a requester that
+          // finds itself in it at its own incarnation learns it had a previous
+          // life (it restarted) and must outbid it.
+          std::vector<member_update> answer;
+          if (m.reply)
+            answer = full_table(ctx);
+          bool newcomer = table_.find(m.from) == nullptr;
+          heard_from(ctx, m.from);
+          apply_all(ctx, m.members, first_contact);
+          if (m.reply)
+            ctx.reply(swim_sync{ctx.self(), false, std::move(answer)});
+          // A join: tell a few members now rather than next round, and a
+          // joiner announces itself as soon as it knows whom to tell.
+          if (newcomer || first_contact)
+            gossip(ctx);
+        },
+        [this, &ctx](members_atom) { return full_table(ctx); },
     };
   }
 
@@ -195,8 +195,8 @@ private:
 
   member_update self_update(context& ctx) const {
     auto status = leaving_ ? member_status::left : member_status::alive;
-    return member_update{ctx.self(),  incarnation_, static_cast<uint8_t>(status),
-                         ctx.address(), cfg_.meta,  ctx.self()};
+    return member_update{ctx.self(),    incarnation_, static_cast<uint8_t>(status),
+                         ctx.address(), cfg_.meta,    ctx.self()};
   }
 
   size_t cluster_size() const {
@@ -221,13 +221,23 @@ private:
   void emit_member(context& ctx, const char* kind, const member_update& m,
                    const std::string& why = {}) {
     if (ctx.observed())
-      ctx.emit(event{kind, {}, m.name, {}, {}, m.incarnation, {}, false, 0, 0,
+      ctx.emit(event{kind,
+                     {},
+                     m.name,
+                     {},
+                     {},
+                     m.incarnation,
+                     {},
+                     false,
+                     0,
+                     0,
                      why.empty() ? m.address : m.address + " " + why});
   }
 
   void emit_state(context& ctx, const std::string& detail) {
     if (ctx.observed())
-      ctx.emit(event{"state_changed", {}, {}, {}, {}, incarnation_, {}, false, 0, 0, detail});
+      ctx.emit(
+          event{"state_changed", {}, {}, {}, {}, incarnation_, {}, false, 0, 0, detail});
   }
 
   std::vector<std::string> pick(context& ctx, std::vector<std::string> xs, size_t k) {
@@ -272,32 +282,33 @@ private:
     auto& m = *table_.find(u.name);
     queue_.push(m);
     switch (m.state()) {
-      case member_status::alive:
-        suspicions_.erase(m.name);
-        ctx.peer_up(m.name, m.address,
-                    old && (old->incarnation != m.incarnation || old->address != m.address),
-                    m.meta);
-        if (!known || before != member_status::alive)
-          emit_member(ctx, "member_up", m,
-                      known && before == member_status::suspect ? "(refuted suspicion)" : "");
-        break;
-      case member_status::suspect:
-        suspicions_[m.name] = suspicion{m.incarnation, ctx.round(), {u.reporter}};
-        ctx.peer_up(m.name, m.address, false, m.meta);
-        emit_member(ctx, "member_suspect", m, "suspected by " + u.reporter);
-        break;
-      case member_status::dead:
-        suspicions_.erase(m.name);
-        ctx.peer_down(m.name);
-        if (known && before != member_status::dead)
-          emit_member(ctx, "member_down", m);
-        break;
-      case member_status::left:
-        suspicions_.erase(m.name);
-        ctx.peer_down(m.name);
-        if (known && before != member_status::left)
-          emit_member(ctx, "member_left", m);
-        break;
+    case member_status::alive:
+      suspicions_.erase(m.name);
+      ctx.peer_up(m.name, m.address,
+                  old && (old->incarnation != m.incarnation || old->address != m.address),
+                  m.meta);
+      if (!known || before != member_status::alive)
+        emit_member(ctx, "member_up", m,
+                    known && before == member_status::suspect ? "(refuted suspicion)"
+                                                              : "");
+      break;
+    case member_status::suspect:
+      suspicions_[m.name] = suspicion{m.incarnation, ctx.round(), {u.reporter}};
+      ctx.peer_up(m.name, m.address, false, m.meta);
+      emit_member(ctx, "member_suspect", m, "suspected by " + u.reporter);
+      break;
+    case member_status::dead:
+      suspicions_.erase(m.name);
+      ctx.peer_down(m.name);
+      if (known && before != member_status::dead)
+        emit_member(ctx, "member_down", m);
+      break;
+    case member_status::left:
+      suspicions_.erase(m.name);
+      ctx.peer_down(m.name);
+      if (known && before != member_status::left)
+        emit_member(ctx, "member_left", m);
+      break;
     }
   }
 
@@ -307,8 +318,8 @@ private:
     if (u.state() != member_status::suspect)
       return;
     auto i = suspicions_.find(u.name);
-    if (i != suspicions_.end() && i->second.incarnation == u.incarnation
-        && i->second.reporters.insert(u.reporter).second)
+    if (i != suspicions_.end() && i->second.incarnation == u.incarnation &&
+        i->second.reporters.insert(u.reporter).second)
       queue_.push(u);
   }
 
@@ -317,17 +328,18 @@ private:
       return;
     // Someone says we are suspect, dead or gone, or knows an incarnation of
     // ours from a previous life (we restarted): outbid it.
-    bool stale = u.incarnation > incarnation_
-                 || (u.incarnation == incarnation_ && u.state() != member_status::alive)
-                 || (first_contact && u.incarnation >= incarnation_);
+    bool stale = u.incarnation > incarnation_ ||
+                 (u.incarnation == incarnation_ && u.state() != member_status::alive) ||
+                 (first_contact && u.incarnation >= incarnation_);
     if (!stale)
       return;
     if (u.state() != member_status::alive)
-      lhm_ = std::min(lhm_ + 1, max_lhm); // Lifeguard: being suspected hints at our own lag
+      lhm_ =
+          std::min(lhm_ + 1, max_lhm); // Lifeguard: being suspected hints at our own lag
     incarnation_ = u.incarnation + 1;
     queue_.push(self_update(ctx));
-    emit_state(ctx, std::string{"refuted "} + to_string(u.state()) + " by " + u.reporter
-                      + ", incarnation now " + std::to_string(incarnation_));
+    emit_state(ctx, std::string{"refuted "} + to_string(u.state()) + " by " + u.reporter +
+                        ", incarnation now " + std::to_string(incarnation_));
   }
 
   // -- round steps -----------------------------------------------------------
@@ -352,8 +364,8 @@ private:
     for (auto& seed : cfg_.seeds)
       if (seed != ctx.address())
         ctx.send_to_address(seed, msg);
-    emit_state(ctx, "joining through seeds, attempt " + std::to_string(join_attempts_)
-                      + ", next in " + std::to_string(join_backoff_) + " rounds");
+    emit_state(ctx, "joining through seeds, attempt " + std::to_string(join_attempts_) +
+                        ", next in " + std::to_string(join_backoff_) + " rounds");
     next_join_round_ = ctx.round() + join_backoff_;
     join_backoff_ = std::min<uint64_t>(join_backoff_ * 2, 32);
   }
@@ -378,8 +390,11 @@ private:
     std::vector<member_update> verdicts;
     for (auto& [name, s] : suspicions_)
       if (ctx.round() >= s.since_round + suspicion_rounds(s.reporters.size()))
-        verdicts.push_back(member_update{name, s.incarnation,
-                                         static_cast<uint8_t>(member_status::dead), {}, {},
+        verdicts.push_back(member_update{name,
+                                         s.incarnation,
+                                         static_cast<uint8_t>(member_status::dead),
+                                         {},
+                                         {},
                                          ctx.self()});
     for (auto& v : verdicts)
       apply(ctx, v);
@@ -399,7 +414,7 @@ private:
         helpers.erase(std::remove(helpers.begin(), helpers.end(), probe_->target),
                       helpers.end());
         auto msg = caf::make_message(
-          swim_ping_req{ctx.self(), probe_->seq, probe_->target, piggyback()});
+            swim_ping_req{ctx.self(), probe_->seq, probe_->target, piggyback()});
         for (auto& h : pick(ctx, helpers, cfg_.indirect))
           ctx.send(h, msg);
         probe_->indirect = true;
@@ -411,10 +426,14 @@ private:
       // Already suspected by others: our failed probe is an independent
       // confirmation (Lifeguard), which shortens everyone's timeout.
       if (auto m = table_.find(probe_->target);
-          m && (m->state() == member_status::alive || m->state() == member_status::suspect)
-          && m->incarnation == probe_->incarnation)
-        apply(ctx, member_update{m->name, m->incarnation,
-                                 static_cast<uint8_t>(member_status::suspect), {}, {},
+          m &&
+          (m->state() == member_status::alive || m->state() == member_status::suspect) &&
+          m->incarnation == probe_->incarnation)
+        apply(ctx, member_update{m->name,
+                                 m->incarnation,
+                                 static_cast<uint8_t>(member_status::suspect),
+                                 {},
+                                 {},
                                  ctx.self()});
       probe_.reset();
     }
@@ -426,7 +445,8 @@ private:
     auto seq = ++seq_;
     ctx.send(target, swim_ping{ctx.self(), seq, piggyback()});
     auto scale = 1 + static_cast<uint64_t>(lhm_);
-    probe_ = probe{target, table_.find(target)->incarnation, seq, ctx.round() + scale, false};
+    probe_ =
+        probe{target, table_.find(target)->incarnation, seq, ctx.round() + scale, false};
     next_probe_round_ = ctx.round() + cfg_.probe_every * scale;
   }
 
@@ -436,7 +456,8 @@ private:
       while (probe_pos_ < probe_order_.size()) {
         auto& name = probe_order_[probe_pos_++];
         auto m = table_.find(name);
-        if (m && (m->state() == member_status::alive || m->state() == member_status::suspect))
+        if (m &&
+            (m->state() == member_status::alive || m->state() == member_status::suspect))
           return name;
       }
       probe_order_ = table_.names({member_status::alive, member_status::suspect});
@@ -489,8 +510,8 @@ private:
   broadcast_queue queue_;
   uint64_t incarnation_ = 1;
   bool bootstrapped_ = false;
-  bool joined_ = false;  // heard from a member (or nobody to join)
-  bool fresh_ = true;    // no message processed yet
+  bool joined_ = false; // heard from a member (or nobody to join)
+  bool fresh_ = true;   // no message processed yet
   bool leaving_ = false;
   uint64_t next_join_round_ = 0;
   uint64_t join_backoff_ = 1;
@@ -513,7 +534,8 @@ std::unique_ptr<protocol> make_swim(const params& ps) {
   for (auto& kv : split(ps.get_string("meta", ""), ',')) {
     auto eq = kv.find('=');
     if (eq == std::string::npos || eq == 0)
-      throw std::invalid_argument("invalid value '" + kv + "' for --meta: expected key=value");
+      throw std::invalid_argument("invalid value '" + kv +
+                                  "' for --meta: expected key=value");
     cfg.meta[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
   cfg.indirect = ps.get_uint("indirect", cfg.indirect);
@@ -526,7 +548,8 @@ std::unique_ptr<protocol> make_swim(const params& ps) {
   cfg.dead_retry = ps.get_uint("dead-retry", cfg.dead_retry);
   cfg.sync_every = ps.get_uint("sync-every", cfg.sync_every);
   if (cfg.suspicion_mult <= 0 || cfg.suspicion_max < 1)
-    throw std::invalid_argument("--suspicion-mult must be positive and --suspicion-max >= 1");
+    throw std::invalid_argument(
+        "--suspicion-mult must be positive and --suspicion-max >= 1");
   if (cfg.probe_every == 0 || cfg.retransmit_mult == 0)
     throw std::invalid_argument("--probe-every and --retransmit-mult must be at least 1");
   return std::make_unique<swim>(std::move(cfg));

@@ -22,8 +22,8 @@ namespace {
 struct recorded {
   std::string kind, node, peer, key, value;
   bool operator==(const recorded& o) const {
-    return std::tie(kind, node, peer, key, value)
-           == std::tie(o.kind, o.node, o.peer, o.key, o.value);
+    return std::tie(kind, node, peer, key, value) ==
+           std::tie(o.kind, o.node, o.peer, o.key, o.value);
   }
 };
 
@@ -37,10 +37,10 @@ std::vector<recorded> drain(caf::scoped_actor& self) {
   bool more = true;
   while (more)
     self->receive(
-      [&](const event& ev) {
-        result.push_back({ev.kind, ev.node, ev.peer, ev.key, ev.value});
-      },
-      caf::after(0ms) >> [&] { more = false; });
+        [&](const event& ev) {
+          result.push_back({ev.kind, ev.node, ev.peer, ev.key, ev.value});
+        },
+        caf::after(0ms) >> [&] { more = false; });
   return result;
 }
 
@@ -86,14 +86,14 @@ TEST(Node, MalformedAndUnknownMessagesLeaveTheStoreAlone) {
   auto bad = [](std::string key, entry e) {
     return push_msg{"0", {keyed_entry{std::move(key), std::move(e)}}};
   };
-  caf::anon_send(node, bad("k", entry{"evil", 0, "0", false, 0}));          // version 0
-  caf::anon_send(node, bad("", entry{"evil", 99, "0", false, 0}));          // empty key
-  caf::anon_send(node, bad("k", entry{"evil", 99, "", false, 0}));          // no origin
-  caf::anon_send(node, bad("k", entry{"evil", 99, "0", true, 0}));          // tombstone + value
+  caf::anon_send(node, bad("k", entry{"evil", 0, "0", false, 0})); // version 0
+  caf::anon_send(node, bad("", entry{"evil", 99, "0", false, 0})); // empty key
+  caf::anon_send(node, bad("k", entry{"evil", 99, "", false, 0})); // no origin
+  caf::anon_send(node, bad("k", entry{"evil", 99, "0", true, 0})); // tombstone + value
   caf::anon_send(node, bad("k", entry{std::string(2 << 20, 'x'), 99, "0", false, 0}));
-  caf::anon_send(node, push_msg{"", {}});                                   // no sender
-  caf::anon_send(node, std::string{"garbage"});                             // unknown type
-  caf::anon_send(node, 42, 3.5);                                            // unknown type
+  caf::anon_send(node, push_msg{"", {}});       // no sender
+  caf::anon_send(node, std::string{"garbage"}); // unknown type
+  caf::anon_send(node, 42, 3.5);                // unknown type
   cluster.settle();
   auto after = cluster.snapshot(1);
   ASSERT_EQ(after.size(), before.size());

@@ -59,10 +59,10 @@ TEST(Swim, HealthyClusterHasNoFalseSuspicions) {
   bool more = true;
   while (more)
     self->receive(
-      [&](const event& ev) {
-        bad += ev.kind == "member_suspect" || ev.kind == "member_down" ? 1 : 0;
-      },
-      caf::after(0ms) >> [&] { more = false; });
+        [&](const event& ev) {
+          bad += ev.kind == "member_suspect" || ev.kind == "member_down" ? 1 : 0;
+        },
+        caf::after(0ms) >> [&] { more = false; });
   EXPECT_EQ(bad, 0u);
   for (size_t i = 0; i < c.size(); ++i) {
     auto ms = c.members(i);

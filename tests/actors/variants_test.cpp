@@ -104,7 +104,8 @@ TEST(AntiEntropy, DeletedKeyStaysDeletedAfterGarbageCollection) {
   for (int r = 0; r < 30; ++r)
     c.run_round();
   for (size_t i = 0; i < c.size(); ++i) {
-    EXPECT_EQ(c.peek(i).data->find("doomed"), nullptr) << "tombstone not collected at " << i;
+    EXPECT_EQ(c.peek(i).data->find("doomed"), nullptr)
+        << "tombstone not collected at " << i;
     EXPECT_NE(c.peek(i).data->get("kept"), nullptr);
   }
   for (int r = 0; r < 30; ++r)
@@ -172,7 +173,8 @@ TEST(Directed, ReachesEverySubscriberAndFewOthers) {
     return ls;
   };
   local_cluster c{o};
-  caf::anon_send(c.node(0), broadcast_atom::value, std::string{"news"}, std::string{"hi"});
+  caf::anon_send(c.node(0), broadcast_atom::value, std::string{"news"},
+                 std::string{"hi"});
   c.settle();
   size_t non_subs_reached = 0;
   for (size_t i = 1; i < c.size(); ++i) {
@@ -223,7 +225,9 @@ TEST(PushSum, ConservesMassExactlyAndConverges) {
 TEST(PushSum, SumAndCount) {
   for (auto [what, expected] : {std::pair{"count", 64.0}, std::pair{"sum", 64.0 * 2.5}}) {
     auto o = det(64, "push-sum", 10, {{"aggregate", what}});
-    o.labels_of = [](size_t) { return std::map<std::string, std::string>{{"value", "2.5"}}; };
+    o.labels_of = [](size_t) {
+      return std::map<std::string, std::string>{{"value", "2.5"}};
+    };
     local_cluster c{o};
     for (int r = 0; r < 200; ++r)
       c.run_round();

@@ -22,7 +22,8 @@ bool side_sees_other_down(process_cluster& c, const std::vector<size_t>& side,
   return true;
 }
 
-bool has_value(process_cluster& c, size_t i, const std::string& key, const std::string& value) {
+bool has_value(process_cluster& c, size_t i, const std::string& key,
+               const std::string& value) {
   std::string out;
   return c.ctl(i, {"get", key}, &out) == 0 && out == value + "\n";
 }
@@ -51,9 +52,12 @@ TEST(Netns, PartitionedClusterMergesAfterHeal) {
   std::vector<size_t> left{0, 1, 2}, right{3, 4, 5};
   lan.partition({left, right});
   ASSERT_TRUE(c.wait_until(
-    [&] { return side_sees_other_down(c, left, right) && side_sees_other_down(c, right, left); },
-    90s))
-    << "each side should mark the other down";
+      [&] {
+        return side_sees_other_down(c, left, right) &&
+               side_sees_other_down(c, right, left);
+      },
+      90s))
+      << "each side should mark the other down";
   ASSERT_EQ(c.ctl(0, {"put", "left-key", "from-left"}), 0);
   ASSERT_EQ(c.ctl(3, {"put", "right-key", "from-right"}), 0);
   c.pump(1s);
@@ -61,7 +65,8 @@ TEST(Netns, PartitionedClusterMergesAfterHeal) {
   ASSERT_TRUE(c.wait_until(all_six, 120s)) << "the halves did not merge";
   auto keys_everywhere = [&] {
     for (size_t i = 0; i < 6; ++i)
-      if (!has_value(c, i, "left-key", "from-left") || !has_value(c, i, "right-key", "from-right"))
+      if (!has_value(c, i, "left-key", "from-left") ||
+          !has_value(c, i, "right-key", "from-right"))
         return false;
     return true;
   };

@@ -38,7 +38,8 @@ bool all_report(process_cluster& c, size_t victim, const std::string& kind) {
   return true;
 }
 
-size_t count_events(process_cluster& c, const std::string& kind, const std::string& peer) {
+size_t count_events(process_cluster& c, const std::string& kind,
+                    const std::string& peer) {
   size_t n = 0;
   for (size_t i = 0; i < c.size(); ++i)
     for (auto& ev : c.events(i))
@@ -51,7 +52,7 @@ protected:
   void SetUp() override {
     cluster.start_all();
     ASSERT_TRUE(cluster.wait_until([&] { return all_see(cluster, 8); }, 60s))
-      << "8 nodes did not all see 8 alive members";
+        << "8 nodes did not all see 8 alive members";
   }
   process_cluster cluster{spec(8)};
 };
@@ -90,7 +91,8 @@ TEST_F(Processes, BroadcastReachesAll) {
     for (size_t i = 0; i < cluster.size(); ++i) {
       bool found = false;
       for (auto& ev : cluster.events(i))
-        found = found || (ev.kind == "delivered" && ev.key.empty() && ev.value == "hello all");
+        found = found ||
+                (ev.kind == "delivered" && ev.key.empty() && ev.value == "hello all");
       if (!found)
         return false;
     }
@@ -101,7 +103,8 @@ TEST_F(Processes, BroadcastReachesAll) {
 
 TEST_F(Processes, SigkillIsDetectedByAllOthers) {
   cluster.kill(4);
-  EXPECT_TRUE(cluster.wait_until([&] { return all_report(cluster, 4, "member_down"); }, 60s));
+  EXPECT_TRUE(
+      cluster.wait_until([&] { return all_report(cluster, 4, "member_down"); }, 60s));
 }
 
 TEST_F(Processes, ShortSigstopCausesNoMemberDown) {
@@ -117,13 +120,15 @@ TEST_F(Processes, ShortSigstopCausesNoMemberDown) {
 
 TEST_F(Processes, RestartedNodeRejoinsWithHigherIncarnation) {
   cluster.kill(3);
-  ASSERT_TRUE(cluster.wait_until([&] { return all_report(cluster, 3, "member_down"); }, 60s));
+  ASSERT_TRUE(
+      cluster.wait_until([&] { return all_report(cluster, 3, "member_down"); }, 60s));
   uint64_t before = 0;
   for (auto& ev : cluster.events(0))
     if (ev.peer == cluster.name(3))
       before = std::max(before, ev.version);
   cluster.start(3);
-  ASSERT_TRUE(cluster.wait_until([&] { return all_report(cluster, 3, "member_up"); }, 60s));
+  ASSERT_TRUE(
+      cluster.wait_until([&] { return all_report(cluster, 3, "member_up"); }, 60s));
   for (size_t i = 0; i < cluster.size(); ++i) {
     if (i == 3)
       continue;
@@ -138,7 +143,8 @@ TEST_F(Processes, RestartedNodeRejoinsWithHigherIncarnation) {
 
 TEST_F(Processes, GracefulLeaveIsSeenAsLeft) {
   cluster.stop(5);
-  EXPECT_TRUE(cluster.wait_until([&] { return all_report(cluster, 5, "member_left"); }, 30s));
+  EXPECT_TRUE(
+      cluster.wait_until([&] { return all_report(cluster, 5, "member_left"); }, 30s));
   cluster.pump(2s);
   EXPECT_EQ(count_events(cluster, "member_down", cluster.name(5)), 0u);
 }

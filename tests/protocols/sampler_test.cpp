@@ -68,7 +68,8 @@ TEST(Sampler, RingPicksSuccessorsInNaturalOrder) {
   std::vector<std::string> view{"0", "1", "2", "3", "10"}; // natural order, without "9"
   EXPECT_EQ(s->sample("9", view, 1, rng), std::vector<std::string>{"10"});
   EXPECT_EQ(s->sample("10", view, 2, rng), (std::vector<std::string>{"0", "1"}));
-  EXPECT_EQ(s->sample("2", view, 1, rng), std::vector<std::string>{"3"}) << "self in view";
+  EXPECT_EQ(s->sample("2", view, 1, rng), std::vector<std::string>{"3"})
+      << "self in view";
   EXPECT_EQ(s->sample("3", view, 9, rng).size(), 4u) << "never self";
 }
 

@@ -107,8 +107,9 @@ TEST(AntiEntropy, SelectDeltasIsFairOrderedAndWithinBudget) {
   store s;
   for (int i = 0; i < 30; ++i)
     for (auto origin : {"a", "b", "c"})
-      s.merge(std::string(origin) + std::to_string(i),
-              entry{std::string(50, 'x'), static_cast<uint64_t>(i + 1), origin, false, 0});
+      s.merge(
+          std::string(origin) + std::to_string(i),
+          entry{std::string(50, 'x'), static_cast<uint64_t>(i + 1), origin, false, 0});
   std::vector<origin_version> wanted{{"a", 0}, {"b", 10}, {"c", 0}};
   auto deltas = select_deltas(s, wanted, 600, 0);
   size_t bytes = 0;
@@ -127,8 +128,8 @@ TEST(AntiEntropy, SelectDeltasIsFairOrderedAndWithinBudget) {
     EXPECT_TRUE(std::is_sorted(vs.begin(), vs.end())) << o;
     for (size_t i = 1; i < vs.size(); ++i)
       EXPECT_EQ(vs[i], vs[i - 1] + 1) << "contiguous prefix for " << o;
-    EXPECT_LE(std::max(per_origin["a"].size(), per_origin["c"].size())
-                - std::min(per_origin["a"].size(), per_origin["c"].size()),
+    EXPECT_LE(std::max(per_origin["a"].size(), per_origin["c"].size()) -
+                  std::min(per_origin["a"].size(), per_origin["c"].size()),
               1u);
   }
   // A single entry larger than the budget still goes, alone.

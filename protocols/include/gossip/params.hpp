@@ -15,7 +15,8 @@ namespace gossip {
 class params {
 public:
   params() = default;
-  params(std::initializer_list<std::pair<const std::string, std::string>> xs) : map_(xs) {}
+  params(std::initializer_list<std::pair<const std::string, std::string>> xs)
+      : map_(xs) {}
 
   void set(const std::string& key, std::string value) { map_[key] = std::move(value); }
   /// Present (scoped or plain)? Does not count as a read.
@@ -44,7 +45,8 @@ private:
 
   std::map<std::string, std::string> map_;
   std::string scope_;
-  std::shared_ptr<std::set<std::string>> read_ = std::make_shared<std::set<std::string>>();
+  std::shared_ptr<std::set<std::string>> read_ =
+      std::make_shared<std::set<std::string>>();
 };
 
 } // namespace gossip

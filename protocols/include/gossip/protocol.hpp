@@ -50,6 +50,10 @@ public:
   virtual const std::vector<std::string>& peers() const = 0;
   /// Up to k peers chosen by the node's configured sampler.
   virtual std::vector<std::string> sample(size_t k) = 0;
+  /// Sends an update to k sampled peers other than `a` and `b` (the peer it
+  /// came from, its origin): it is pointless to send it back to them.
+  void forward(size_t k, const caf::message& msg, const std::string& a = {},
+               const std::string& b = {});
   virtual rng_type& rng() = 0;
   /// Rounds this node has run so far.
   virtual uint64_t round() const = 0;
@@ -64,8 +68,7 @@ public:
   /// without copying its payload.
   virtual void send(const std::string& peer, const caf::message& msg) = 0;
 
-  template <class T, class = not_a_message<T>>
-  void send(const std::string& peer, T&& x) {
+  template <class T, class = not_a_message<T>> void send(const std::string& peer, T&& x) {
     send(peer, caf::make_message(std::forward<T>(x)));
   }
 
@@ -81,8 +84,7 @@ public:
   /// know as a peer yet).
   virtual void reply(const caf::message& msg) = 0;
 
-  template <class T, class = not_a_message<T>>
-  void reply(T&& x) {
+  template <class T, class = not_a_message<T>> void reply(T&& x) {
     reply(caf::make_message(std::forward<T>(x)));
   }
 
@@ -97,7 +99,8 @@ public:
   /// `name` is a live peer: sampled from now on. With an address and no
   /// route yet (or `reconnect`), the node connects to it in the background.
   /// `labels` (zone, role, topics...) become visible through label().
-  virtual void peer_up(const std::string& name, const std::string& address, bool reconnect,
+  virtual void peer_up(const std::string& name, const std::string& address,
+                       bool reconnect,
                        const std::map<std::string, std::string>& labels = {}) = 0;
   /// A label of a peer or of this node ("" when it has none).
   virtual std::string label(const std::string& name, const std::string& key) const = 0;

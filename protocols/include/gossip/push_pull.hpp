@@ -49,7 +49,8 @@ typename Inspector::result_type inspect(Inspector& f, push_pull_update& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, push_pull_request& x) {
-  return f(caf::meta::type_name("gossip::push_pull_request"), x.from, x.digest, x.entries);
+  return f(caf::meta::type_name("gossip::push_pull_request"), x.from, x.digest,
+           x.entries);
 }
 
 template <class Inspector>

@@ -21,8 +21,8 @@ public:
   virtual ~peer_sampler();
   /// Up to `k` distinct names from `view` (which excludes `self`).
   virtual std::vector<std::string> sample(const std::string& self,
-                                          const std::vector<std::string>& view,
-                                          size_t k, rng_type& rng) = 0;
+                                          const std::vector<std::string>& view, size_t k,
+                                          rng_type& rng) = 0;
 };
 
 /// k distinct peers drawn uniformly at random each round.
