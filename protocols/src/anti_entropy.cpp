@@ -104,9 +104,7 @@ public:
           ctx.reply(ae_ack{ctx.self(), std::move(deltas), std::move(we_lack)});
         },
         [this, &ctx](const ae_ack& m) {
-          auto err = check_name(m.from, ctx.limits());
-          if (err.empty())
-            err = check_entries(m.deltas, ctx.limits());
+          auto err = check_update(m.from, m.deltas, ctx.limits());
           if (err.empty())
             err = check_versions(m.requests, ctx.limits());
           if (!ctx.admit(err))
@@ -121,10 +119,7 @@ public:
           ctx.reply(ae_ack2{ctx.self(), std::move(deltas)});
         },
         [this, &ctx](const ae_ack2& m) {
-          auto err = check_name(m.from, ctx.limits());
-          if (err.empty())
-            err = check_entries(m.deltas, ctx.limits());
-          if (!ctx.admit(err))
+          if (!ctx.admit(check_update(m.from, m.deltas, ctx.limits())))
             return;
           merge(ctx, m.from, m.deltas);
         },

@@ -14,6 +14,13 @@ std::string check_name(const std::string& name, const limits& lim) {
   return {};
 }
 
+std::string check_update(const std::string& from, const std::vector<keyed_entry>& entries,
+                         const limits& lim) {
+  if (auto err = check_name(from, lim); !err.empty())
+    return err;
+  return check_entries(entries, lim);
+}
+
 std::string check_entries(const std::vector<keyed_entry>& entries, const limits& lim) {
   if (entries.size() > lim.max_entries)
     return "more than " + std::to_string(lim.max_entries) + " entries";

@@ -37,10 +37,7 @@ public:
           ctx.reply(pull_response{ctx.self(), std::move(answer)});
         },
         [&ctx](const pull_response& m) {
-          auto err = check_name(m.from, ctx.limits());
-          if (err.empty())
-            err = check_entries(m.entries, ctx.limits());
-          if (!ctx.admit(err))
+          if (!ctx.admit(check_update(m.from, m.entries, ctx.limits())))
             return;
           ctx.merge(m.from, m.entries);
         },

@@ -14,7 +14,7 @@ public:
 
   caf::message_handler handlers(context& ctx) override {
     return {[&ctx](const push_msg& m) {
-      if (!ctx.admit(check(m, ctx.limits())))
+      if (!ctx.admit(check_update(m.from, m.entries, ctx.limits())))
         return;
       ctx.merge(m.from, m.entries);
     }};
@@ -30,12 +30,6 @@ public:
   }
 
 private:
-  static std::string check(const push_msg& m, const limits& lim) {
-    if (auto err = check_name(m.from, lim); !err.empty())
-      return err;
-    return check_entries(m.entries, lim);
-  }
-
   size_t fanout_;
 };
 

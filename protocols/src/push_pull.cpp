@@ -1,5 +1,7 @@
 #include "gossip/push_pull.hpp"
 
+#include "gossip/pull.hpp"
+
 #include <caf/actor_system_config.hpp>
 
 #include <map>
@@ -8,21 +10,10 @@ namespace gossip {
 
 namespace {
 
-std::string check(const std::string& from, const std::vector<keyed_entry>& entries,
-                  const limits& lim) {
-  if (auto err = check_name(from, lim); !err.empty())
-    return err;
-  return check_entries(entries, lim);
-}
-
 std::string check(const push_pull_request& m, const limits& lim) {
-  if (m.digest.size() > lim.max_entries)
-    return "digest with more than " + std::to_string(lim.max_entries) + " items";
-  for (auto& d : m.digest)
-    if (d.key.empty() || d.key.size() > lim.max_key_bytes ||
-        d.origin.size() > lim.max_name_bytes)
-      return "malformed digest item";
-  return check(m.from, m.entries, lim);
+  if (auto err = check_digest(m.digest, lim); !err.empty())
+    return err;
+  return check_update(m.from, m.entries, lim);
 }
 
 class push_pull : public protocol {
@@ -45,12 +36,12 @@ public:
           ctx.reply(push_pull_response{ctx.self(), std::move(answer)});
         },
         [this, &ctx](const push_pull_response& m) {
-          if (!ctx.admit(check(m.from, m.entries, ctx.limits())))
+          if (!ctx.admit(check_update(m.from, m.entries, ctx.limits())))
             return;
           merge(ctx, m.from, m.entries);
         },
         [this, &ctx](const push_pull_update& m) {
-          if (!ctx.admit(check(m.from, m.entries, ctx.limits())))
+          if (!ctx.admit(check_update(m.from, m.entries, ctx.limits())))
             return;
           merge(ctx, m.from, m.entries);
         },

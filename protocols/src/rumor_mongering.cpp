@@ -20,13 +20,6 @@ struct rm_config {
   size_t fanout = 1;
 };
 
-std::string check(const std::string& from, const std::vector<keyed_entry>& xs,
-                  const limits& lim) {
-  if (auto err = check_name(from, lim); !err.empty())
-    return err;
-  return check_entries(xs, lim);
-}
-
 class rumor_mongering : public protocol {
 public:
   explicit rumor_mongering(rm_config cfg) : cfg_(cfg) {}
@@ -36,7 +29,7 @@ public:
   caf::message_handler handlers(context& ctx) override {
     return {
         [this, &ctx](const rm_push& m) {
-          if (!ctx.admit(check(m.from, m.entries, ctx.limits())))
+          if (!ctx.admit(check_update(m.from, m.entries, ctx.limits())))
             return;
           auto known = learn(ctx, m.from, m.entries);
           if (cfg_.feedback)

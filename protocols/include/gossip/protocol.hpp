@@ -37,6 +37,10 @@ std::string check_entries(const std::vector<keyed_entry>& entries, const limits&
 /// Empty when `name` is a plausible node name, else what is wrong with it.
 std::string check_name(const std::string& name, const limits& lim);
 
+/// Empty when a message from `from` carrying `entries` is well-formed.
+std::string check_update(const std::string& from, const std::vector<keyed_entry>& entries,
+                         const limits& lim);
+
 class context {
   template <class T>
   using not_a_message = std::enable_if_t<!std::is_same_v<std::decay_t<T>, caf::message>>;
