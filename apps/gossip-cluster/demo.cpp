@@ -117,7 +117,18 @@ int demo(const settings& s) {
   verbose_members = false;
   auto t0 = process_cluster::now_ms();
   c.start_all();
-  if (run.wait([&] { return everyone_sees_all(c); }, 60s))
+  // Live: each node as it comes to see the whole cluster.
+  std::vector<bool> complete(c.size(), false);
+  auto report_joins = [&] {
+    for (size_t i = 0; i < c.size(); ++i)
+      if (!complete[i] && c.live_view(i).size() == c.size()) {
+        complete[i] = true;
+        std::cout << "    " << c.name(i) << " sees all " << c.size() << " members (+"
+                  << pretty_ms(process_cluster::now_ms() - t0) << ")" << std::endl;
+      }
+    return everyone_sees_all(c);
+  };
+  if (run.wait(report_joins, 60s))
     r.join = process_cluster::now_ms() - t0;
   std::cout << "  every node sees all " << s.nodes << " members after "
             << (r.join < 0 ? "(timed out)" : pretty_ms(r.join)) << "\n";
