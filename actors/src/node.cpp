@@ -4,6 +4,7 @@
 #include <caf/detail/serialized_size.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/openssl/manager.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include <algorithm>
@@ -280,7 +281,10 @@ private:
       on_error();
       return;
     }
-    auto mm = self_->system().middleman().actor_handle();
+    // A system with the OpenSSL module talks TLS to everyone.
+    auto& sys = self_->system();
+    auto mm = sys.has_openssl_manager() ? sys.openssl_manager().actor_handle()
+                                        : sys.middleman().actor_handle();
     auto self = self_;
     self_
         ->request(mm, std::chrono::seconds(5), caf::connect_atom::value,

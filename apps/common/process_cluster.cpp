@@ -199,6 +199,7 @@ int process_cluster::ctl(size_t i, const std::vector<std::string>& args,
   auto argv = command_prefix(i);
   argv.push_back(spec_.bin_dir + "/gossip-ctl");
   argv.push_back("--node=" + nodes_[i].address);
+  argv.insert(argv.end(), spec_.ctl_args.begin(), spec_.ctl_args.end());
   argv.insert(argv.end(), args.begin(), args.end());
   child c{argv};
   std::vector<std::string> lines;

@@ -29,6 +29,8 @@ struct cluster_spec {
   std::string bin_dir;
   /// Extra gossip-node options for every node, e.g. --interval=200ms.
   std::vector<std::string> node_args;
+  /// Extra gossip-ctl options (e.g. the TLS ones).
+  std::vector<std::string> ctl_args;
   /// Where each node's stderr goes (node name + ".log"); empty: inherited.
   std::string log_dir;
   /// Non-null: one namespace per node (root only).

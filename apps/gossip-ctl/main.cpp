@@ -6,6 +6,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/openssl/remote_actor.hpp>
 #include <caf/scoped_actor.hpp>
 
 #include <csignal>
@@ -19,6 +20,7 @@
 #include "gossip/membership.hpp"
 #include "gossip/rumor.hpp"
 #include "gossip/types.hpp"
+#include "tls.hpp"
 
 namespace {
 
@@ -29,6 +31,11 @@ const std::vector<cli::option> options{
     {"node", "HOST:PORT", "the node to talk to (required)"},
     {"format", "FORMAT", "text or json (default text)"},
     {"timeout", "DURATION", "how long to wait for the node (default 5s)"},
+    {"tls", "", "talk TLS; needs --tls-cert, --tls-key, --tls-ca"},
+    {"tls-cert", "FILE", "client certificate (PEM)"},
+    {"tls-key", "FILE", "its private key (PEM)"},
+    {"tls-ca", "FILE", "the CA that signed the node's certificate (PEM)"},
+    {"tls-passphrase", "TEXT", "passphrase of an encrypted key"},
 };
 
 const char* usage_text =
@@ -206,6 +213,7 @@ int main(int argc, char** argv) {
   command cmd;
   std::string host;
   uint16_t port = 0;
+  tls::settings tls_settings;
   try {
     auto args = cli::parse(argc, argv, 1, options);
     if (args.help) {
@@ -214,6 +222,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     cmd = parse_command(args);
+    tls_settings = tls::read(args.values);
     auto node = args.values.get_string("node", "");
     auto colon = node.rfind(':');
     if (node.empty() || colon == std::string::npos || colon == 0)
@@ -232,8 +241,10 @@ int main(int argc, char** argv) {
   cfg.load<caf::io::middleman>();
   cfg.set("middleman.app-identifiers", std::vector<std::string>{"caf-gossip"});
   cfg.set("scheduler.max-threads", size_t{1});
+  tls::configure(cfg, tls_settings);
   caf::actor_system sys{cfg};
-  auto node = sys.middleman().remote_actor(host, port);
+  auto node = tls_settings.enabled ? caf::openssl::remote_actor(sys, host, port)
+                                   : sys.middleman().remote_actor(host, port);
   if (!node)
     return fail("cannot reach node at " + host + ":" + std::to_string(port) + ": " +
                     sys.render(node.error()),

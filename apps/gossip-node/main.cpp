@@ -4,6 +4,7 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/openssl/publish.hpp>
 
 #include <csignal>
 #include <fstream>
@@ -17,6 +18,7 @@
 #include "gossip/registry.hpp"
 #include "gossip/types.hpp"
 #include "node_options.hpp"
+#include "tls.hpp"
 
 namespace {
 
@@ -40,7 +42,7 @@ const std::vector<cli::option> node_options{
 };
 
 std::vector<cli::option> all_options() {
-  return node_options + cli::protocol_options();
+  return node_options + tls::options() + cli::protocol_options();
 }
 
 // CAF's config file: [gossip] holds our options (the CLI wins), the other
@@ -101,6 +103,7 @@ struct settings {
   bool json = false;
   size_t threads = 1;
   params protocol_params;
+  tls::settings tls;
 };
 
 settings read_settings(params& ps) {
@@ -121,6 +124,7 @@ settings read_settings(params& ps) {
                                 "' for --events: json or text");
   s.json = events == "json";
   s.threads = ps.get_uint("threads", 1);
+  s.tls = tls::read(ps);
   if (s.threads == 0 || s.threads > 64)
     throw std::invalid_argument("--threads must be between 1 and 64");
   // Across processes every message and every tick costs thread hand-offs
@@ -140,7 +144,8 @@ settings read_settings(params& ps) {
   // What is left is for the protocols; swim reads seeds and meta too.
   for (auto& [k, v] : ps.items())
     if (k != "name" && k != "host" && k != "port" && k != "protocol" && k != "interval" &&
-        k != "jitter" && k != "seed" && k != "events" && k != "config" && k != "threads")
+        k != "jitter" && k != "seed" && k != "events" && k != "config" &&
+        k != "threads" && k.rfind("tls", 0) != 0)
       s.protocol_params.set(k, v);
   return s;
 }
@@ -151,7 +156,8 @@ int run(settings& s, caf::actor_system_config& cfg,
   auto node = spawn_node(sys, s.node, std::move(ps));
   auto out = sys.spawn(printer, s.json);
   caf::anon_send(node, caf::subscribe_atom::value, out);
-  auto port = sys.middleman().publish(node, s.port, s.host.c_str(), true);
+  auto port = s.tls.enabled ? caf::openssl::publish(node, s.port, s.host.c_str(), true)
+                            : sys.middleman().publish(node, s.port, s.host.c_str(), true);
   if (!port) {
     std::cerr << "gossip-node: error: cannot listen on " << s.host << ":" << s.port
               << ": " << sys.render(port.error()) << "\n";
@@ -179,7 +185,10 @@ int run(settings& s, caf::actor_system_config& cfg,
   caf::anon_send(node, caf::leave_atom::value);
   std::this_thread::sleep_for(
       std::min<std::chrono::milliseconds>(s.node.interval, 300ms));
-  sys.middleman().unpublish(node, *port);
+  // (caf::openssl::unpublish does not compile in 0.17.6; the TLS port closes
+  // when the system shuts down.)
+  if (!s.tls.enabled)
+    sys.middleman().unpublish(node, *port);
   caf::anon_send_exit(node, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(out, caf::exit_reason::user_shutdown);
   return 0;
@@ -223,5 +232,6 @@ int main(int argc, char** argv) {
   register_types(cfg);
   cfg.load<caf::io::middleman>();
   cfg.set("scheduler.max-threads", s.threads);
+  tls::configure(cfg, s.tls);
   return run(s, cfg, std::move(protocols));
 }
