@@ -209,13 +209,14 @@ result run(const settings& s, uint64_t run_index,
     auto msgs = update_msgs();
     // Died out: nothing carried an update this round and nobody has anything
     // left to spread.
-    bool quiet = msgs == last_msgs && pending() == 0;
+    // (Only epidemics that can die are asked: a pass over all nodes costs.)
+    bool quiet = can_die && msgs == last_msgs && pending() == 0;
     last_msgs = msgs;
     if (now == audience && full_at == 0)
       full_at = round;
     // Rumor mongering runs on until it dies (its traffic counts all of it);
     // everything else stops once all have it, or when nothing moves anymore.
-    if ((can_die && quiet) || (full_at > 0 && !has(s.protocol, "rumor")))
+    if (quiet || (full_at > 0 && !has(s.protocol, "rumor")))
       break;
   }
   if (full_at > 0)
