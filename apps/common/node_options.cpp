@@ -23,6 +23,7 @@ const std::vector<option>& protocol_options() {
       {"blind", "", "rumor: lose interest regardless of the contact"},
       {"counter", "K", "rumor: lose interest after K contacts (default 1)"},
       {"coin", "K", "rumor: lose interest with probability 1/K per contact"},
+  {"connection-limit", "N", "rumor: pushes a node takes per round (0: no limit)"},
       {"budget", "BYTES", "anti-entropy: bytes of deltas per message (default 65536)"},
       {"gc", "N", "anti-entropy: rounds a tombstone is kept (default 0: forever)"},
       {"random", "P", "directed: share of random picks (default 0.1)"},

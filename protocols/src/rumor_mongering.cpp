@@ -18,6 +18,7 @@ struct rm_config {
   bool coin = false; // else counter
   uint64_t k = 1;
   size_t fanout = 1;
+  uint64_t connection_limit = 0; // 0: none
 };
 
 class rumor_mongering : public protocol {
@@ -30,6 +31,10 @@ public:
     return {
         [this, &ctx](const rm_push& m) {
           if (!ctx.admit(check_update(m.from, m.entries, ctx.limits())))
+            return;
+          // Connection limit (Demers et al.): a node takes at most that many
+          // pushes a round; the others are turned away, which is no feedback.
+          if (cfg_.connection_limit > 0 && ++accepted_ > cfg_.connection_limit)
             return;
           auto known = learn(ctx, m.from, m.entries);
           if (cfg_.feedback)
@@ -56,6 +61,7 @@ public:
   }
 
   void on_round(context& ctx) override {
+    accepted_ = 0;
     if (cfg_.push && !hot_.empty()) {
       std::vector<keyed_entry> xs;
       for (auto& [key, h] : hot_)
@@ -145,6 +151,7 @@ private:
 
   rm_config cfg_;
   std::map<std::string, uint64_t> hot_; // key -> contacts counted so far
+  uint64_t accepted_ = 0;               // pushes taken this round
 };
 
 } // namespace
@@ -163,6 +170,7 @@ std::unique_ptr<protocol> make_rumor_mongering(const params& ps) {
   cfg.coin = ps.has("coin");
   cfg.k = cfg.coin ? ps.get_uint("coin", 1) : ps.get_uint("counter", 1);
   cfg.fanout = ps.get_uint("fanout", 1);
+  cfg.connection_limit = ps.get_uint("connection-limit", 0);
   if (cfg.k == 0 || cfg.fanout == 0)
     throw std::invalid_argument("--counter, --coin and --fanout must be at least 1");
   return std::make_unique<rumor_mongering>(cfg);

@@ -141,6 +141,22 @@ TEST(RumorMongering, CounterOneLeavesMoreResidueThanCounterFour) {
   EXPECT_LT(k4 / 5, 0.01);
 }
 
+TEST(RumorMongering, ConnectionLimitTurnsPushesAwayAndLowersTheResidue) {
+  // Demers et al.: with a connection limit of 1 fewer pushes collide on one
+  // node, so fewer senders lose interest early.
+  double free = 0, limited = 0;
+  for (uint64_t seed = 1; seed <= 5; ++seed) {
+    for (auto [limit, sum] : {std::pair{"0", &free}, std::pair{"1", &limited}}) {
+      local_cluster c{
+          det(500, "rumor", seed, {{"counter", "1"}, {"connection-limit", limit}})};
+      c.put(0, "news", "v");
+      run_until_quiet(c, 300);
+      *sum += residue(c, 0);
+    }
+  }
+  EXPECT_LT(limited, free);
+}
+
 TEST(RumorMongering, AntiEntropyMopsUpTheResidue) {
   local_cluster c{det(300, "rumor,anti-entropy", 6, {{"counter", "1"}})};
   c.put(0, "news", "v");

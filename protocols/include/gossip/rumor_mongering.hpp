@@ -10,7 +10,9 @@
 // messages per node); composing "rumor,anti-entropy" mops that up.
 //
 // Parameters: mode (push | pull | push-pull, default push), feedback (true;
-// false = blind), counter (k, default 1) or coin (k), fanout (1).
+// false = blind), counter (k, default 1) or coin (k), fanout (1),
+// connection-limit (pushes a node takes per round, the rest are turned away;
+// 0 = no limit).
 #pragma once
 
 #include <memory>
