@@ -164,6 +164,10 @@ public:
     c.last_fresh_round = st_.round;
   }
 
+  const std::map<std::string, std::string>& labels() const override {
+    return st_.cfg.labels;
+  }
+
   std::string label(const std::string& name, const std::string& key) const override {
     const std::map<std::string, std::string>* ls = nullptr;
     if (name == st_.cfg.name)

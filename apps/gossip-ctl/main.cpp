@@ -18,6 +18,7 @@
 #include "gossip/event.hpp"
 #include "gossip/json.hpp"
 #include "gossip/membership.hpp"
+#include "gossip/push_sum.hpp"
 #include "gossip/rumor.hpp"
 #include "gossip/types.hpp"
 #include "tls.hpp"
@@ -31,6 +32,7 @@ const std::vector<cli::option> options{
     {"node", "HOST:PORT", "the node to talk to (required)"},
     {"format", "FORMAT", "text or json (default text)"},
     {"timeout", "DURATION", "how long to wait for the node (default 5s)"},
+    {"topic", "TOPIC", "broadcast: for the topic's subscribers (directed gossip)"},
     {"tls", "", "talk TLS; needs --tls-cert, --tls-key, --tls-ca"},
     {"tls-cert", "FILE", "client certificate (PEM)"},
     {"tls-key", "FILE", "its private key (PEM)"},
@@ -44,7 +46,8 @@ const char* usage_text =
     "  put KEY VALUE    write a key (prints its version)\n"
     "  get KEY          print the value alone (exit 1 if absent)\n"
     "  del KEY          delete a key (exit 1 if absent)\n"
-    "  broadcast TEXT   spread a rumor (prints its id)\n"
+    "  broadcast TEXT   spread a rumor (prints its id); --topic=T for directed gossip\n"
+    "  estimate         the node's push-sum estimate (needs --protocol=...,push-sum)\n"
     "  members          one member per line: name, address, status, incarnation\n"
     "  stats            message and byte counters\n"
     "  watch            stream the node's events until Ctrl-C\n\n"
@@ -57,6 +60,7 @@ struct command {
   std::vector<std::string> args;
   bool json = false;
   std::chrono::milliseconds timeout{5000};
+  std::string topic;
 };
 
 int fail(const std::string& what, int code) {
@@ -160,13 +164,28 @@ int run(caf::actor_system& sys, const caf::actor& node, const command& cmd) {
             },
             on_error);
   } else if (cmd.name == "broadcast") {
-    self->request(node, cmd.timeout, broadcast_atom::value, a[0])
+    auto on_id = [&](uint64_t id) {
+      if (cmd.json)
+        std::cout << "{\"ok\":true,\"id\":" << id << "}\n";
+      else
+        std::cout << "ok rumor " << id << "\n";
+    };
+    // With a topic the rumor is for its subscribers (directed gossip).
+    if (cmd.topic.empty())
+      self->request(node, cmd.timeout, broadcast_atom::value, a[0])
+          .receive(on_id, on_error);
+    else
+      self->request(node, cmd.timeout, broadcast_atom::value, cmd.topic, a[0])
+          .receive(on_id, on_error);
+  } else if (cmd.name == "estimate") {
+    self->request(node, cmd.timeout, push_sum_atom::value)
         .receive(
-            [&](uint64_t id) {
+            [&](double estimate, uint64_t round) {
               if (cmd.json)
-                std::cout << "{\"ok\":true,\"id\":" << id << "}\n";
+                std::cout << "{\"estimate\":" << estimate << ",\"round\":" << round
+                          << "}\n";
               else
-                std::cout << "ok rumor " << id << "\n";
+                std::cout << estimate << "\n";
             },
             on_error);
   } else if (cmd.name == "members") {
@@ -191,13 +210,14 @@ command parse_command(const cli::parsed& args) {
                                 "' for --format: text or json");
   cmd.json = format == "json";
   cmd.timeout = cli::get_duration(args.values, "timeout", 5000ms);
+  cmd.topic = args.values.get_string("topic", "");
   if (args.positional.empty())
     throw std::invalid_argument("no command given (try --help)");
   cmd.name = args.positional[0];
   cmd.args.assign(args.positional.begin() + 1, args.positional.end());
   static const std::map<std::string, size_t> arity{
-      {"put", 2},     {"get", 1},   {"del", 1},  {"broadcast", 1},
-      {"members", 0}, {"stats", 0}, {"watch", 0}};
+      {"put", 2},     {"get", 1},   {"del", 1},   {"broadcast", 1},
+      {"members", 0}, {"stats", 0}, {"watch", 0}, {"estimate", 0}};
   auto i = arity.find(cmd.name);
   if (i == arity.end())
     throw std::invalid_argument("unknown command '" + cmd.name + "' (try --help)");

@@ -9,6 +9,7 @@
 #include <csignal>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <thread>
 
 #include "cli.hpp"
@@ -104,7 +105,20 @@ struct settings {
   size_t threads = 1;
   params protocol_params;
   tls::settings tls;
+  std::set<std::string> defaulted;
 };
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> result;
+  size_t start = 0;
+  while (start < text.size()) {
+    auto end = std::min(text.find(',', start), text.size());
+    if (end > start)
+      result.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return result;
+}
 
 settings read_settings(params& ps) {
   settings s;
@@ -125,6 +139,13 @@ settings read_settings(params& ps) {
   s.json = events == "json";
   s.threads = ps.get_uint("threads", 1);
   s.tls = tls::read(ps);
+  for (auto& kv : split_list(ps.get_string("meta", ""))) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw std::invalid_argument("invalid value '" + kv +
+                                  "' for --meta: expected key=value");
+    s.node.labels[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
   if (s.threads == 0 || s.threads > 64)
     throw std::invalid_argument("--threads must be between 1 and 64");
   // Across processes every message and every tick costs thread hand-offs
@@ -139,13 +160,15 @@ settings read_settings(params& ps) {
                       {"repeat", "2"},
                       {"probabilistic.fanout", "4"},
                       {"sync-every", "60"}})
-    if (!ps.has(k))
+    if (!ps.has(k)) {
       ps.set(k, v);
+      s.defaulted.insert(k); // not the user's: no error if no protocol reads it
+    }
   // What is left is for the protocols; swim reads seeds and meta too.
   for (auto& [k, v] : ps.items())
     if (k != "name" && k != "host" && k != "port" && k != "protocol" && k != "interval" &&
         k != "jitter" && k != "seed" && k != "events" && k != "config" &&
-        k != "threads" && k.rfind("tls", 0) != 0)
+        k != "threads" && k != "meta" && k.rfind("tls", 0) != 0)
       s.protocol_params.set(k, v);
   return s;
 }
@@ -222,7 +245,10 @@ int main(int argc, char** argv) {
       load_config_file(args.values.get_string("config", ""), args.values, cfg);
     s = read_settings(args.values);
     protocols = make_protocols(s.protocols, s.protocol_params);
-    cli::reject_unused(s.protocol_params);
+    for (auto& k : s.protocol_params.unused())
+      if (s.defaulted.count(k) == 0)
+        throw std::invalid_argument("option '--" + k +
+                                    "' does not apply here (try --help)");
     if (auto err = check_name(s.node.name, s.node.limits); !err.empty())
       throw std::invalid_argument("--name: " + err);
   } catch (const std::invalid_argument& e) {

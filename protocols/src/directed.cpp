@@ -8,10 +8,11 @@
 namespace gossip {
 
 bool subscribed(const std::string& topics, const std::string& topic) {
+  // ',' or '+' separate topics ('+' fits inside gossip-node's --meta list).
   size_t start = 0;
   while (start <= topics.size()) {
-    auto end = std::min(topics.find(',', start), topics.size());
-    if (topics.compare(start, end - start, topic) == 0 && end - start == topic.size())
+    auto end = std::min(topics.find_first_of(",+", start), topics.size());
+    if (end - start == topic.size() && topics.compare(start, end - start, topic) == 0)
       return true;
     start = end + 1;
   }

@@ -28,7 +28,6 @@ std::vector<std::string> split(const std::string& s, char sep) {
 
 struct swim_config {
   std::vector<std::string> seeds;
-  std::map<std::string, std::string> meta;
   size_t indirect = 3;
   double suspicion_mult = 4;
   double suspicion_max = 6;
@@ -196,7 +195,7 @@ private:
   member_update self_update(context& ctx) const {
     auto status = leaving_ ? member_status::left : member_status::alive;
     return member_update{ctx.self(),    incarnation_, static_cast<uint8_t>(status),
-                         ctx.address(), cfg_.meta,    ctx.self()};
+                         ctx.address(), ctx.labels(), ctx.self()};
   }
 
   size_t cluster_size() const {
@@ -531,13 +530,6 @@ private:
 std::unique_ptr<protocol> make_swim(const params& ps) {
   swim_config cfg;
   cfg.seeds = split(ps.get_string("seeds", ""), ',');
-  for (auto& kv : split(ps.get_string("meta", ""), ',')) {
-    auto eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0)
-      throw std::invalid_argument("invalid value '" + kv +
-                                  "' for --meta: expected key=value");
-    cfg.meta[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
   cfg.indirect = ps.get_uint("indirect", cfg.indirect);
   cfg.suspicion_mult = ps.get_double("suspicion-mult", cfg.suspicion_mult);
   cfg.suspicion_max = ps.get_double("suspicion-max", cfg.suspicion_max);

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <thread>
 
 #include "process_cluster.hpp"
@@ -157,4 +158,24 @@ TEST(Ctl, ErrorsOnUnreachableNode) {
   auto status = c.stop(10s);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 3);
+}
+
+TEST(ProcessAggregates, PushSumCountsTheProcesses) {
+  auto s = spec(4);
+  s.node_args.push_back("--protocol=push-pull,push-sum");
+  s.node_args.push_back("--aggregate=count");
+  s.node_args.push_back("--leader=n1");
+  process_cluster c{s};
+  c.start_all();
+  ASSERT_TRUE(c.wait_until([&] { return all_see(c, 4); }, 60s));
+  // Every node's estimate of the count converges to 4.
+  auto converged = [&] {
+    for (size_t i = 0; i < c.size(); ++i) {
+      std::string out;
+      if (c.ctl(i, {"estimate"}, &out) != 0 || std::abs(std::stod(out) - 4.0) > 1e-6)
+        return false;
+    }
+    return true;
+  };
+  EXPECT_TRUE(c.wait_until(converged, 60s));
 }

@@ -1,5 +1,5 @@
 // Directed gossip by interest: nodes subscribe to topics (label "topics",
-// comma-separated); a rumor about a topic is forwarded at once to `fanout`
+// separated by ',' or '+', e.g. gossip-node --meta=topics=news+sports); a rumor about a topic is forwarded at once to `fanout`
 // peers, each drawn from the topic's subscribers, except that with
 // probability `random` a draw goes to any peer, which keeps the overlay
 // connected when subscribers are few or far. Non-subscribers that receive a
@@ -33,7 +33,7 @@ typename Inspector::result_type inspect(Inspector& f, directed_msg& x) {
   return f(caf::meta::type_name("gossip::directed_msg"), x.from, x.rumor);
 }
 
-/// True if a comma-separated topic list contains `topic`.
+/// True if a topic list (separated by ',' or '+') contains `topic`.
 bool subscribed(const std::string& topics, const std::string& topic);
 
 std::unique_ptr<protocol> make_directed(const params& ps);

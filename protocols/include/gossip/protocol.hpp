@@ -106,6 +106,8 @@ public:
   virtual void peer_up(const std::string& name, const std::string& address,
                        bool reconnect,
                        const std::map<std::string, std::string>& labels = {}) = 0;
+  /// This node's own labels (zone, role, topics, value ...).
+  virtual const std::map<std::string, std::string>& labels() const = 0;
   /// A label of a peer or of this node ("" when it has none).
   virtual std::string label(const std::string& name, const std::string& key) const = 0;
   /// `name` is gone: no longer sampled; a remote route is dropped.

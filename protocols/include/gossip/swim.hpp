@@ -7,11 +7,11 @@
 // suspected member that hears of it refutes with a higher incarnation.
 // Updates ride on pings and acks, each a limited number of times. Dead members
 // are retried at a low rate, and members periodically exchange their whole
-// tables, so a healed partition merges back by itself.
+// tables, so a healed partition merges back by itself. A member's labels
+// (node_config::labels: zone, role, topics ...) travel with it.
 //
 // Parameters (all counted in rounds of the node's tick unless noted):
 //   seeds             comma-separated host:port list to join through
-//   meta              labels, "zone=a,role=db"
 //   indirect          members asked for an indirect probe (3)
 //   suspicion-mult    min suspicion timeout = mult * max(1, log10 n) rounds (4)
 //   suspicion-max     max timeout = suspicion-max * min timeout (6)
