@@ -188,6 +188,7 @@ private:
     uint64_t incarnation;
     uint64_t since_round;
     std::set<std::string> reporters;
+    bool verdict = false; // another member already declared it dead
   };
 
   // -- helpers ---------------------------------------------------------------
@@ -272,6 +273,19 @@ private:
     std::optional<member_update> old;
     if (auto m = table_.find(u.name))
       old = *m;
+    // Someone else's verdict "dead" about a member we hold alive at that
+    // incarnation (typical when a healed partition merges) starts as a
+    // suspicion here: the accused gets its chance to refute. The verdict
+    // counts as proof enough for the shortest suspicion timeout.
+    if (u.state() == member_status::dead && u.reporter != ctx.self() && old &&
+        old->state() == member_status::alive && old->incarnation == u.incarnation) {
+      auto suspect = u;
+      suspect.status = static_cast<uint8_t>(member_status::suspect);
+      apply(ctx, suspect);
+      if (auto s = suspicions_.find(u.name); s != suspicions_.end())
+        s->second.verdict = true;
+      return;
+    }
     bool known = false;
     auto before = member_status::alive;
     if (!table_.apply(u, known, before)) {
@@ -378,7 +392,9 @@ private:
     auto k = static_cast<double>(cfg_.indirect);
     double timeout = min;
     if (k >= 1 && n - 2 >= k) {
-      auto c = static_cast<double>(reporters > 0 ? reporters - 1 : 0);
+      auto c = reporters == SIZE_MAX
+                   ? k
+                   : static_cast<double>(reporters > 0 ? reporters - 1 : 0);
       auto frac = std::min(1.0, std::log(c + 1) / std::log(k + 1));
       timeout = std::max(min, max - (max - min) * frac);
     }
@@ -388,7 +404,9 @@ private:
   void expire_suspicions(context& ctx) {
     std::vector<member_update> verdicts;
     for (auto& [name, s] : suspicions_)
-      if (ctx.round() >= s.since_round + suspicion_rounds(s.reporters.size()))
+      if (ctx.round() >= s.since_round + (s.verdict
+                                              ? suspicion_rounds(SIZE_MAX)
+                                              : suspicion_rounds(s.reporters.size())))
         verdicts.push_back(member_update{name,
                                          s.incarnation,
                                          static_cast<uint8_t>(member_status::dead),

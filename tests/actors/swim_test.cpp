@@ -143,3 +143,33 @@ TEST(Swim, MalformedUpdatesAreRejected) {
   EXPECT_EQ(stats.by_type["gossip::swim_ping"].rejected, 1u);
   EXPECT_EQ(stats.by_type["gossip::swim_sync"].rejected, 1u);
 }
+
+TEST(Swim, AForeignDeathVerdictAboutALiveMemberIsOnlyASuspicion) {
+  // What a healed partition brings: the other side declared "1" dead.
+  local_cluster c{swim_cluster(6)};
+  caf::scoped_actor self{c.system()};
+  for (size_t i = 0; i < c.size(); ++i)
+    caf::anon_send(c.node(i), caf::subscribe_atom::value, caf::actor{self});
+  for (int r = 0; r < 3; ++r)
+    c.run_round();
+  member_update verdict{"1", 1, static_cast<uint8_t>(member_status::dead), {}, {}, "0"};
+  caf::anon_send(c.node(2), swim_gossip{"0", {verdict}});
+  c.settle();
+  EXPECT_EQ(status_of(c, 2, "1"), member_status::suspect);
+  for (int r = 0; r < 30; ++r)
+    c.run_round();
+  size_t downs = 0;
+  bool more = true;
+  while (more)
+    self->receive(
+        [&](const event& ev) {
+          downs += ev.kind == "member_down" && ev.peer == "1" ? 1 : 0;
+        },
+        caf::after(0ms) >> [&] { more = false; });
+  EXPECT_EQ(downs, 0u) << "1 refuted before anyone took it for dead";
+  for (size_t i = 0; i < c.size(); ++i) {
+    if (i != 1) {
+      EXPECT_EQ(status_of(c, i, "1"), member_status::alive) << "at " << i;
+    }
+  }
+}
