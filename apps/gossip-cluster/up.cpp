@@ -16,6 +16,9 @@ int up(const settings& s) {
                 << (ev.kind == "stored" ? ev.key + "=" + ev.value : ev.peer) << " "
                 << (ev.kind == "listening" ? "pid " + std::to_string(c.pid(i))
                                            : ev.detail)
+                << (ev.kind.rfind("member_", 0) == 0
+                        ? " (incarnation " + std::to_string(ev.version) + ")"
+                        : std::string{})
                 << std::endl;
   };
   c.start_all();

@@ -278,12 +278,22 @@ private:
     // suspicion here: the accused gets its chance to refute. The verdict
     // counts as proof enough for the shortest suspicion timeout.
     if (u.state() == member_status::dead && u.reporter != ctx.self() && old &&
+        old->incarnation == u.incarnation) {
+      // Already suspected for such a verdict: the local timer decides.
+      auto s = suspicions_.find(u.name);
+      if (old->state() == member_status::suspect && s != suspicions_.end() &&
+          s->second.verdict)
+        return;
+    }
+    if (u.state() == member_status::dead && u.reporter != ctx.self() && old &&
         old->state() == member_status::alive && old->incarnation == u.incarnation) {
       auto suspect = u;
       suspect.status = static_cast<uint8_t>(member_status::suspect);
       apply(ctx, suspect);
       if (auto s = suspicions_.find(u.name); s != suspicions_.end())
         s->second.verdict = true;
+      // And tell the accused at once, so it refutes before the timer runs out.
+      ctx.send(u.name, swim_gossip{ctx.self(), {suspect}});
       return;
     }
     bool known = false;
