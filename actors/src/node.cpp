@@ -43,6 +43,7 @@ struct node_state {
   std::set<std::string> logged; // rejection kinds already reported
   std::unique_ptr<node_context> ctx;
   std::set<std::string> connecting; // names with a connect under way
+  std::unordered_map<std::string, std::vector<caf::message>> waiting; // for them
   // stats.by_type entries by message type: no name lookups per message.
   std::vector<std::pair<const std::type_info*, traffic*>> traffic_of;
   static const char* name;
@@ -140,7 +141,14 @@ public:
   void send(const std::string& peer, const caf::message& msg) override {
     auto to = route(peer);
     if (!to) {
-      ++st_.stats.unroutable;
+      // A peer we are still connecting to gets it once connected (a few
+      // messages at most); losing it would, e.g., lose push-sum mass.
+      auto w = st_.waiting.find(peer);
+      if (st_.connecting.count(peer) > 0 &&
+          (w == st_.waiting.end() || w->second.size() < 64))
+        st_.waiting[peer].push_back(msg);
+      else
+        ++st_.stats.unroutable;
       return;
     }
     count_sent(msg);
@@ -318,11 +326,27 @@ private:
     auto self = self_;
     with_connection(
         address,
-        [self, name](const caf::actor& h) {
+        [this, self, name](const caf::actor& h) {
           self->state.connecting.erase(name);
           self->state.handles[name] = h;
+          auto w = self->state.waiting.find(name);
+          if (w == self->state.waiting.end())
+            return;
+          auto msgs = std::move(w->second);
+          self->state.waiting.erase(w);
+          for (auto& msg : msgs) {
+            count_sent(msg);
+            transmit(h, msg);
+          }
         },
-        [self, name] { self->state.connecting.erase(name); });
+        [self, name] {
+          auto& st = self->state;
+          st.connecting.erase(name);
+          if (auto w = st.waiting.find(name); w != st.waiting.end()) {
+            st.stats.unroutable += w->second.size();
+            st.waiting.erase(w);
+          }
+        });
   }
 
 private:
