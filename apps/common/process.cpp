@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,6 +34,9 @@ child::child(const std::vector<std::string>& argv, const std::string& stderr_pat
       if (err >= 0)
         ::dup2(err, STDERR_FILENO);
     }
+    // If the launcher dies without stopping us (SIGKILL, a broken pipe),
+    // the kernel ends us too: no orphaned nodes.
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     // The child gets default signal handling and no blocked signals.
     sigset_t none;
     sigemptyset(&none);

@@ -19,6 +19,8 @@ bool interrupted() {
 void install_signal_handlers() {
   std::signal(SIGINT, [](int) { stop_requested = 1; });
   std::signal(SIGTERM, [](int) { stop_requested = 1; });
+  // Output piped into `head` that has gone: wind down and stop the nodes.
+  std::signal(SIGPIPE, [](int) { stop_requested = 1; });
 }
 
 session::session(const settings& s) {

@@ -17,10 +17,8 @@ bool alive(pid_t pid) {
   return ::kill(pid, 0) == 0;
 }
 
-} // namespace
-
-TEST(Launcher, CtrlCStopsEveryNodeItStarted) {
-  child launcher{{std::string{GOSSIP_BIN_DIR} + "/gossip-cluster", "up", "--nodes=3"}};
+// Reads the node PIDs that `gossip-cluster up --nodes=3` lists.
+std::vector<pid_t> node_pids(child& launcher) {
   std::vector<std::string> lines;
   std::vector<pid_t> pids;
   auto deadline = std::chrono::steady_clock::now() + 60s;
@@ -38,6 +36,14 @@ TEST(Launcher, CtrlCStopsEveryNodeItStarted) {
         pids.push_back(static_cast<pid_t>(std::stol(l.substr(p + 5))));
     }
   }
+  return pids;
+}
+
+} // namespace
+
+TEST(Launcher, CtrlCStopsEveryNodeItStarted) {
+  child launcher{{std::string{GOSSIP_BIN_DIR} + "/gossip-cluster", "up", "--nodes=3"}};
+  auto pids = node_pids(launcher);
   ASSERT_EQ(pids.size(), 3u) << "gossip-cluster did not list its nodes";
   for (auto pid : pids)
     EXPECT_TRUE(alive(pid));
@@ -48,4 +54,25 @@ TEST(Launcher, CtrlCStopsEveryNodeItStarted) {
     // Reaped by gossip-cluster, so the PID is gone (or, rarely, reused).
     EXPECT_FALSE(alive(pid)) << "node pid " << pid << " still runs";
   }
+}
+
+TEST(Launcher, AKilledLauncherLeavesNoOrphans) {
+  child launcher{{std::string{GOSSIP_BIN_DIR} + "/gossip-cluster", "up", "--nodes=3"}};
+  auto pids = node_pids(launcher);
+  ASSERT_EQ(pids.size(), 3u) << "gossip-cluster did not list its nodes";
+  launcher.kill(); // SIGKILL: no chance to clean up; the kernel tells the nodes
+  // The nodes are not our children: they get reaped by init once they exit.
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  auto any_alive = [&] {
+    for (auto pid : pids)
+      if (alive(pid))
+        return true;
+    return false;
+  };
+  while (any_alive() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(100ms);
+  EXPECT_FALSE(any_alive()) << "nodes outlived their launcher";
+  for (auto pid : pids)
+    if (alive(pid))
+      ::kill(pid, SIGKILL); // never leave a process behind
 }
