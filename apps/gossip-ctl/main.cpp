@@ -21,6 +21,7 @@
 #include "gossip/push_sum.hpp"
 #include "gossip/rumor.hpp"
 #include "gossip/types.hpp"
+#include "node_options.hpp"
 #include "tls.hpp"
 
 namespace {
@@ -28,17 +29,16 @@ namespace {
 using namespace gossip;
 using namespace std::chrono_literals;
 
-const std::vector<cli::option> options{
+const std::vector<cli::option> ctl_options{
     {"node", "HOST:PORT", "the node to talk to (required)"},
     {"format", "FORMAT", "text or json (default text)"},
     {"timeout", "DURATION", "how long to wait for the node (default 5s)"},
     {"topic", "TOPIC", "broadcast: for the topic's subscribers (directed gossip)"},
-    {"tls", "", "talk TLS; needs --tls-cert, --tls-key, --tls-ca"},
-    {"tls-cert", "FILE", "client certificate (PEM)"},
-    {"tls-key", "FILE", "its private key (PEM)"},
-    {"tls-ca", "FILE", "the CA that signed the node's certificate (PEM)"},
-    {"tls-passphrase", "TEXT", "passphrase of an encrypted key"},
 };
+
+std::vector<cli::option> all_options() {
+  return ctl_options + tls::options();
+}
 
 const char* usage_text =
     "usage: gossip-ctl --node=HOST:PORT [--format=json] COMMAND [ARGS]\n\n"
@@ -235,10 +235,10 @@ int main(int argc, char** argv) {
   uint16_t port = 0;
   tls::settings tls_settings;
   try {
-    auto args = cli::parse(argc, argv, 1, options);
+    auto args = cli::parse(argc, argv, 1, all_options());
     if (args.help) {
       std::cout << usage_text << "\n";
-      cli::print_help(std::cout, "", options);
+      cli::print_help(std::cout, "", all_options());
       return 0;
     }
     cmd = parse_command(args);

@@ -108,18 +108,6 @@ struct settings {
   std::set<std::string> defaulted;
 };
 
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> result;
-  size_t start = 0;
-  while (start < text.size()) {
-    auto end = std::min(text.find(',', start), text.size());
-    if (end > start)
-      result.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return result;
-}
-
 settings read_settings(params& ps) {
   settings s;
   s.node.name = ps.get_string("name", "node-" + std::to_string(::getpid()));
@@ -139,7 +127,7 @@ settings read_settings(params& ps) {
   s.json = events == "json";
   s.threads = ps.get_uint("threads", 1);
   s.tls = tls::read(ps);
-  for (auto& kv : split_list(ps.get_string("meta", ""))) {
+  for (auto& kv : ps.get_list("meta")) {
     auto eq = kv.find('=');
     if (eq == std::string::npos || eq == 0)
       throw std::invalid_argument("invalid value '" + kv +

@@ -243,11 +243,9 @@ result run(const settings& s, uint64_t run_index,
   if (kind == update_kind::topic && non_subs > 0)
     r.non_subscribers_reached =
         static_cast<double>(non_subs_reached) / static_cast<double>(non_subs);
-  auto others = static_cast<double>(audience - 1);
   r.residue = kind == update_kind::aggregate
                   ? 0
                   : 1.0 - (static_cast<double>(got) + 1) / static_cast<double>(audience);
-  (void)others;
   r.traffic = static_cast<double>(update_msgs()) / static_cast<double>(s.nodes);
   r.t_ave = got > 0 ? sum_t / static_cast<double>(got) : 0;
   r.t_last = last_t;

@@ -1,5 +1,6 @@
 #include "gossip/params.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -66,6 +67,19 @@ double params::get_double(const std::string& key, double fallback) const {
   if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(v))
     bad(key, s, "a finite number");
   return v;
+}
+
+std::vector<std::string> params::get_list(const std::string& key) const {
+  std::vector<std::string> result;
+  auto text = get_string(key, "");
+  size_t start = 0;
+  while (start < text.size()) {
+    auto end = std::min(text.find(',', start), text.size());
+    if (end > start)
+      result.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return result;
 }
 
 bool params::get_bool(const std::string& key, bool fallback) const {

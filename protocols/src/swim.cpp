@@ -12,20 +12,6 @@ namespace gossip {
 
 namespace {
 
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> result;
-  size_t start = 0;
-  while (start <= s.size()) {
-    auto end = s.find(sep, start);
-    if (end == std::string::npos)
-      end = s.size();
-    if (end > start)
-      result.push_back(s.substr(start, end - start));
-    start = end + 1;
-  }
-  return result;
-}
-
 struct swim_config {
   std::vector<std::string> seeds;
   size_t indirect = 3;
@@ -557,7 +543,7 @@ private:
 
 std::unique_ptr<protocol> make_swim(const params& ps) {
   swim_config cfg;
-  cfg.seeds = split(ps.get_string("seeds", ""), ',');
+  cfg.seeds = ps.get_list("seeds");
   cfg.indirect = ps.get_uint("indirect", cfg.indirect);
   cfg.suspicion_mult = ps.get_double("suspicion-mult", cfg.suspicion_mult);
   cfg.suspicion_max = ps.get_double("suspicion-max", cfg.suspicion_max);

@@ -48,3 +48,9 @@ TEST(Params, ScopedKeysOverrideForOneProtocol) {
   make_protocol("probabilistic", typo);
   EXPECT_EQ(typo.unused(), std::set<std::string>{"probabilistic.fanuot"});
 }
+
+TEST(Params, ListsDropEmptyItems) {
+  params ps{{"seeds", "a:1,,b:2,"}};
+  EXPECT_EQ(ps.get_list("seeds"), (std::vector<std::string>{"a:1", "b:2"}));
+  EXPECT_TRUE(ps.get_list("absent").empty());
+}

@@ -9,6 +9,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace gossip {
 
@@ -28,6 +29,8 @@ public:
   std::string get_string(const std::string& key, const std::string& fallback) const;
   uint64_t get_uint(const std::string& key, uint64_t fallback) const;
   double get_double(const std::string& key, double fallback) const;
+  /// A comma-separated list, empty items dropped ("a,,b" -> {"a", "b"}).
+  std::vector<std::string> get_list(const std::string& key) const;
   /// "true"/"false"/"1"/"0"/"" (a bare flag means true).
   bool get_bool(const std::string& key, bool fallback) const;
 
