@@ -169,6 +169,14 @@ counters local_cluster::stats(size_t i) {
   return result;
 }
 
+std::vector<std::string> local_cluster::peers(size_t i) {
+  std::vector<std::string> result;
+  impl_->ask(
+      node(i), [&](std::vector<std::string> xs) { result = std::move(xs); },
+      peers_atom::value);
+  return result;
+}
+
 std::vector<member_update> local_cluster::members(size_t i) {
   std::vector<member_update> result;
   impl_->ask(

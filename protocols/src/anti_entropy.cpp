@@ -57,125 +57,127 @@ std::vector<keyed_entry> select_deltas(const store& data,
   return result;
 }
 
-namespace {
-
-std::string check_versions(const std::vector<origin_version>& xs, const limits& lim) {
-  if (xs.size() > lim.max_entries)
-    return "more than " + std::to_string(lim.max_entries) + " digest items";
+std::string validate(const std::vector<origin_version>& xs, const limits& lim) {
+  if (auto err = check_count(xs.size(), lim, "digest items"); !err.empty())
+    return err;
   for (auto& x : xs)
     if (auto err = check_name(x.origin, lim); !err.empty())
       return "digest origin: " + err;
   return {};
 }
 
+std::string validate(const ae_syn& m, const limits& lim) {
+  return first_problem(check_name(m.from, lim), validate(m.digest, lim));
+}
+
+std::string validate(const ae_ack& m, const limits& lim) {
+  return first_problem(check_batch(m.from, m.deltas.size(), lim),
+                       validate(m.requests, lim));
+}
+
+std::string validate(const ae_ack2& m, const limits& lim) {
+  return check_batch(m.from, m.deltas.size(), lim);
+}
+
+namespace {
+
+const param_spec fanout{"fanout", "N", "1", "peers sent a digest (SYN) each round", 1};
+const param_spec budget{"budget", "BYTES", "65536", "bytes of deltas per message", 1};
+const param_spec gc{"gc", "N", "0", "rounds a tombstone is kept (0: forever)"};
+
 class anti_entropy : public protocol {
 public:
-  anti_entropy(size_t fanout, size_t budget, uint64_t gc)
-      : fanout_(fanout), budget_(budget), gc_(gc) {}
+  explicit anti_entropy(const params& ps)
+      : fanout_(ps.get_uint(fanout)), budget_(ps.get_uint(budget)), gc_(ps.get_uint(gc)) {}
 
   const char* name() const override { return "anti-entropy"; }
 
-  caf::message_handler handlers(context& ctx) override {
-    return {
-        [this, &ctx](const ae_syn& m) {
-          auto err = check_name(m.from, ctx.limits());
-          if (err.empty())
-            err = check_versions(m.digest, ctx.limits());
-          if (!ctx.admit(err))
-            return;
-          // Theirs vs ours, origin by origin: send what they lack, ask for
-          // what we lack.
-          auto mine = digest(ctx);
-          std::map<std::string, uint64_t> theirs;
-          for (auto& d : m.digest)
-            theirs[d.origin] = std::max(theirs[d.origin], d.version);
-          std::vector<origin_version> they_lack, we_lack;
-          for (auto& [origin, v] : mine)
-            if (auto i = theirs.find(origin); i == theirs.end() || i->second < v)
-              they_lack.push_back({origin, i == theirs.end() ? 0 : i->second});
-          for (auto& [origin, v] : theirs)
-            if (auto i = mine.find(origin); i == mine.end() || i->second < v)
-              we_lack.push_back({origin, i == mine.end() ? 0 : i->second});
-          auto deltas = select_deltas(ctx.data(), they_lack, budget_, ctx.rng()());
-          if (deltas.empty() && we_lack.empty())
-            return; // already equal
-          if (!deltas.empty())
-            ctx.note_update();
-          ctx.reply(ae_ack{ctx.self(), std::move(deltas), std::move(we_lack)});
-        },
-        [this, &ctx](const ae_ack& m) {
-          auto err = check_update(m.from, m.deltas, ctx.limits());
-          if (err.empty())
-            err = check_versions(m.requests, ctx.limits());
-          if (!ctx.admit(err))
-            return;
-          merge(ctx, m.from, m.deltas);
-          if (m.requests.empty())
-            return;
-          auto deltas = select_deltas(ctx.data(), m.requests, budget_, ctx.rng()());
-          if (deltas.empty())
-            return;
-          ctx.note_update();
-          ctx.reply(ae_ack2{ctx.self(), std::move(deltas)});
-        },
-        [this, &ctx](const ae_ack2& m) {
-          if (!ctx.admit(check_update(m.from, m.deltas, ctx.limits())))
-            return;
-          merge(ctx, m.from, m.deltas);
-        },
-    };
+  void handlers(handler_set& hs) override {
+    hs.on<ae_syn>([this](port& p, const ae_syn& m) { return on_syn(p, m); });
+    hs.on<ae_ack>([this](port& p, const ae_ack& m) -> answer {
+      learn(p, m.from, m.deltas);
+      if (m.requests.empty())
+        return {};
+      auto deltas = select_deltas(p.data(), m.requests, budget_, p.rng()());
+      if (deltas.empty())
+        return {};
+      return reply_with(ae_ack2{p.self(), std::move(deltas)}, carries::update);
+    });
+    hs.on<ae_ack2>([this](port& p, const ae_ack2& m) { learn(p, m.from, m.deltas); });
   }
 
-  void on_round(context& ctx) override {
-    collect_garbage(ctx);
-    auto mine = digest(ctx);
+  void on_round(port& p) override {
+    collect_garbage(p);
+    auto mine = digest(p);
     std::vector<origin_version> d;
     d.reserve(mine.size());
     for (auto& [origin, v] : mine)
       d.push_back({origin, v});
-    auto msg = caf::make_message(ae_syn{ctx.self(), std::move(d)});
-    for (auto& peer : ctx.sample(fanout_))
-      ctx.send(peer, msg);
+    auto msg = wire(ae_syn{p.self(), std::move(d)});
+    for (auto& peer : p.sample(fanout_))
+      p.send(peer, msg, carries::control);
   }
 
 private:
+  // Theirs vs ours, origin by origin: send what they lack, ask for what we lack.
+  answer on_syn(port& p, const ae_syn& m) {
+    auto mine = digest(p);
+    std::map<std::string, uint64_t> theirs;
+    for (auto& d : m.digest)
+      theirs[d.origin] = std::max(theirs[d.origin], d.version);
+    std::vector<origin_version> they_lack, we_lack;
+    for (auto& [origin, v] : mine)
+      if (auto i = theirs.find(origin); i == theirs.end() || i->second < v)
+        they_lack.push_back({origin, i == theirs.end() ? 0 : i->second});
+    for (auto& [origin, v] : theirs)
+      if (auto i = mine.find(origin); i == mine.end() || i->second < v)
+        we_lack.push_back({origin, i == mine.end() ? 0 : i->second});
+    auto deltas = select_deltas(p.data(), they_lack, budget_, p.rng()());
+    if (deltas.empty() && we_lack.empty())
+      return {}; // already equal
+    auto what = deltas.empty() ? carries::control : carries::update;
+    return reply_with(ae_ack{p.self(), std::move(deltas), std::move(we_lack)}, what);
+  }
+
   // Highest version per origin: what we hold, and what we ever received
   // (a superseded or collected entry still counts as seen).
-  std::map<std::string, uint64_t> digest(context& ctx) {
+  std::map<std::string, uint64_t> digest(port& p) {
     auto result = seen_;
-    for (auto& [key, e] : ctx.data().items()) {
+    for (auto& [key, e] : p.data().items()) {
       auto& v = result[e.origin];
       v = std::max(v, e.version);
     }
     return result;
   }
 
-  void merge(context& ctx, const std::string& from, const std::vector<keyed_entry>& xs) {
+  void learn(port& p, const std::string& from, const std::vector<keyed_entry>& xs) {
     for (auto& x : xs) {
+      if (!validate(x, p.limits()).empty())
+        continue; // merge drops and counts it
       auto& v = seen_[x.e.origin];
       v = std::max(v, x.e.version);
     }
-    ctx.merge(from, xs);
+    merge(p, from, xs);
   }
 
   // A tombstone is dropped gc_ rounds after this node first held it.
-  void collect_garbage(context& ctx) {
+  void collect_garbage(port& p) {
     if (gc_ == 0)
       return;
-    for (auto& [key, e] : ctx.data().items()) {
+    for (auto& [key, e] : p.data().items()) {
       if (!e.tombstone)
         continue;
       auto& v = seen_[e.origin];
       v = std::max(v, e.version); // remembered after the tombstone is gone
-      tombstones_.emplace(key, std::make_pair(e.version, ctx.round()));
+      tombstones_.emplace(key, std::make_pair(e.version, p.round()));
     }
     for (auto i = tombstones_.begin(); i != tombstones_.end();) {
-      auto e = ctx.data().find(i->first);
+      auto e = p.data().find(i->first);
       bool same = e && e->tombstone && e->version == i->second.first;
       if (!same) {
         i = tombstones_.erase(i); // overwritten since, or gone
-      } else if (ctx.round() >= i->second.second + gc_) {
-        ctx.data().forget(i->first);
+      } else if (p.round() >= i->second.second + gc_) {
+        p.data().forget(i->first);
         i = tombstones_.erase(i);
       } else {
         ++i;
@@ -191,21 +193,22 @@ private:
       tombstones_; // key -> version, round
 };
 
-} // namespace
-
-std::unique_ptr<protocol> make_anti_entropy(const params& ps) {
-  auto fanout = ps.get_uint("fanout", 1);
-  auto budget = ps.get_uint("budget", 65536);
-  if (fanout == 0 || budget == 0)
-    throw std::invalid_argument("--fanout and --budget must be at least 1");
-  return std::make_unique<anti_entropy>(fanout, budget, ps.get_uint("gc", 0));
+std::unique_ptr<protocol> make(const params& ps) {
+  return std::make_unique<anti_entropy>(ps);
 }
 
-void add_anti_entropy_types(caf::actor_system_config& cfg) {
-  cfg.add_message_type<origin_version>("gossip::origin_version");
-  cfg.add_message_type<ae_syn>("gossip::ae_syn");
-  cfg.add_message_type<ae_ack>("gossip::ae_ack");
-  cfg.add_message_type<ae_ack2>("gossip::ae_ack2");
+void add_types(caf::actor_system_config& cfg) {
+  add_wire_types<origin_version, ae_syn, ae_ack, ae_ack2>(cfg);
+}
+
+} // namespace
+
+const protocol_info& anti_entropy_info() {
+  static const protocol_info info{
+      "anti-entropy", "digest SYN/ACK/ACK2 reconciling the whole store, bounded deltas",
+      "Demers et al. 1987; van Renesse et al. 2008", {fanout, budget, gc}, make,
+      add_types};
+  return info;
 }
 
 } // namespace gossip

@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include "gossip/rumor_window.hpp"
+
 namespace gossip {
 
 bool subscribed(const std::string& topics, const std::string& topic) {
@@ -19,120 +21,129 @@ bool subscribed(const std::string& topics, const std::string& topic) {
   return false;
 }
 
+std::string validate(const directed_msg& m, const limits& lim) {
+  return first_problem(check_name(m.from, lim), validate(m.rumor, lim));
+}
+
 namespace {
+
+const param_spec fanout{"fanout", "N", "3", "peers a rumor is forwarded to", 1};
+const param_spec random_share{"random", "P", "0.1",
+                              "share of picks that go to any peer, not a subscriber"};
+const param_spec remember{"remember", "N", "100",
+                          "rounds a rumor id is kept to drop duplicates"};
+const param_spec defer{"defer", "", "false", "forward at the next round, not at once"};
 
 class directed : public protocol {
 public:
-  directed(size_t fanout, double random, uint64_t remember, bool defer)
-      : fanout_(fanout), random_(random), remember_(remember), defer_(defer) {}
+  explicit directed(const params& ps)
+      : fanout_(ps.get_uint(fanout)), random_(ps.get_double(random_share)),
+        seen_(ps.get_uint(remember)), defer_(ps.get_bool(defer)) {
+    if (random_ < 0 || random_ > 1)
+      throw std::invalid_argument("--random must be between 0 and 1");
+  }
 
   const char* name() const override { return "directed"; }
 
-  caf::message_handler handlers(context& ctx) override {
-    return {
-        [this, &ctx](broadcast_atom, const std::string& topic,
-                     const std::string& text) -> caf::result<uint64_t> {
-          if (text.size() > ctx.limits().max_value_bytes || topic.size() > 256)
-            return caf::make_error(caf::sec::invalid_argument, "rumor or topic too long");
-          rumor r{ctx.self(), ++last_id_, text, 0, topic};
-          seen_.emplace(std::make_pair(r.origin, r.id), ctx.round());
-          receive(ctx, ctx.self(), r);
-          return r.id;
-        },
-        [this, &ctx](const directed_msg& m) {
-          auto err = check_name(m.from, ctx.limits());
-          if (err.empty())
-            err = check_rumor(m.rumor, ctx.limits());
-          if (!ctx.admit(err))
-            return;
-          if (seen_.emplace(std::make_pair(m.rumor.origin, m.rumor.id), ctx.round())
-                  .second)
-            receive(ctx, m.from, m.rumor);
-        },
-    };
+  void handlers(handler_set& hs) override {
+    hs.on<directed_msg>([this](port& p, const directed_msg& m) {
+      if (seen_.insert(m.rumor, p.round()))
+        receive(p, m.from, m.rumor);
+    });
+  }
+
+  caf::message_handler api(port& p) override {
+    return {[this, &p](broadcast_atom, const std::string& topic,
+                       const std::string& text) -> caf::result<uint64_t> {
+      if (text.size() > p.limits().max_value_bytes ||
+          topic.size() > p.limits().max_label_bytes)
+        return caf::make_error(caf::sec::invalid_argument, "rumor or topic too long");
+      rumor r{p.self(), ++last_id_, text, 0, topic};
+      seen_.insert(r, p.round());
+      receive(p, p.self(), r);
+      return r.id;
+    }};
   }
 
   size_t pending() const override { return deferred_.size(); }
 
-  void on_round(context& ctx) override {
+  void on_round(port& p) override {
     auto due = std::move(deferred_);
     deferred_.clear();
     for (auto& [from, r] : due)
-      forward(ctx, from, r);
-    for (auto i = seen_.begin(); i != seen_.end();)
-      i = i->second + remember_ < ctx.round() ? seen_.erase(i) : std::next(i);
+      spread(p, from, r);
+    seen_.expire(p.round());
   }
 
 private:
-  void receive(context& ctx, const std::string& from, const rumor& r) {
-    if (from != ctx.self() && subscribed(ctx.label(ctx.self(), "topics"), r.topic))
-      ctx.on_rumor(from, r);
+  void receive(port& p, const std::string& from, const rumor& r) {
+    if (from != p.self() && subscribed(p.label(p.self(), "topics"), r.topic))
+      deliver(p, from, r);
     if (defer_)
       deferred_.emplace_back(from, r);
     else
-      forward(ctx, from, r);
+      spread(p, from, r);
   }
 
-  void forward(context& ctx, const std::string& from, const rumor& r) {
+  void spread(port& p, const std::string& from, const rumor& r) {
     auto next = r;
     ++next.hops;
-    auto msg = caf::make_message(directed_msg{ctx.self(), std::move(next)});
-    auto& subs = subscribers(ctx, r.topic);
+    auto msg = wire(directed_msg{p.self(), std::move(next)});
+    auto& subs = subscribers(p, r.topic);
     std::set<std::string> picked;
     for (size_t tries = 0; picked.size() < fanout_ && tries < 4 * fanout_; ++tries) {
       std::string peer;
-      if (subs.empty() || ctx.rng().uniform() < random_) {
-        auto any = ctx.sample(1);
+      if (subs.empty() || p.rng().uniform() < random_) {
+        auto any = p.sample(1);
         if (!any.empty())
           peer = any[0];
       } else {
-        peer = subs[std::uniform_int_distribution<size_t>{0, subs.size() - 1}(ctx.rng())];
+        peer = subs[std::uniform_int_distribution<size_t>{0, subs.size() - 1}(p.rng())];
       }
-      if (!peer.empty() && peer != from && peer != ctx.self())
+      if (!peer.empty() && peer != from && peer != p.self())
         picked.insert(peer);
     }
     for (auto& peer : picked)
-      ctx.send_update(peer, msg);
+      p.send(peer, msg, carries::update);
   }
 
   // The peers subscribed to `topic`, recomputed when the view changes size.
-  const std::vector<std::string>& subscribers(context& ctx, const std::string& topic) {
+  const std::vector<std::string>& subscribers(port& p, const std::string& topic) {
     auto& entry = cache_[topic];
-    if (entry.first != ctx.peers().size()) {
-      entry.first = ctx.peers().size();
+    if (entry.first != p.peers().size()) {
+      entry.first = p.peers().size();
       entry.second.clear();
-      for (auto& p : ctx.peers())
-        if (p != ctx.self() && subscribed(ctx.label(p, "topics"), topic))
-          entry.second.push_back(p);
+      for (auto& peer : p.peers())
+        if (peer != p.self() && subscribed(p.label(peer, "topics"), topic))
+          entry.second.push_back(peer);
     }
     return entry.second;
   }
 
   size_t fanout_;
   double random_;
-  uint64_t remember_;
+  rumor_window seen_;
   bool defer_;
   std::vector<std::pair<std::string, rumor>> deferred_;
   uint64_t last_id_ = 0;
-  std::map<std::pair<std::string, uint64_t>, uint64_t> seen_;
   std::map<std::string, std::pair<size_t, std::vector<std::string>>> cache_;
 };
 
-} // namespace
-
-std::unique_ptr<protocol> make_directed(const params& ps) {
-  auto fanout = ps.get_uint("fanout", 3);
-  auto random = ps.get_double("random", 0.1);
-  if (fanout == 0)
-    throw std::invalid_argument("--fanout must be at least 1");
-  if (random < 0 || random > 1)
-    throw std::invalid_argument("--random must be between 0 and 1");
-  return std::make_unique<directed>(fanout, random, ps.get_uint("remember", 100),
-                                    ps.get_bool("defer", false));
+std::unique_ptr<protocol> make(const params& ps) {
+  return std::make_unique<directed>(ps);
 }
 
-void add_directed_types(caf::actor_system_config& cfg) {
-  cfg.add_message_type<directed_msg>("gossip::directed_msg");
+void add_types(caf::actor_system_config& cfg) {
+  add_wire_types<directed_msg>(cfg);
+}
+
+} // namespace
+
+const protocol_info& directed_info() {
+  static const protocol_info info{
+      "directed", "rumors by topic to interested peers, plus a random share", "—",
+      {fanout, random_share, remember, defer}, make, add_types};
+  return info;
 }
 
 } // namespace gossip

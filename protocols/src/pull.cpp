@@ -4,17 +4,17 @@
 
 namespace gossip {
 
-std::string check_digest(const std::vector<digest_item>& digest, const limits& lim) {
-  if (digest.size() > lim.max_entries)
-    return "digest with more than " + std::to_string(lim.max_entries) + " items";
-  for (auto& d : digest)
-    if (d.key.empty() || d.key.size() > lim.max_key_bytes ||
-        d.origin.size() > lim.max_name_bytes)
-      return "malformed digest item";
-  return {};
+std::string validate(const pull_request& m, const limits& lim) {
+  return first_problem(check_name(m.from, lim), validate(m.digest, lim));
+}
+
+std::string validate(const pull_response& m, const limits& lim) {
+  return check_batch(m.from, m.entries.size(), lim);
 }
 
 namespace {
+
+const param_spec fanout{"fanout", "N", "1", "peers asked each round", 1};
 
 class pull : public protocol {
 public:
@@ -22,50 +22,42 @@ public:
 
   const char* name() const override { return "pull"; }
 
-  caf::message_handler handlers(context& ctx) override {
-    return {
-        [&ctx](const pull_request& m) {
-          auto err = check_name(m.from, ctx.limits());
-          if (err.empty())
-            err = check_digest(m.digest, ctx.limits());
-          if (!ctx.admit(err))
-            return;
-          auto answer = ctx.data().newer_than(m.digest);
-          if (answer.empty())
-            return; // nothing they lack: no answer needed
-          ctx.note_update();
-          ctx.reply(pull_response{ctx.self(), std::move(answer)});
-        },
-        [&ctx](const pull_response& m) {
-          if (!ctx.admit(check_update(m.from, m.entries, ctx.limits())))
-            return;
-          ctx.merge(m.from, m.entries);
-        },
-    };
+  void handlers(handler_set& hs) override {
+    hs.on<pull_request>([](port& p, const pull_request& m) -> answer {
+      auto newer = p.data().newer_than(m.digest);
+      if (newer.empty())
+        return {}; // nothing they lack: no answer needed
+      return reply_with(pull_response{p.self(), std::move(newer)}, carries::update);
+    });
+    hs.on<pull_response>(
+        [](port& p, const pull_response& m) { merge(p, m.from, m.entries); });
   }
 
-  void on_round(context& ctx) override {
-    auto msg = caf::make_message(pull_request{ctx.self(), ctx.data().digest()});
-    for (auto& peer : ctx.sample(fanout_))
-      ctx.send(peer, msg);
+  void on_round(port& p) override {
+    auto msg = wire(pull_request{p.self(), p.data().digest()});
+    for (auto& peer : p.sample(fanout_))
+      p.send(peer, msg, carries::control);
   }
 
 private:
   size_t fanout_;
 };
 
-} // namespace
-
-std::unique_ptr<protocol> make_pull(const params& ps) {
-  auto fanout = ps.get_uint("fanout", 1);
-  if (fanout == 0)
-    throw std::invalid_argument("--fanout must be at least 1");
-  return std::make_unique<pull>(fanout);
+std::unique_ptr<protocol> make(const params& ps) {
+  return std::make_unique<pull>(ps.get_uint(fanout));
 }
 
-void add_pull_types(caf::actor_system_config& cfg) {
-  cfg.add_message_type<pull_request>("gossip::pull_request");
-  cfg.add_message_type<pull_response>("gossip::pull_response");
+void add_types(caf::actor_system_config& cfg) {
+  add_wire_types<pull_request, pull_response>(cfg);
+}
+
+} // namespace
+
+const protocol_info& pull_info() {
+  static const protocol_info info{
+      "pull", "ask fanout peers for what I lack each round", "Demers et al. 1987",
+      {fanout}, make, add_types};
+  return info;
 }
 
 } // namespace gossip

@@ -4,7 +4,13 @@
 
 namespace gossip {
 
+std::string validate(const push_msg& m, const limits& lim) {
+  return check_batch(m.from, m.entries.size(), lim);
+}
+
 namespace {
+
+const param_spec fanout{"fanout", "N", "1", "peers sent the store each round", 1};
 
 class push : public protocol {
 public:
@@ -12,38 +18,38 @@ public:
 
   const char* name() const override { return "push"; }
 
-  caf::message_handler handlers(context& ctx) override {
-    return {[&ctx](const push_msg& m) {
-      if (!ctx.admit(check_update(m.from, m.entries, ctx.limits())))
-        return;
-      ctx.merge(m.from, m.entries);
-    }};
+  void handlers(handler_set& hs) override {
+    hs.on<push_msg>([](port& p, const push_msg& m) { merge(p, m.from, m.entries); });
   }
 
-  void on_round(context& ctx) override {
-    if (ctx.data().size() == 0)
+  void on_round(port& p) override {
+    if (p.data().size() == 0)
       return;
     // One message, shared by all receivers.
-    auto msg = caf::make_message(push_msg{ctx.self(), ctx.data().entries()});
-    for (auto& peer : ctx.sample(fanout_))
-      ctx.send_update(peer, msg);
+    auto msg = wire(push_msg{p.self(), p.data().entries()});
+    for (auto& peer : p.sample(fanout_))
+      p.send(peer, msg, carries::update);
   }
 
 private:
   size_t fanout_;
 };
 
-} // namespace
-
-std::unique_ptr<protocol> make_push(const params& ps) {
-  auto fanout = ps.get_uint("fanout", 1);
-  if (fanout == 0)
-    throw std::invalid_argument("--fanout must be at least 1");
-  return std::make_unique<push>(fanout);
+std::unique_ptr<protocol> make(const params& ps) {
+  return std::make_unique<push>(ps.get_uint(fanout));
 }
 
-void add_push_types(caf::actor_system_config& cfg) {
-  cfg.add_message_type<push_msg>("gossip::push_msg");
+void add_types(caf::actor_system_config& cfg) {
+  add_wire_types<push_msg>(cfg);
+}
+
+} // namespace
+
+const protocol_info& push_info() {
+  static const protocol_info info{
+      "push", "send my store to fanout peers each round", "Demers et al. 1987",
+      {fanout}, make, add_types};
+  return info;
 }
 
 } // namespace gossip

@@ -1,99 +1,101 @@
 #include "gossip/push_pull.hpp"
 
-#include "gossip/pull.hpp"
-
 #include <caf/actor_system_config.hpp>
 
 #include <map>
 
 namespace gossip {
 
+std::string validate(const push_pull_request& m, const limits& lim) {
+  return first_problem(check_name(m.from, lim), validate(m.digest, lim),
+                       check_count(m.entries.size(), lim, "entries"));
+}
+
+std::string validate(const push_pull_response& m, const limits& lim) {
+  return check_batch(m.from, m.entries.size(), lim);
+}
+
+std::string validate(const push_pull_update& m, const limits& lim) {
+  return check_batch(m.from, m.entries.size(), lim);
+}
+
 namespace {
 
-std::string check(const push_pull_request& m, const limits& lim) {
-  if (auto err = check_digest(m.digest, lim); !err.empty())
-    return err;
-  return check_update(m.from, m.entries, lim);
-}
+const param_spec fanout{"fanout", "N", "1", "peers exchanged with each round", 1};
+const param_spec hot{"hot", "N", "3", "rounds an entry counts as fresh and is pushed"};
+const param_spec every{"every", "N", "1", "rounds between exchanges", 1};
+const param_spec eager{"eager", "N", "0",
+                       "forward a new entry at once to N peers (0: off)"};
 
 class push_pull : public protocol {
 public:
-  push_pull(size_t fanout, uint64_t hot, uint64_t every, size_t eager)
-      : fanout_(fanout), hot_rounds_(hot), every_(every), eager_(eager) {}
+  explicit push_pull(const params& ps)
+      : fanout_(ps.get_uint(fanout)), hot_rounds_(ps.get_uint(hot)),
+        every_(ps.get_uint(every)), eager_(ps.get_uint(eager)) {}
 
   const char* name() const override { return "push-pull"; }
 
-  caf::message_handler handlers(context& ctx) override {
-    return {
-        [this, &ctx](const push_pull_request& m) {
-          if (!ctx.admit(check(m, ctx.limits())))
-            return;
-          merge(ctx, m.from, m.entries);
-          // An empty answer is still sent: the exchange is complete either way.
-          auto answer = ctx.data().newer_than(m.digest);
-          if (!answer.empty())
-            ctx.note_update();
-          ctx.reply(push_pull_response{ctx.self(), std::move(answer)});
-        },
-        [this, &ctx](const push_pull_response& m) {
-          if (!ctx.admit(check_update(m.from, m.entries, ctx.limits())))
-            return;
-          merge(ctx, m.from, m.entries);
-        },
-        [this, &ctx](const push_pull_update& m) {
-          if (!ctx.admit(check_update(m.from, m.entries, ctx.limits())))
-            return;
-          merge(ctx, m.from, m.entries);
-        },
-    };
+  void handlers(handler_set& hs) override {
+    hs.on<push_pull_request>([this](port& p, const push_pull_request& m) {
+      learn(p, m.from, m.entries);
+      // An empty answer is still sent: the exchange is complete either way.
+      auto newer = p.data().newer_than(m.digest);
+      auto what = newer.empty() ? carries::control : carries::update;
+      return reply_with(push_pull_response{p.self(), std::move(newer)}, what);
+    });
+    hs.on<push_pull_response>(
+        [this](port& p, const push_pull_response& m) { learn(p, m.from, m.entries); });
+    hs.on<push_pull_update>(
+        [this](port& p, const push_pull_update& m) { learn(p, m.from, m.entries); });
   }
 
-  void on_round(context& ctx) override {
-    if (ctx.round() % every_ != 0)
+  void on_round(port& p) override {
+    if (p.round() % every_ != 0)
       return;
+    auto fresh = fresh_entries(p);
+    auto what = fresh.empty() ? carries::control : carries::update;
+    auto msg = wire(push_pull_request{p.self(), p.data().digest(), std::move(fresh)});
+    for (auto& peer : p.sample(fanout_))
+      p.send(peer, msg, what);
+  }
+
+  void on_local_write(port& p, const std::string& key) override {
+    hot_[key] = p.round();
+    spread(p, {}, {keyed_entry{key, *p.data().find(key)}});
+  }
+
+private:
+  // The entries changed in the last hot_rounds_ rounds; older ones cool off.
+  std::vector<keyed_entry> fresh_entries(port& p) {
     std::vector<keyed_entry> fresh;
     for (auto i = hot_.begin(); i != hot_.end();) {
-      auto e = ctx.data().find(i->first);
-      if (e == nullptr || i->second + hot_rounds_ < ctx.round()) {
+      auto e = p.data().find(i->first);
+      if (e == nullptr || i->second + hot_rounds_ < p.round()) {
         i = hot_.erase(i);
         continue;
       }
       fresh.push_back(keyed_entry{i->first, *e});
       ++i;
     }
-    bool carries = !fresh.empty();
-    auto msg =
-        caf::make_message(push_pull_request{ctx.self(), ctx.data().digest(), fresh});
-    for (auto& peer : ctx.sample(fanout_)) {
-      if (carries)
-        ctx.note_update();
-      ctx.send(peer, msg);
-    }
+    return fresh;
   }
 
-  void on_local_write(context& ctx, const std::string& key) override {
-    hot_[key] = ctx.round();
-    forward(ctx, {}, {keyed_entry{key, *ctx.data().find(key)}});
-  }
-
-private:
-  void merge(context& ctx, const std::string& from, const std::vector<keyed_entry>& xs) {
+  void learn(port& p, const std::string& from, const std::vector<keyed_entry>& xs) {
     std::vector<keyed_entry> fresh;
-    for (auto& key : ctx.merge(from, xs)) {
-      hot_[key] = ctx.round();
+    for (auto& key : merge(p, from, xs)) {
+      hot_[key] = p.round();
       if (eager_ > 0)
-        fresh.push_back(keyed_entry{key, *ctx.data().find(key)});
+        fresh.push_back(keyed_entry{key, *p.data().find(key)});
     }
-    forward(ctx, from, std::move(fresh));
+    spread(p, from, std::move(fresh));
   }
 
   // Eager mode: what is new here goes on at once (each node forwards an
   // entry once, when it first stores it).
-  void forward(context& ctx, const std::string& from, std::vector<keyed_entry> fresh) {
+  void spread(port& p, const std::string& from, std::vector<keyed_entry> fresh) {
     if (eager_ == 0 || fresh.empty())
       return;
-    ctx.forward(eager_, caf::make_message(push_pull_update{ctx.self(), std::move(fresh)}),
-                from);
+    forward(p, eager_, wire(push_pull_update{p.self(), std::move(fresh)}), from);
   }
 
   size_t fanout_;
@@ -103,23 +105,24 @@ private:
   std::map<std::string, uint64_t> hot_; // key -> round it last changed here
 };
 
-} // namespace
-
-std::unique_ptr<protocol> make_push_pull(const params& ps) {
-  auto fanout = ps.get_uint("fanout", 1);
-  if (fanout == 0)
-    throw std::invalid_argument("--fanout must be at least 1");
-  auto every = ps.get_uint("every", 1);
-  if (every == 0)
-    throw std::invalid_argument("--every must be at least 1");
-  return std::make_unique<push_pull>(fanout, ps.get_uint("hot", 3), every,
-                                     ps.get_uint("eager", 0));
+std::unique_ptr<protocol> make(const params& ps) {
+  return std::make_unique<push_pull>(ps);
 }
 
-void add_push_pull_types(caf::actor_system_config& cfg) {
-  cfg.add_message_type<push_pull_request>("gossip::push_pull_request");
-  cfg.add_message_type<push_pull_response>("gossip::push_pull_response");
-  cfg.add_message_type<push_pull_update>("gossip::push_pull_update");
+void add_types(caf::actor_system_config& cfg) {
+  add_wire_types<push_pull_request, push_pull_response, push_pull_update>(cfg);
+}
+
+} // namespace
+
+const protocol_info& push_pull_info() {
+  static const protocol_info info{"push-pull",
+                                  "exchange stores with fanout peers each round",
+                                  "Karp et al. 2000",
+                                  {fanout, hot, every, eager},
+                                  make,
+                                  add_types};
+  return info;
 }
 
 } // namespace gossip

@@ -35,6 +35,14 @@ double from_mass(mass x) {
   return static_cast<double>(x) / one;
 }
 
+std::string validate(const push_sum_share& m, const limits& lim) {
+  if (auto err = check_name(m.from, lim); !err.empty())
+    return err;
+  if (join(m.w_hi, m.w_lo) < 0)
+    return "negative weight";
+  return {};
+}
+
 double push_sum_state::estimate() const {
   if (w <= 0)
     return std::numeric_limits<double>::quiet_NaN();
@@ -43,29 +51,34 @@ double push_sum_state::estimate() const {
 
 namespace {
 
+const param_spec aggregate{"aggregate", "WHAT", "average", "average, sum or count"};
+const param_spec leader{"leader", "NAME", "0",
+                        "the node holding weight 1 for sum and count"};
+
 class push_sum : public protocol {
 public:
-  push_sum(std::string aggregate, std::string leader)
-      : aggregate_(std::move(aggregate)), leader_(std::move(leader)) {}
+  explicit push_sum(const params& ps)
+      : aggregate_(ps.get_string(aggregate)), leader_(ps.get_string(leader)) {
+    if (aggregate_ != "average" && aggregate_ != "sum" && aggregate_ != "count")
+      throw std::invalid_argument("invalid value '" + aggregate_ +
+                                  "' for --aggregate: average, sum or count");
+  }
 
   const char* name() const override { return "push-sum"; }
 
   const push_sum_state& state() const { return state_; }
 
-  caf::message_handler handlers(context& ctx) override {
+  void handlers(handler_set& hs) override {
+    hs.on<push_sum_share>([this](port& p, const push_sum_share& m) {
+      start(p);
+      state_.s += join(m.s_hi, m.s_lo);
+      state_.w += join(m.w_hi, m.w_lo);
+    });
+  }
+
+  caf::message_handler api(port& p) override {
     return {
-        [this, &ctx](const push_sum_share& m) {
-          auto err = check_name(m.from, ctx.limits());
-          auto w = join(m.w_hi, m.w_lo);
-          if (err.empty() && w < 0)
-            err = "negative weight";
-          if (!ctx.admit(err))
-            return;
-          start(ctx);
-          state_.s += join(m.s_hi, m.s_lo);
-          state_.w += w;
-        },
-        [this, &ctx](push_sum_atom, double value) -> caf::result<void> {
+        [this](push_sum_atom, double value) -> caf::result<void> {
           if (!std::isfinite(value) || std::fabs(value) >= 4e18)
             return caf::make_error(
                 caf::sec::invalid_argument,
@@ -75,39 +88,36 @@ public:
                 caf::sec::invalid_argument,
                 "push-sum value can only be set before the first round");
           value_ = value;
-          (void)ctx;
           return caf::unit;
         },
-        [this, &ctx](push_sum_atom) {
-          return std::make_tuple(state_.estimate(), ctx.round());
-        },
+        [this, &p](push_sum_atom) { return std::make_tuple(state_.estimate(), p.round()); },
     };
   }
 
-  void on_round(context& ctx) override {
-    start(ctx);
-    auto peers = ctx.sample(1);
+  void on_round(port& p) override {
+    start(p);
+    auto peers = p.sample(1);
     if (peers.empty())
       return;
     // Floor half out, remainder kept: s_kept + s_sent == s exactly.
     mass s_out = state_.s >> 1, w_out = state_.w >> 1;
     state_.s -= s_out;
     state_.w -= w_out;
-    push_sum_share share{ctx.self()};
+    push_sum_share share{p.self()};
     split(s_out, share.s_hi, share.s_lo);
     split(w_out, share.w_hi, share.w_lo);
-    ctx.send_update(peers[0], caf::make_message(std::move(share)));
+    p.send(peers[0], wire(std::move(share)), carries::update);
   }
 
 private:
   // The initial (s, w), on the first round or first share.
-  void start(context& ctx) {
+  void start(port& p) {
     if (started_)
       return;
     started_ = true;
     double x = value_.value_or(0.0);
     if (!value_) {
-      auto label = ctx.label(ctx.self(), "value");
+      auto label = p.label(p.self(), "value");
       char* end = nullptr;
       auto v = label.empty() ? 0.0 : std::strtod(label.c_str(), &end);
       if (!label.empty() && end == label.c_str() + label.size() && std::isfinite(v))
@@ -115,7 +125,7 @@ private:
     }
     if (aggregate_ == "count")
       x = 1;
-    bool weighted = aggregate_ == "average" || ctx.self() == leader_;
+    bool weighted = aggregate_ == "average" || p.self() == leader_;
     state_.s = to_mass(x);
     state_.w = weighted ? to_mass(1.0) : 0;
   }
@@ -135,16 +145,15 @@ std::optional<push_sum_state> push_sum_state_of(const protocol& p) {
   return std::nullopt;
 }
 
-std::unique_ptr<protocol> make_push_sum(const params& ps) {
-  auto aggregate = ps.get_string("aggregate", "average");
-  if (aggregate != "average" && aggregate != "sum" && aggregate != "count")
-    throw std::invalid_argument("invalid value '" + aggregate +
-                                "' for --aggregate: average, sum or count");
-  return std::make_unique<push_sum>(aggregate, ps.get_string("leader", "0"));
-}
-
-void add_push_sum_types(caf::actor_system_config& cfg) {
-  cfg.add_message_type<push_sum_share>("gossip::push_sum_share");
+const protocol_info& push_sum_info() {
+  static const protocol_info info{
+      "push-sum", "aggregates: average, sum or count by halving (s, w)",
+      "Kempe, Dobra, Gehrke 2003", {aggregate, leader},
+      [](const params& ps) -> std::unique_ptr<protocol> {
+        return std::make_unique<push_sum>(ps);
+      },
+      [](caf::actor_system_config& cfg) { add_wire_types<push_sum_share>(cfg); }};
+  return info;
 }
 
 } // namespace gossip

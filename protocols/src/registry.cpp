@@ -17,30 +17,23 @@ namespace gossip {
 
 const std::vector<protocol_info>& all_protocols() {
   static const std::vector<protocol_info> table{
-      {"push", "send my store to fanout peers each round", make_push, add_push_types},
-      {"push-pull", "exchange stores with fanout peers each round", make_push_pull,
-       add_push_pull_types},
-      {"pull", "ask fanout peers for what I lack each round", make_pull, add_pull_types},
-      {"anti-entropy", "digest SYN/ACK/ACK2 reconciling the whole store, bounded deltas",
-       make_anti_entropy, add_anti_entropy_types},
-      {"probabilistic", "forward each new rumor to fanout peers with probability p",
-       make_probabilistic, add_probabilistic_types},
-      {"rumor", "rumor mongering: spread hot updates until losing interest",
-       make_rumor_mongering, add_rumor_mongering_types},
-      {"directed", "rumors by topic to interested peers, plus a random share",
-       make_directed, add_directed_types},
-      {"push-sum", "aggregates: average, sum or count by halving (s, w)", make_push_sum,
-       add_push_sum_types},
-      {"swim", "SWIM membership and failure detection (Lifeguard)", make_swim,
-       add_swim_types},
+      push_info(),          pull_info(),     push_pull_info(), anti_entropy_info(),
+      probabilistic_info(), rumor_info(),    directed_info(),  push_sum_info(),
+      swim_info(),
   };
   return table;
 }
 
-std::unique_ptr<protocol> make_protocol(const std::string& name, const params& ps) {
+const protocol_info* find_protocol(const std::string& name) {
   for (auto& info : all_protocols())
     if (name == info.name)
-      return info.make(ps.scoped(name));
+      return &info;
+  return nullptr;
+}
+
+std::unique_ptr<protocol> make_protocol(const std::string& name, const params& ps) {
+  if (auto info = find_protocol(name))
+    return info->make(ps.scoped(name));
   throw std::invalid_argument("unknown protocol '" + name +
                               "' (known: " + protocol_names() + ")");
 }
@@ -76,6 +69,15 @@ std::string protocol_names() {
 void add_protocol_types(caf::actor_system_config& cfg) {
   for (auto& info : all_protocols())
     info.add_types(cfg);
+}
+
+std::string parameter_table() {
+  std::string out = "| protocol | parameter | default | meaning |\n|---|---|---|---|\n";
+  for (auto& info : all_protocols())
+    for (auto& p : info.params)
+      out += std::string{"| `"} + info.name + "` | `" + p.name + "` | " +
+             (*p.fallback ? p.fallback : "—") + " | " + p.help + " |\n";
+  return out;
 }
 
 } // namespace gossip

@@ -5,11 +5,38 @@
 #include <map>
 #include <unordered_set>
 
-#include "gossip/pull.hpp"
-
 namespace gossip {
 
+std::string validate(const rm_push& m, const limits& lim) {
+  return check_batch(m.from, m.entries.size(), lim);
+}
+
+std::string validate(const rm_feedback& m, const limits& lim) {
+  if (auto err = check_batch(m.from, m.known.size(), lim, "keys"); !err.empty())
+    return err;
+  for (auto& key : m.known)
+    if (key.size() > lim.max_key_bytes)
+      return "feedback key longer than " + std::to_string(lim.max_key_bytes) + " bytes";
+  return {};
+}
+
+std::string validate(const rm_pull& m, const limits& lim) {
+  return first_problem(check_name(m.from, lim), validate(m.digest, lim));
+}
+
 namespace {
+
+const param_spec mode{"mode", "MODE", "push", "push, pull or push-pull"};
+const param_spec feedback{"feedback", "", "true",
+                          "lose interest on contacts that knew it (default)"};
+const param_spec blind{"blind", "", "false", "lose interest whatever the contact knew"};
+const param_spec counter{"counter", "K", "1", "lose interest after K contacts", 1};
+const param_spec coin{"coin", "K", "", "lose interest with probability 1/K per contact",
+                      1};
+const param_spec fanout{"fanout", "N", "1", "peers pushed to (or pulled from) each round",
+                        1};
+const param_spec connection_limit{"connection-limit", "N", "0",
+                                  "pushes a node takes per round (0: no limit)"};
 
 struct rm_config {
   bool push = true;
@@ -21,73 +48,73 @@ struct rm_config {
   uint64_t connection_limit = 0; // 0: none
 };
 
+rm_config read(const params& ps) {
+  rm_config cfg;
+  auto m = ps.get_string(mode);
+  if (m != "push" && m != "pull" && m != "push-pull")
+    throw std::invalid_argument("invalid value '" + m +
+                                "' for --mode: push, pull or push-pull");
+  cfg.push = m != "pull";
+  cfg.pull = m != "push";
+  cfg.feedback = !ps.get_bool(blind) && ps.get_bool(feedback);
+  if (ps.has("coin") && ps.has("counter"))
+    throw std::invalid_argument("--coin and --counter exclude each other");
+  cfg.coin = ps.has("coin");
+  cfg.k = cfg.coin ? ps.get_uint(coin) : ps.get_uint(counter);
+  cfg.fanout = ps.get_uint(fanout);
+  cfg.connection_limit = ps.get_uint(connection_limit);
+  return cfg;
+}
+
 class rumor_mongering : public protocol {
 public:
   explicit rumor_mongering(rm_config cfg) : cfg_(cfg) {}
 
   const char* name() const override { return "rumor"; }
 
-  caf::message_handler handlers(context& ctx) override {
-    return {
-        [this, &ctx](const rm_push& m) {
-          if (!ctx.admit(check_update(m.from, m.entries, ctx.limits())))
-            return;
-          // Connection limit (Demers et al.): a node takes at most that many
-          // pushes a round; the others are turned away, which is no feedback.
-          if (cfg_.connection_limit > 0 && ++accepted_ > cfg_.connection_limit)
-            return;
-          auto known = learn(ctx, m.from, m.entries);
-          if (cfg_.feedback)
-            ctx.reply(rm_feedback{ctx.self(), std::move(known)});
-        },
-        [this, &ctx](const rm_feedback& m) {
-          auto err = check_name(m.from, ctx.limits());
-          if (err.empty() && m.known.size() > ctx.limits().max_entries)
-            err = "feedback with too many keys";
-          if (!ctx.admit(err))
-            return;
-          for (auto& key : m.known)
-            contact(ctx, key, true);
-        },
-        [this, &ctx](const rm_pull& m) {
-          auto err = check_name(m.from, ctx.limits());
-          if (err.empty())
-            err = check_digest(m.digest, ctx.limits());
-          if (!ctx.admit(err))
-            return;
-          answer_pull(ctx, m);
-        },
-    };
+  void handlers(handler_set& hs) override {
+    hs.on<rm_push>([this](port& p, const rm_push& m) -> answer {
+      // Connection limit (Demers et al.): a node takes at most that many
+      // pushes a round; the others are turned away, which is no feedback.
+      if (cfg_.connection_limit > 0 && ++accepted_ > cfg_.connection_limit)
+        return {};
+      auto known = learn(p, m.from, m.entries);
+      if (!cfg_.feedback)
+        return {};
+      return reply_with(rm_feedback{p.self(), std::move(known)});
+    });
+    hs.on<rm_feedback>([this](port& p, const rm_feedback& m) {
+      for (auto& key : m.known)
+        contact(p, key, true);
+    });
+    hs.on<rm_pull>([this](port& p, const rm_pull& m) { return answer_pull(p, m); });
   }
 
-  void on_round(context& ctx) override {
+  void on_round(port& p) override {
     accepted_ = 0;
     if (cfg_.push && !hot_.empty()) {
       std::vector<keyed_entry> xs;
       for (auto& [key, h] : hot_)
-        if (auto e = ctx.data().find(key))
+        if (auto e = p.data().find(key))
           xs.push_back(keyed_entry{key, *e});
-      auto msg = caf::make_message(rm_push{ctx.self(), std::move(xs)});
-      for (auto& peer : ctx.sample(cfg_.fanout)) {
-        ctx.send_update(peer, msg);
+      auto msg = wire(rm_push{p.self(), std::move(xs)});
+      for (auto& peer : p.sample(cfg_.fanout)) {
+        p.send(peer, msg, carries::update);
         if (!cfg_.feedback) // blind: every contact counts
           for (auto& key : keys())
-            contact(ctx, key, false);
+            contact(p, key, false);
       }
     }
     if (cfg_.pull) {
-      auto msg = caf::make_message(rm_pull{ctx.self(), ctx.data().digest()});
-      for (auto& peer : ctx.sample(cfg_.fanout))
-        ctx.send(peer, msg);
+      auto msg = wire(rm_pull{p.self(), p.data().digest()});
+      for (auto& peer : p.sample(cfg_.fanout))
+        p.send(peer, msg, carries::control);
     }
   }
 
   size_t pending() const override { return hot_.size(); }
 
-  void on_local_write(context& ctx, const std::string& key) override {
-    hot_[key] = 0;
-    (void)ctx;
-  }
+  void on_local_write(port&, const std::string& key) override { hot_[key] = 0; }
 
 private:
   std::vector<std::string> keys() const {
@@ -98,9 +125,9 @@ private:
   }
 
   // Merges; what is new to us becomes hot. Returns the keys we already had.
-  std::vector<std::string> learn(context& ctx, const std::string& from,
+  std::vector<std::string> learn(port& p, const std::string& from,
                                  const std::vector<keyed_entry>& xs) {
-    auto changed = ctx.merge(from, xs);
+    auto changed = merge(p, from, xs);
     std::unordered_set<std::string> fresh(changed.begin(), changed.end());
     std::vector<std::string> known;
     for (auto& x : xs) {
@@ -113,40 +140,39 @@ private:
   }
 
   // One contact about a hot key: `knew` tells whether the peer had it.
-  void contact(context& ctx, const std::string& key, bool knew) {
+  void contact(port& p, const std::string& key, bool knew) {
     auto i = hot_.find(key);
     if (i == hot_.end() || (cfg_.feedback && !knew))
       return;
-    bool lose = cfg_.coin ? ctx.rng().uniform() * static_cast<double>(cfg_.k) < 1.0
+    bool lose = cfg_.coin ? p.rng().uniform() * static_cast<double>(cfg_.k) < 1.0
                           : ++i->second >= cfg_.k;
     if (lose)
       hot_.erase(i);
   }
 
-  void answer_pull(context& ctx, const rm_pull& m) {
+  answer answer_pull(port& p, const rm_pull& m) {
     std::map<std::string, const digest_item*> theirs;
     for (auto& d : m.digest)
       theirs[d.key] = &d;
     std::vector<keyed_entry> xs;
     for (auto& key : keys()) {
-      auto e = ctx.data().find(key);
+      auto e = p.data().find(key);
       if (!e)
         continue;
       auto t = theirs.find(key);
       bool has = t != theirs.end() && t->second->version == e->version &&
                  t->second->origin == e->origin;
       if (has)
-        contact(ctx, key, true); // feedback: they knew
+        contact(p, key, true); // feedback: they knew
       else
         xs.push_back(keyed_entry{key, *e});
     }
     if (xs.empty())
-      return;
+      return {};
     if (!cfg_.feedback)
       for (auto& x : xs)
-        contact(ctx, x.key, false);
-    ctx.note_update();
-    ctx.reply(rm_push{ctx.self(), std::move(xs)});
+        contact(p, x.key, false);
+    return reply_with(rm_push{p.self(), std::move(xs)}, carries::update);
   }
 
   rm_config cfg_;
@@ -154,32 +180,22 @@ private:
   uint64_t accepted_ = 0;               // pushes taken this round
 };
 
-} // namespace
-
-std::unique_ptr<protocol> make_rumor_mongering(const params& ps) {
-  rm_config cfg;
-  auto mode = ps.get_string("mode", "push");
-  if (mode != "push" && mode != "pull" && mode != "push-pull")
-    throw std::invalid_argument("invalid value '" + mode +
-                                "' for --mode: push, pull or push-pull");
-  cfg.push = mode != "pull";
-  cfg.pull = mode != "push";
-  cfg.feedback = !ps.get_bool("blind", false) && ps.get_bool("feedback", true);
-  if (ps.has("coin") && ps.has("counter"))
-    throw std::invalid_argument("--coin and --counter exclude each other");
-  cfg.coin = ps.has("coin");
-  cfg.k = cfg.coin ? ps.get_uint("coin", 1) : ps.get_uint("counter", 1);
-  cfg.fanout = ps.get_uint("fanout", 1);
-  cfg.connection_limit = ps.get_uint("connection-limit", 0);
-  if (cfg.k == 0 || cfg.fanout == 0)
-    throw std::invalid_argument("--counter, --coin and --fanout must be at least 1");
-  return std::make_unique<rumor_mongering>(cfg);
+std::unique_ptr<protocol> make(const params& ps) {
+  return std::make_unique<rumor_mongering>(read(ps));
 }
 
-void add_rumor_mongering_types(caf::actor_system_config& cfg) {
-  cfg.add_message_type<rm_push>("gossip::rm_push");
-  cfg.add_message_type<rm_feedback>("gossip::rm_feedback");
-  cfg.add_message_type<rm_pull>("gossip::rm_pull");
+void add_types(caf::actor_system_config& cfg) {
+  add_wire_types<rm_push, rm_feedback, rm_pull>(cfg);
+}
+
+} // namespace
+
+const protocol_info& rumor_info() {
+  static const protocol_info info{
+      "rumor", "rumor mongering: spread hot updates until losing interest",
+      "Demers et al. 1987",
+      {mode, feedback, blind, counter, coin, fanout, connection_limit}, make, add_types};
+  return info;
 }
 
 } // namespace gossip

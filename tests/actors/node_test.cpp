@@ -38,7 +38,7 @@ std::vector<recorded> drain(caf::scoped_actor& self) {
   while (more)
     self->receive(
         [&](const event& ev) {
-          result.push_back({ev.kind, ev.node, ev.peer, ev.key, ev.value});
+          result.push_back({to_string(ev.kind), ev.node, ev.peer, ev.key, ev.value});
         },
         caf::after(0ms) >> [&] { more = false; });
   return result;
@@ -100,9 +100,19 @@ TEST(Node, MalformedAndUnknownMessagesLeaveTheStoreAlone) {
   EXPECT_EQ(after[0].e.value, "good");
   EXPECT_TRUE(same_write(after[0].e, before[0].e));
   auto c = cluster.stats(1);
-  EXPECT_EQ(c.by_type["gossip::push_msg"].rejected, 6u);
+  // Five messages with one bad entry each (the entry is dropped), one without
+  // a sender (the whole message is).
+  EXPECT_EQ(c.by_type["gossip::push_msg"].rejected_items, 5u);
+  EXPECT_EQ(c.by_type["gossip::push_msg"].rejected, 1u);
   EXPECT_EQ(c.by_type["gossip::push_msg"].recv_msgs, 6u);
   EXPECT_EQ(c.unknown, 2u);
+  // One bad entry does not sink its batch.
+  caf::anon_send(node, push_msg{"0",
+                                {keyed_entry{"k", entry{"evil", 0, "0", false, 0}},
+                                 keyed_entry{"other", entry{"fine", 5, "0", false, 0}}}});
+  cluster.settle();
+  EXPECT_EQ(cluster.snapshot(1).size(), 2u);
+  EXPECT_EQ(cluster.stats(1).by_type["gossip::push_msg"].rejected_items, 6u);
   // Still alive and merging good updates.
   caf::anon_send(node, bad("k", entry{"better", 99, "0", false, 0}));
   cluster.settle();

@@ -60,7 +60,7 @@ TEST(Swim, HealthyClusterHasNoFalseSuspicions) {
   while (more)
     self->receive(
         [&](const event& ev) {
-          bad += ev.kind == "member_suspect" || ev.kind == "member_down" ? 1 : 0;
+          bad += ev.kind == event_kind::member_suspect || ev.kind == event_kind::member_down ? 1 : 0;
         },
         caf::after(0ms) >> [&] { more = false; });
   EXPECT_EQ(bad, 0u);
@@ -91,6 +91,33 @@ TEST(Swim, CrashedMemberIsDeclaredDeadByAll) {
       }
     }
   }
+}
+
+TEST(Swim, ADeadMemberLeavesEveryPeerViewInProcessToo) {
+  // In-process nodes share one directory; a member SWIM declared dead must
+  // still drop out of each node's own view, so no sampler picks it.
+  auto opts = swim_cluster(6);
+  opts.protocol = "swim,push";
+  local_cluster c{opts};
+  for (int r = 0; r < 3; ++r)
+    c.run_round();
+  c.crash(4);
+  ASSERT_LE(rounds_until_all_see(c, 4, "4", member_status::dead, 60), 60u);
+  c.put(0, "k", "v");
+  for (size_t i = 0; i < c.size(); ++i) {
+    if (i == 4)
+      continue;
+    auto view = c.peers(i);
+    EXPECT_EQ(view.size(), 4u) << "node " << i;
+    EXPECT_EQ(std::count(view.begin(), view.end(), "4"), 0) << "node " << i;
+    EXPECT_EQ(std::count(view.begin(), view.end(), c.name(i)), 0) << "node " << i;
+  }
+  // Every push reaches a live peer, so the write spreads among them.
+  for (int r = 0; r < 10; ++r)
+    c.run_round();
+  for (size_t i = 0; i < c.size(); ++i)
+    if (i != 4)
+      EXPECT_EQ(c.snapshot(i).size(), 1u) << "node " << i;
 }
 
 TEST(Swim, GracefulLeaveIsSeenAsLeftNotDead) {
@@ -131,17 +158,20 @@ TEST(Swim, SuspectedMemberRefutesWithHigherIncarnation) {
   }
 }
 
-TEST(Swim, MalformedUpdatesAreRejected) {
+TEST(Swim, MalformedUpdatesAreDroppedTheRestApplied) {
   local_cluster c{swim_cluster(3)};
   c.run_round();
   member_update bad{"2", 9, 7 /* no such status */, {}, {}, "0"};
-  caf::anon_send(c.node(1), swim_ping{"0", 1, {bad}});
+  member_update newcomer{"7", 1, 0, {}, {}, "0"};
+  caf::anon_send(c.node(1), swim_ping{"0", 1, {bad, newcomer}});
   caf::anon_send(c.node(1), swim_sync{"", true, {}});
   c.settle();
   EXPECT_EQ(status_of(c, 1, "2"), member_status::alive);
+  EXPECT_EQ(status_of(c, 1, "7"), member_status::alive) << "the good update is applied";
   auto stats = c.stats(1);
-  EXPECT_EQ(stats.by_type["gossip::swim_ping"].rejected, 1u);
-  EXPECT_EQ(stats.by_type["gossip::swim_sync"].rejected, 1u);
+  EXPECT_EQ(stats.by_type["gossip::swim_ping"].rejected, 0u);
+  EXPECT_EQ(stats.by_type["gossip::swim_ping"].rejected_items, 1u);
+  EXPECT_EQ(stats.by_type["gossip::swim_sync"].rejected, 1u) << "no sender: all of it";
 }
 
 TEST(Swim, AForeignDeathVerdictAboutALiveMemberIsOnlyASuspicion) {
@@ -163,7 +193,7 @@ TEST(Swim, AForeignDeathVerdictAboutALiveMemberIsOnlyASuspicion) {
   while (more)
     self->receive(
         [&](const event& ev) {
-          downs += ev.kind == "member_down" && ev.peer == "1" ? 1 : 0;
+          downs += ev.kind == event_kind::member_down && ev.peer == "1" ? 1 : 0;
         },
         caf::after(0ms) >> [&] { more = false; });
   EXPECT_EQ(downs, 0u) << "1 refuted before anyone took it for dead";

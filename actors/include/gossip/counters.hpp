@@ -5,23 +5,26 @@
 #include <map>
 #include <string>
 
+#include "gossip/wire.hpp"
+
 namespace gossip {
 
 struct traffic {
+  GOSSIP_WIRE("gossip::traffic", sent_msgs, sent_bytes, recv_msgs, recv_bytes, rejected,
+              rejected_items)
   uint64_t sent_msgs = 0;
   uint64_t sent_bytes = 0;
   uint64_t recv_msgs = 0;
   uint64_t recv_bytes = 0;
   /// Received but dropped by validation.
   uint64_t rejected = 0;
+  /// Items (entries, member updates) dropped from a batch, the rest used.
+  uint64_t rejected_items = 0;
 };
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, traffic& x) {
-  return f(x.sent_msgs, x.sent_bytes, x.recv_msgs, x.recv_bytes, x.rejected);
-}
-
 struct counters {
+  GOSSIP_WIRE("gossip::counters", by_type, total, unknown, unroutable, rounds, update_msgs,
+              lost, fresh, first_fresh_round, last_fresh_round)
   /// Keyed by the message's registered type name, e.g. "gossip::push_msg".
   std::map<std::string, traffic> by_type;
   traffic total;
@@ -40,12 +43,6 @@ struct counters {
   uint64_t first_fresh_round = 0;
   uint64_t last_fresh_round = 0;
 };
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, counters& x) {
-  return f(x.by_type, x.total, x.unknown, x.unroutable, x.rounds, x.update_msgs, x.lost,
-           x.fresh, x.first_fresh_round, x.last_fresh_round);
-}
 
 std::string to_json(const counters& x);
 

@@ -63,6 +63,8 @@ public:
   bool erase(size_t i, const std::string& key);
   std::vector<keyed_entry> snapshot(size_t i);
   counters stats(size_t i);
+  /// The peers node i samples from (never itself).
+  std::vector<std::string> peers(size_t i);
   /// Node i's view of the membership (itself first).
   std::vector<member_update> members(size_t i);
   /// Deterministic only: node i's insides, read directly (no messages).

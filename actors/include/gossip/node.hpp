@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "gossip/protocol.hpp"
+#include "gossip/sampler.hpp"
 
 namespace gossip {
 

@@ -8,66 +8,46 @@
 // (starting at a random one) until `budget` bytes are used: no origin starves
 // another. Tombstones are dropped `gc` rounds after a node first holds them;
 // the high-water marks outlive them, so a deleted key is not sent back.
-//
-// Parameters: fanout (1), budget (bytes of deltas per message, 65536), gc
-// (rounds a tombstone is kept, 0 = forever).
 #pragma once
 
-#include <map>
-#include <memory>
 #include <string>
 #include <vector>
 
-#include "gossip/params.hpp"
-#include "gossip/protocol.hpp"
-
-namespace caf {
-class actor_system_config;
-}
+#include "gossip/registry.hpp"
 
 namespace gossip {
 
 /// "I hold `origin`'s writes up to `version`."
 struct origin_version {
+  GOSSIP_WIRE("gossip::origin_version", origin, version)
   std::string origin;
   uint64_t version = 0;
 };
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, origin_version& x) {
-  return f(x.origin, x.version);
-}
-
 struct ae_syn {
+  GOSSIP_WIRE("gossip::ae_syn", from, digest)
   std::string from;
   std::vector<origin_version> digest;
 };
 
 struct ae_ack {
+  GOSSIP_WIRE("gossip::ae_ack", from, deltas, requests)
   std::string from;
   std::vector<keyed_entry> deltas;
   std::vector<origin_version> requests;
 };
 
 struct ae_ack2 {
+  GOSSIP_WIRE("gossip::ae_ack2", from, deltas)
   std::string from;
   std::vector<keyed_entry> deltas;
 };
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, ae_syn& x) {
-  return f(caf::meta::type_name("gossip::ae_syn"), x.from, x.digest);
-}
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, ae_ack& x) {
-  return f(caf::meta::type_name("gossip::ae_ack"), x.from, x.deltas, x.requests);
-}
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, ae_ack2& x) {
-  return f(caf::meta::type_name("gossip::ae_ack2"), x.from, x.deltas);
-}
+/// Empty when a list of per-origin versions is bounded and names origins.
+std::string validate(const std::vector<origin_version>& xs, const limits& lim);
+std::string validate(const ae_syn& m, const limits& lim);
+std::string validate(const ae_ack& m, const limits& lim);
+std::string validate(const ae_ack2& m, const limits& lim);
 
 /// Bytes an entry counts against the budget.
 size_t delta_bytes(const keyed_entry& x);
@@ -79,7 +59,6 @@ std::vector<keyed_entry> select_deltas(const store& data,
                                        const std::vector<origin_version>& wanted,
                                        size_t budget, size_t start);
 
-std::unique_ptr<protocol> make_anti_entropy(const params& ps);
-void add_anti_entropy_types(caf::actor_system_config& cfg);
+const protocol_info& anti_entropy_info();
 
 } // namespace gossip

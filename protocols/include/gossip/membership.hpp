@@ -14,6 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "gossip/limits.hpp"
+#include "gossip/wire.hpp"
+
 namespace gossip {
 
 /// (members_atom) -> std::vector<member_update>: a node's view of the cluster.
@@ -25,6 +28,7 @@ const char* to_string(member_status x);
 
 /// One member as gossiped; also the row `members` answers with.
 struct member_update {
+  GOSSIP_WIRE("gossip::member_update", name, incarnation, status, address, meta, reporter)
   std::string name;
   uint64_t incarnation = 0;
   uint8_t status = 0; // member_status
@@ -37,10 +41,9 @@ struct member_update {
   member_status state() const { return static_cast<member_status>(status); }
 };
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, member_update& x) {
-  return f(x.name, x.incarnation, x.status, x.address, x.meta, x.reporter);
-}
+/// Empty when the update may be applied: a plausible name and reporter, a
+/// known status, bounded address and labels.
+std::string validate(const member_update& u, const limits& lim);
 
 /// True if `u` supersedes a member currently at (incarnation, status).
 bool supersedes(const member_update& u, uint64_t incarnation, member_status status);

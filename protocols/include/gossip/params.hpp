@@ -1,7 +1,13 @@
 // Protocol parameters: a flat name -> text map, parsed on demand with a clear
 // error (std::invalid_argument naming the parameter) for a bad value. A key
 // may be scoped to one protocol: "probabilistic.fanout" beats "fanout" for the
-// probabilistic protocol and leaves the others alone.
+// probabilistic protocol and leaves the others alone. Below what the user
+// gave lies a layer of defaults (a preset): read when the user gave nothing,
+// never reported as unused.
+//
+// Each parameter is declared once, as a param_spec in its protocol's file:
+// name, default and help text. Help, parsing and the README's table all
+// come from those specs.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +19,17 @@
 
 namespace gossip {
 
+struct param_spec {
+  const char* name;
+  /// What the value looks like ("N", "P", "MODE"); "" for a flag.
+  const char* hint;
+  /// The default, as text; "" for none.
+  const char* fallback;
+  const char* help;
+  /// get_uint(spec) refuses smaller values.
+  uint64_t min = 0;
+};
+
 class params {
 public:
   params() = default;
@@ -20,7 +37,11 @@ public:
       : map_(xs) {}
 
   void set(const std::string& key, std::string value) { map_[key] = std::move(value); }
-  /// Present (scoped or plain)? Does not count as a read.
+  /// A default below what the user gave (a preset's value).
+  void set_default(const std::string& key, std::string value) {
+    defaults_[key] = std::move(value);
+  }
+  /// Given by the user (scoped or plain)? Does not count as a read.
   bool has(const std::string& key) const {
     return map_.count(key) > 0 || (!scope_.empty() && map_.count(scope_ + "." + key) > 0);
   }
@@ -33,6 +54,12 @@ public:
   std::vector<std::string> get_list(const std::string& key) const;
   /// "true"/"false"/"1"/"0"/"" (a bare flag means true).
   bool get_bool(const std::string& key, bool fallback) const;
+
+  /// The same, with the spec's default.
+  std::string get_string(const param_spec& p) const;
+  uint64_t get_uint(const param_spec& p) const;
+  double get_double(const param_spec& p) const;
+  bool get_bool(const param_spec& p) const;
 
   /// Keys present but never read by a getter (through any scoped view):
   /// typos a caller may report.
@@ -47,6 +74,7 @@ private:
   const std::string* find(const std::string& key) const;
 
   std::map<std::string, std::string> map_;
+  std::map<std::string, std::string> defaults_;
   std::string scope_;
   std::shared_ptr<std::set<std::string>> read_ =
       std::make_shared<std::set<std::string>>();

@@ -2,46 +2,30 @@
 // of its store; each answers with whatever it holds that is newer. A node
 // learns only by asking, so an update reaches everyone in about log2 n +
 // O(1) rounds once half the nodes have it (the fast end of a pull epidemic).
-// Parameters: fanout (1).
 #pragma once
 
-#include <memory>
 #include <string>
 #include <vector>
 
-#include "gossip/params.hpp"
-#include "gossip/protocol.hpp"
-
-namespace caf {
-class actor_system_config;
-}
+#include "gossip/registry.hpp"
 
 namespace gossip {
 
 struct pull_request {
+  GOSSIP_WIRE("gossip::pull_request", from, digest)
   std::string from;
   std::vector<digest_item> digest;
 };
 
 struct pull_response {
+  GOSSIP_WIRE("gossip::pull_response", from, entries)
   std::string from;
   std::vector<keyed_entry> entries;
 };
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, pull_request& x) {
-  return f(caf::meta::type_name("gossip::pull_request"), x.from, x.digest);
-}
+std::string validate(const pull_request& m, const limits& lim);
+std::string validate(const pull_response& m, const limits& lim);
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, pull_response& x) {
-  return f(caf::meta::type_name("gossip::pull_response"), x.from, x.entries);
-}
-
-/// Empty when a digest is well-formed.
-std::string check_digest(const std::vector<digest_item>& digest, const limits& lim);
-
-std::unique_ptr<protocol> make_pull(const params& ps);
-void add_pull_types(caf::actor_system_config& cfg);
+const protocol_info& pull_info();
 
 } // namespace gossip

@@ -7,58 +7,39 @@
 // With eager > 0, an entry that is new to a node is also forwarded at once to
 // `eager` peers (infect-and-die), so a write spreads in milliseconds while
 // the periodic exchange mops up whatever that missed.
-// Parameters: fanout (1), hot (rounds an entry counts as fresh, 3), every
-// (rounds between exchanges, 1), eager (peers a new entry is forwarded to at
-// once, 0 = off).
 #pragma once
 
-#include <memory>
 #include <string>
 #include <vector>
 
-#include "gossip/params.hpp"
-#include "gossip/protocol.hpp"
-
-namespace caf {
-class actor_system_config;
-}
+#include "gossip/registry.hpp"
 
 namespace gossip {
 
 struct push_pull_request {
+  GOSSIP_WIRE("gossip::push_pull_request", from, digest, entries)
   std::string from;
   std::vector<digest_item> digest;
   std::vector<keyed_entry> entries;
 };
 
 struct push_pull_response {
+  GOSSIP_WIRE("gossip::push_pull_response", from, entries)
   std::string from;
   std::vector<keyed_entry> entries;
 };
 
 /// Fresh entries forwarded at once (eager mode); no answer expected.
 struct push_pull_update {
+  GOSSIP_WIRE("gossip::push_pull_update", from, entries)
   std::string from;
   std::vector<keyed_entry> entries;
 };
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, push_pull_update& x) {
-  return f(caf::meta::type_name("gossip::push_pull_update"), x.from, x.entries);
-}
+std::string validate(const push_pull_request& m, const limits& lim);
+std::string validate(const push_pull_response& m, const limits& lim);
+std::string validate(const push_pull_update& m, const limits& lim);
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, push_pull_request& x) {
-  return f(caf::meta::type_name("gossip::push_pull_request"), x.from, x.digest,
-           x.entries);
-}
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, push_pull_response& x) {
-  return f(caf::meta::type_name("gossip::push_pull_response"), x.from, x.entries);
-}
-
-std::unique_ptr<protocol> make_push_pull(const params& ps);
-void add_push_pull_types(caf::actor_system_config& cfg);
+const protocol_info& push_pull_info();
 
 } // namespace gossip

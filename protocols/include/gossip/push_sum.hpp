@@ -6,23 +6,15 @@
 // shrinking geometrically. s and w are fixed-point 128-bit integers and a half
 // is split as floor and remainder, so the total mass is conserved exactly
 // while no message is lost.
-//
-// Parameters: aggregate (average | sum | count, default average), leader (the
-// node holding w0 = 1 for sum and count, default "0"). A node's value comes
-// from its label "value" or (push_sum_atom, value) and must be finite.
+// A node's value comes from its label "value" or (push_sum_atom, value) and
+// must be finite.
 #pragma once
 
 #include <caf/atom.hpp>
 
-#include <memory>
 #include <optional>
 
-#include "gossip/params.hpp"
-#include "gossip/protocol.hpp"
-
-namespace caf {
-class actor_system_config;
-}
+#include "gossip/registry.hpp"
 
 namespace gossip {
 
@@ -37,15 +29,13 @@ double from_mass(mass x);
 
 /// One half of a node's (s, w), as two's-complement words.
 struct push_sum_share {
+  GOSSIP_WIRE("gossip::push_sum_share", from, s_hi, s_lo, w_hi, w_lo)
   std::string from;
   uint64_t s_hi = 0, s_lo = 0, w_hi = 0, w_lo = 0;
 };
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, push_sum_share& x) {
-  return f(caf::meta::type_name("gossip::push_sum_share"), x.from, x.s_hi, x.s_lo, x.w_hi,
-           x.w_lo);
-}
+/// Empty when the share names its sender and carries no negative weight.
+std::string validate(const push_sum_share& m, const limits& lim);
 
 struct push_sum_state {
   mass s = 0;
@@ -57,7 +47,6 @@ struct push_sum_state {
 /// The state of a push-sum protocol object, or nothing for another protocol.
 std::optional<push_sum_state> push_sum_state_of(const protocol& p);
 
-std::unique_ptr<protocol> make_push_sum(const params& ps);
-void add_push_sum_types(caf::actor_system_config& cfg);
+const protocol_info& push_sum_info();
 
 } // namespace gossip

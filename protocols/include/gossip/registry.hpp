@@ -1,4 +1,6 @@
-// Protocols by name. Adding a protocol is one line in registry.cpp.
+// Protocols by name. Each protocol describes itself in its own file (a
+// protocol_info: name, summary, reference, parameter specs, factory, wire
+// types); adding one is one line in registry.cpp.
 #pragma once
 
 #include <memory>
@@ -17,12 +19,19 @@ namespace gossip {
 struct protocol_info {
   const char* name;
   const char* summary;
-  std::unique_ptr<protocol> (*make)(const params&);
+  const char* reference;
+  /// Every parameter it reads, declared once.
+  std::vector<param_spec> params;
+  /// Reads only the parameters above; throws std::invalid_argument.
+  std::unique_ptr<protocol> (*make)(const gossip::params&);
   /// Registers the protocol's message types with CAF (needed across processes).
   void (*add_types)(caf::actor_system_config&);
 };
 
 const std::vector<protocol_info>& all_protocols();
+
+/// The protocol named `name`, or nullptr.
+const protocol_info* find_protocol(const std::string& name);
 
 /// Throws std::invalid_argument for an unknown name or a bad parameter.
 std::unique_ptr<protocol> make_protocol(const std::string& name, const params& ps);
@@ -36,5 +45,8 @@ std::string protocol_names();
 
 /// Registers every protocol's message types.
 void add_protocol_types(caf::actor_system_config& cfg);
+
+/// The README's parameter table (Markdown), made from the specs.
+std::string parameter_table();
 
 } // namespace gossip

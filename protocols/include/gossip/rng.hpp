@@ -4,7 +4,9 @@
 // so the standard distributions and std::shuffle work with it.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <random>
 
 namespace gossip {
 
@@ -46,5 +48,10 @@ private:
   static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   uint64_t s_[4];
 };
+
+/// Uniform in [0, n) for n > 0.
+inline size_t uniform_index(rng_type& rng, size_t n) {
+  return std::uniform_int_distribution<size_t>{0, n - 1}(rng);
+}
 
 } // namespace gossip

@@ -7,9 +7,13 @@
 #include <cstdint>
 #include <string>
 
+#include "gossip/limits.hpp"
+#include "gossip/wire.hpp"
+
 namespace gossip {
 
 struct rumor {
+  GOSSIP_WIRE("gossip::rumor", origin, id, payload, hops, topic)
   std::string origin;
   uint64_t id = 0;
   std::string payload;
@@ -18,10 +22,8 @@ struct rumor {
   std::string topic;
 };
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, rumor& x) {
-  return f(x.origin, x.id, x.payload, x.hops, x.topic);
-}
+/// Empty when the rumor is well-formed: an origin, an id, a bounded payload.
+std::string validate(const rumor& r, const limits& lim);
 
 /// (broadcast_atom, text) -> uint64_t id: a node starts spreading a rumor;
 /// (broadcast_atom, topic, text) -> uint64_t id: one for a topic's subscribers.

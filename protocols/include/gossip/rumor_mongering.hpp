@@ -8,59 +8,41 @@
 //   blind + coin k         with probability 1/k after each contact
 // Some nodes may never hear of it (the residue, e^-(m+1) for push with m
 // messages per node); composing "rumor,anti-entropy" mops that up.
-//
-// Parameters: mode (push | pull | push-pull, default push), feedback (true;
-// false = blind), counter (k, default 1) or coin (k), fanout (1),
-// connection-limit (pushes a node takes per round, the rest are turned away;
-// 0 = no limit).
+// A connection limit (Demers et al.) turns away pushes beyond a number per
+// round.
 #pragma once
 
-#include <memory>
 #include <string>
 #include <vector>
 
-#include "gossip/params.hpp"
-#include "gossip/protocol.hpp"
-
-namespace caf {
-class actor_system_config;
-}
+#include "gossip/registry.hpp"
 
 namespace gossip {
 
 struct rm_push {
+  GOSSIP_WIRE("gossip::rm_push", from, entries)
   std::string from;
   std::vector<keyed_entry> entries;
 };
 
 /// Which pushed keys the receiver already had (feedback mode).
 struct rm_feedback {
+  GOSSIP_WIRE("gossip::rm_feedback", from, known)
   std::string from;
   std::vector<std::string> known;
 };
 
 /// "Send me your hot rumors that I lack."
 struct rm_pull {
+  GOSSIP_WIRE("gossip::rm_pull", from, digest)
   std::string from;
   std::vector<digest_item> digest;
 };
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, rm_push& x) {
-  return f(caf::meta::type_name("gossip::rm_push"), x.from, x.entries);
-}
+std::string validate(const rm_push& m, const limits& lim);
+std::string validate(const rm_feedback& m, const limits& lim);
+std::string validate(const rm_pull& m, const limits& lim);
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, rm_feedback& x) {
-  return f(caf::meta::type_name("gossip::rm_feedback"), x.from, x.known);
-}
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, rm_pull& x) {
-  return f(caf::meta::type_name("gossip::rm_pull"), x.from, x.digest);
-}
-
-std::unique_ptr<protocol> make_rumor_mongering(const params& ps);
-void add_rumor_mongering_types(caf::actor_system_config& cfg);
+const protocol_info& rumor_info();
 
 } // namespace gossip

@@ -14,9 +14,13 @@
 #include <string>
 #include <vector>
 
+#include "gossip/limits.hpp"
+#include "gossip/wire.hpp"
+
 namespace gossip {
 
 struct entry {
+  GOSSIP_WIRE("gossip::entry", value, version, origin, tombstone)
   std::string value;
   uint64_t version = 0;
   std::string origin;
@@ -33,31 +37,25 @@ bool newer(const entry& a, const entry& b);
 bool same_write(const entry& a, const entry& b);
 
 struct keyed_entry {
+  GOSSIP_WIRE("gossip::keyed_entry", key, e)
   std::string key;
   entry e;
 };
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, entry& x) {
-  return f(x.value, x.version, x.origin, x.tombstone);
-}
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, keyed_entry& x) {
-  return f(x.key, x.e);
-}
+/// Empty when the entry may be merged: key and value within bounds, a
+/// version, a plausible origin, no value on a tombstone.
+std::string validate(const keyed_entry& x, const limits& lim);
 
 /// Compact summary of a store: key -> (version, origin) of what it holds.
 struct digest_item {
+  GOSSIP_WIRE("gossip::digest_item", key, version, origin)
   std::string key;
   uint64_t version = 0;
   std::string origin;
 };
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, digest_item& x) {
-  return f(x.key, x.version, x.origin);
-}
+/// Empty when a whole digest is well-formed (bounded, no malformed item).
+std::string validate(const std::vector<digest_item>& digest, const limits& lim);
 
 class store {
 public:

@@ -1,0 +1,118 @@
+#include "accounting.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/detail/serialized_size.hpp>
+#include <caf/message.hpp>
+#include <caf/type_erased_tuple.hpp>
+
+#include <iostream>
+#include <unordered_map>
+
+namespace gossip {
+
+namespace {
+
+size_t wire_size(caf::actor_system& sys, const caf::type_erased_tuple& x) {
+  caf::detail::serialized_size_inspector f{sys};
+  x.save(f);
+  return f.result();
+}
+
+// Byte counting serializes a message once more. A message sent in-process is
+// counted by its receiver too; the sender's result is remembered here (holding
+// the message keeps its data alive, so the address is not reused), and a
+// message sent to many peers is measured once.
+class size_cache {
+public:
+  size_t sent(caf::actor_system& sys, const caf::message& msg) {
+    auto key = msg.cvals().get();
+    if (auto i = index_.find(key); i != index_.end())
+      return ring_[i->second].second;
+    auto bytes = wire_size(sys, msg);
+    auto& slot = ring_[next_];
+    if (slot.first.cvals())
+      index_.erase(slot.first.cvals().get());
+    slot = {msg, bytes};
+    index_[key] = next_;
+    next_ = (next_ + 1) % ring_.size();
+    return bytes;
+  }
+
+  size_t received(caf::actor_system& sys, const caf::type_erased_tuple& content) {
+    if (auto msg = dynamic_cast<const caf::message*>(&content))
+      if (auto i = index_.find(msg->cvals().get()); i != index_.end())
+        return ring_[i->second].second;
+    return wire_size(sys, content);
+  }
+
+private:
+  std::vector<std::pair<caf::message, size_t>> ring_ =
+      std::vector<std::pair<caf::message, size_t>>(1024);
+  std::unordered_map<const void*, size_t> index_;
+  size_t next_ = 0;
+};
+
+thread_local size_cache sizes;
+
+} // namespace
+
+const std::string& accounting::type_name(const caf::type_erased_tuple& x) const {
+  static const std::string empty = "(empty)";
+  return x.size() == 0 ? empty : sys_.types().portable_name(x.type(0));
+}
+
+traffic& accounting::of(const caf::type_erased_tuple& x) {
+  auto rtti = x.size() == 0 ? nullptr : x.type(0).second;
+  for (auto& [ti, t] : traffic_of_)
+    if (ti == rtti)
+      return *t;
+  auto t = &stats.by_type[type_name(x)];
+  traffic_of_.emplace_back(rtti, t);
+  return *t;
+}
+
+void accounting::sent(const caf::message& msg) {
+  auto bytes = sizes.sent(sys_, msg);
+  for (auto* t : {&of(msg), &stats.total}) {
+    ++t->sent_msgs;
+    t->sent_bytes += bytes;
+  }
+}
+
+void accounting::received(const caf::type_erased_tuple& content) {
+  auto bytes = sizes.received(sys_, content);
+  for (auto* t : {&of(content), &stats.total}) {
+    ++t->recv_msgs;
+    t->recv_bytes += bytes;
+  }
+}
+
+void accounting::rejected(const caf::type_erased_tuple& content,
+                          const std::string& problem) {
+  ++of(content).rejected;
+  ++stats.total.rejected;
+  auto& name = type_name(content);
+  log_once(name + problem, "rejected " + name + ": " + problem);
+}
+
+void accounting::rejected_item(const caf::type_erased_tuple& content,
+                               const std::string& problem) {
+  ++of(content).rejected_items;
+  ++stats.total.rejected_items;
+  auto& name = type_name(content);
+  log_once(name + "item" + problem, "dropped an item of " + name + ": " + problem);
+}
+
+void accounting::unknown(const caf::type_erased_tuple& content) {
+  ++stats.unknown;
+  auto& name = type_name(content);
+  log_once("unknown:" + name, "dropped a message it does not understand: " + name);
+}
+
+void accounting::log_once(const std::string& kind, const std::string& text) {
+  if (logged_.insert(kind).second)
+    std::cerr << "gossip node " << node_ << ": " << text
+              << " (further ones counted, not logged)\n";
+}
+
+} // namespace gossip

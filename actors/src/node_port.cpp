@@ -1,0 +1,111 @@
+#include "node_port.hpp"
+
+#include <caf/event_based_actor.hpp>
+
+namespace gossip {
+
+const char* node_state::name = "gossip_node";
+
+node_state::~node_state() = default;
+
+int64_t node_port::now_ms() const {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(self_->clock().now().time_since_epoch()).count();
+}
+
+std::vector<std::string> node_port::sample(size_t k) {
+  return st_.sampler->sample(st_.cfg.name, peers(), k, st_.rng);
+}
+
+std::string node_port::label(const std::string& name, const std::string& key) const {
+  const std::map<std::string, std::string>* ls = nullptr;
+  if (name == st_.cfg.name)
+    ls = &st_.cfg.labels;
+  else if (auto i = st_.labels.find(name); i != st_.labels.end())
+    ls = &i->second;
+  else if (auto& dir = st_.routes->dir(); dir && !dir->labels.empty())
+    if (auto j = dir->find(name); j != directory::npos)
+      ls = &dir->labels[j];
+  if (!ls)
+    return {};
+  auto v = ls->find(key);
+  return v == ls->end() ? std::string{} : v->second;
+}
+
+void node_port::send(const std::string& peer, const caf::message& msg, carries what) {
+  if (what == carries::update)
+    ++st_.acct->stats.update_msgs;
+  st_.routes->send(peer, msg);
+}
+
+void node_port::emit(event ev) {
+  ev.node = st_.cfg.name;
+  ev.round = st_.round;
+  ev.time_ms = now_ms();
+  auto msg = caf::make_message(std::move(ev));
+  for (auto& sub : st_.subscribers)
+    self_->send(sub, msg);
+}
+
+void node_port::count(tally what, const std::string& why) {
+  auto& c = st_.acct->stats;
+  switch (what) {
+  case tally::fresh:
+    if (c.fresh++ == 0)
+      c.first_fresh_round = st_.round;
+    c.last_fresh_round = st_.round;
+    break;
+  case tally::rejected_item:
+    if (auto e = self_->current_mailbox_element())
+      st_.acct->rejected_item(e->content(), why);
+    break;
+  }
+}
+
+void node_port::peer_up(const std::string& name, const std::string& address,
+                        bool reconnect, const std::map<std::string, std::string>& labels) {
+  if (name == st_.cfg.name || !check_name(name, st_.cfg.limits).empty())
+    return;
+  if (!labels.empty())
+    st_.labels[name] = labels;
+  st_.view->add(name);
+  if (!address.empty() && (reconnect || !st_.routes->route(name)))
+    st_.routes->connect(name, address);
+}
+
+void node_port::peer_down(const std::string& name) {
+  st_.view->remove(name);
+  st_.routes->drop_remote(name);
+}
+
+void node_port::send_to_address(const std::string& address, const caf::message& msg) {
+  st_.routes->send_to_address(address, msg);
+}
+
+bool node_port::admit(const std::string& problem) {
+  if (st_.faults->crashed())
+    return false; // a crashed node hears nothing
+  auto& content = self_->current_mailbox_element()->content();
+  st_.acct->received(content);
+  if (problem.empty())
+    return true;
+  st_.acct->rejected(content, problem);
+  return false;
+}
+
+void node_port::bind(const std::string& name) {
+  if (name != st_.cfg.name)
+    st_.routes->bind(name, caf::actor_cast<caf::actor>(self_->current_sender()));
+}
+
+void node_port::answer(reply r) {
+  auto to = caf::actor_cast<caf::actor>(self_->current_sender());
+  if (!to)
+    return;
+  if (r.what == carries::update)
+    ++st_.acct->stats.update_msgs;
+  st_.acct->sent(r.msg);
+  st_.routes->transmit(to, r.msg);
+}
+
+} // namespace gossip

@@ -1,0 +1,70 @@
+// How a node reaches peers by name: actor handles it learned (from senders
+// and connections), the shared directory of an in-process cluster, and
+// connections made in the background through CAF's middleman (or its OpenSSL
+// module). Messages for a peer still being connected wait for it (a few at
+// most): losing them would, e.g., lose push-sum mass.
+#pragma once
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+#include <caf/message.hpp>
+
+#include <functional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "gossip/node.hpp"
+
+namespace gossip {
+
+class accounting;
+
+class routing {
+public:
+  /// `transmit` sends a message on (through the fault layer).
+  using transmit_fn = std::function<void(const caf::actor&, const caf::message&)>;
+
+  routing(caf::event_based_actor* self, accounting& acct, transmit_fn transmit);
+
+  void share(directory_ptr dir) { dir_ = std::move(dir); }
+  const directory_ptr& dir() const { return dir_; }
+
+  /// The actor behind `name`, or an invalid handle.
+  caf::actor route(const std::string& name) const;
+  /// `name` is reachable through `handle` (its sender, a join).
+  void bind(const std::string& name, const caf::actor& handle);
+  /// Forgets the route to `name` if it leads to another process (it dies
+  /// with that process; a later connect finds the new one).
+  void drop_remote(const std::string& name);
+  void forget(const std::string& name) { handles_.erase(name); }
+  void clear() { handles_.clear(); }
+
+  /// Sends to `name`: at once, after its connection is up, or not at all
+  /// (counted as unroutable).
+  void send(const std::string& name, const caf::message& msg);
+  /// Connects to `name` at `address` in the background unless a connect is
+  /// already under way.
+  void connect(const std::string& name, const std::string& address);
+  /// Sends to an actor we have a handle of (an answer to a sender).
+  void transmit(const caf::actor& to, const caf::message& msg) { transmit_(to, msg); }
+  /// Sends to whoever listens at `address`, connecting first.
+  void send_to_address(const std::string& address, const caf::message& msg);
+
+  /// Called when an address cannot be reached (for an event).
+  std::function<void(const std::string& address, const std::string& why)> on_unreachable;
+
+private:
+  template <class F, class G> void with_connection(const std::string& address, F f, G fail);
+
+  caf::event_based_actor* self_;
+  accounting& acct_;
+  transmit_fn transmit_;
+  directory_ptr dir_;
+  std::unordered_map<std::string, caf::actor> handles_;
+  std::set<std::string> connecting_;
+  std::unordered_map<std::string, std::vector<caf::message>> waiting_;
+};
+
+} // namespace gossip

@@ -1,0 +1,29 @@
+// Lifeguard's local health (Dadgar et al. 2017): a node that misses acks or
+// hears itself suspected is probably the slow one, so it stretches its own
+// probe interval and timeouts instead of accusing others. This is the one
+// place the score is clamped.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+
+namespace gossip {
+
+class local_health {
+public:
+  static constexpr int max_score = 8;
+
+  /// A missed ack, a refuted suspicion of ourselves: we may be lagging.
+  void penalize() { score_ = std::min(score_ + 1, max_score); }
+  /// A probe answered in time.
+  void reward() { score_ = std::max(score_ - 1, 0); }
+
+  int score() const { return score_; }
+  /// What probe intervals and timeouts are multiplied by: 1 when healthy.
+  uint64_t multiplier() const { return 1 + static_cast<uint64_t>(score_); }
+
+private:
+  int score_ = 0;
+};
+
+} // namespace gossip

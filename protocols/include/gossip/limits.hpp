@@ -1,0 +1,40 @@
+// The bounds every message from outside is checked against before it touches
+// state, and the checks every wire type shares (a sender name, a batch size).
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace gossip {
+
+struct limits {
+  size_t max_name_bytes = 256;
+  size_t max_key_bytes = 1024;
+  size_t max_value_bytes = 1 << 20;
+  /// Items (entries, digest items, member updates) in one message.
+  size_t max_entries = 100000;
+  /// Labels one member carries, and the bytes of each key and value.
+  size_t max_labels = 64;
+  size_t max_label_bytes = 256;
+};
+
+/// Empty when `name` is a plausible node name, else what is wrong with it.
+std::string check_name(const std::string& name, const limits& lim);
+
+/// Empty when a batch of `n` items (called `what`) is within bounds.
+std::string check_count(size_t n, const limits& lim, const char* what);
+
+/// A sender's name and the size of the batch it sent: the envelope that
+/// most messages share.
+std::string check_batch(const std::string& from, size_t n, const limits& lim,
+                        const char* what = "entries");
+
+/// The first non-empty problem of several checks, in order.
+inline std::string first_problem(std::string a) {
+  return a;
+}
+template <class... Ts> std::string first_problem(std::string a, Ts&&... more) {
+  return a.empty() ? first_problem(std::forward<Ts>(more)...) : a;
+}
+
+} // namespace gossip

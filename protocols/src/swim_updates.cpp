@@ -1,0 +1,124 @@
+// SWIM: how an update about a member is applied. An update supersedes what we
+// know by the order in membership.hpp; what then happens depends on the
+// status it brings: alive (up, perhaps a refuted suspicion), suspect (a
+// timer starts), dead or left (the member is taken out of every view). An
+// update about ourselves is refuted if it is stale.
+#include "swim_impl.hpp"
+
+namespace gossip {
+
+void swim::apply_all(port& p, const std::vector<member_update>& us, bool first_contact) {
+  joined_ = true; // we heard from a member
+  for (auto& u : us) {
+    if (auto err = validate(u, p.limits()); !err.empty())
+      p.count(tally::rejected_item, err);
+    else
+      apply(p, u, first_contact);
+  }
+  fresh_ = false;
+}
+
+void swim::apply(port& p, const member_update& u, bool first_contact) {
+  if (u.name == p.self())
+    return refute_if_needed(p, u, first_contact);
+  std::optional<member_update> old;
+  if (auto m = table_.find(u.name))
+    old = *m;
+  if (verdict_becomes_suspicion(p, u, old ? &*old : nullptr))
+    return;
+  bool known = false;
+  auto before = member_status::alive;
+  if (!table_.apply(u, known, before)) {
+    // Not newer. Lifeguard: each independent suspicion of the same
+    // incarnation shortens the timeout; it is gossiped on so others learn it.
+    auto s = suspicions_.find(u.name);
+    if (u.state() == member_status::suspect && s != suspicions_.end() &&
+        s->second.confirm(u.incarnation, u.reporter))
+      queue_.push(u);
+    return;
+  }
+  auto& m = *table_.find(u.name);
+  queue_.push(m);
+  switch (m.state()) {
+  case member_status::alive:
+    return now_alive(p, m, old, known, before);
+  case member_status::suspect:
+    return now_suspect(p, m, u.reporter);
+  case member_status::dead:
+  case member_status::left:
+    return now_gone(p, m, known, before);
+  }
+}
+
+// Someone else's verdict "dead" about a member we hold alive at that
+// incarnation (typical when a healed partition merges) starts as a suspicion
+// here: the accused gets its chance to refute. The verdict counts as proof
+// enough for the shortest suspicion timeout. True if `u` was handled so.
+bool swim::verdict_becomes_suspicion(port& p, const member_update& u,
+                                     const member_update* old) {
+  if (u.state() != member_status::dead || u.reporter == p.self() || !old ||
+      old->incarnation != u.incarnation)
+    return false;
+  if (old->state() == member_status::suspect) {
+    // Already suspected for such a verdict: the local timer decides.
+    auto s = suspicions_.find(u.name);
+    return s != suspicions_.end() && s->second.has_verdict();
+  }
+  if (old->state() != member_status::alive)
+    return false;
+  auto suspect = u;
+  suspect.status = static_cast<uint8_t>(member_status::suspect);
+  apply(p, suspect);
+  if (auto s = suspicions_.find(u.name); s != suspicions_.end())
+    s->second.take_verdict();
+  // And tell the accused at once, so it refutes before the timer runs out.
+  p.send(u.name, wire(swim_gossip{p.self(), {suspect}}), carries::control);
+  return true;
+}
+
+void swim::now_alive(port& p, const member_update& m,
+                     const std::optional<member_update>& old, bool known,
+                     member_status before) {
+  suspicions_.erase(m.name);
+  // A new life or a new address: the old route is stale.
+  bool reconnect = old && (old->incarnation != m.incarnation || old->address != m.address);
+  m_->peer_up(m.name, m.address, reconnect, m.meta);
+  if (!known || before != member_status::alive)
+    emit_member(p, event_kind::member_up, m,
+                known && before == member_status::suspect ? "refuted suspicion" : "");
+}
+
+void swim::now_suspect(port& p, const member_update& m, const std::string& reporter) {
+  suspicions_.insert_or_assign(m.name, suspicion{m.incarnation, p.round(), reporter});
+  m_->peer_up(m.name, m.address, false, m.meta);
+  emit_member(p, event_kind::member_suspect, m, "suspected by " + reporter);
+}
+
+void swim::now_gone(port& p, const member_update& m, bool known, member_status before) {
+  suspicions_.erase(m.name);
+  m_->peer_down(m.name);
+  if (known && before != m.state())
+    emit_member(p, m.state() == member_status::dead ? event_kind::member_down
+                                                    : event_kind::member_left,
+                m);
+}
+
+void swim::refute_if_needed(port& p, const member_update& u, bool first_contact) {
+  if (leaving_)
+    return;
+  // Someone says we are suspect, dead or gone, or knows an incarnation of
+  // ours from a previous life (we restarted): outbid it.
+  bool stale = u.incarnation > incarnation_ ||
+               (u.incarnation == incarnation_ && u.state() != member_status::alive) ||
+               (first_contact && u.incarnation >= incarnation_);
+  if (!stale)
+    return;
+  if (u.state() != member_status::alive)
+    health_.penalize(); // Lifeguard: being suspected hints at our own lag
+  incarnation_ = u.incarnation + 1;
+  queue_.push(self_update(p));
+  emit_state(p, std::string{"refuted "} + to_string(u.state()) + " by " + u.reporter +
+                    ", incarnation now " + std::to_string(incarnation_));
+}
+
+} // namespace gossip
