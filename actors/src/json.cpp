@@ -1,37 +1,36 @@
 // Counters as one line of JSON (gossip-ctl stats --format=json).
-#include <cstdio>
-#include <string>
+#include <nlohmann/json.hpp>
 
 #include "gossip/counters.hpp"
-#include "gossip/json.hpp"
 
 namespace gossip {
 
 namespace {
 
-std::string traffic_json(const traffic& t) {
-  return "{\"sent_msgs\":" + std::to_string(t.sent_msgs) +
-         ",\"sent_bytes\":" + std::to_string(t.sent_bytes) +
-         ",\"recv_msgs\":" + std::to_string(t.recv_msgs) +
-         ",\"recv_bytes\":" + std::to_string(t.recv_bytes) +
-         ",\"rejected\":" + std::to_string(t.rejected) + "}";
+using json = nlohmann::ordered_json;
+
+json traffic_json(const traffic& t) {
+  return json{{"sent_msgs", t.sent_msgs},
+              {"sent_bytes", t.sent_bytes},
+              {"recv_msgs", t.recv_msgs},
+              {"recv_bytes", t.recv_bytes},
+              {"rejected", t.rejected}};
 }
 
 } // namespace
 
 std::string to_json(const counters& x) {
-  std::string out = "{\"rounds\":" + std::to_string(x.rounds) +
-                    ",\"unknown\":" + std::to_string(x.unknown) +
-                    ",\"unroutable\":" + std::to_string(x.unroutable) +
-                    ",\"update_msgs\":" + std::to_string(x.update_msgs) +
-                    ",\"lost\":" + std::to_string(x.lost) +
-                    ",\"total\":" + traffic_json(x.total) + ",\"by_type\":{";
-  bool first = true;
-  for (auto& [name, t] : x.by_type) {
-    out += (first ? "" : ",") + json_quote(name) + ":" + traffic_json(t);
-    first = false;
-  }
-  return out + "}}";
+  json by_type = json::object();
+  for (auto& [name, t] : x.by_type)
+    by_type[name] = traffic_json(t);
+  json j{{"rounds", x.rounds},
+         {"unknown", x.unknown},
+         {"unroutable", x.unroutable},
+         {"update_msgs", x.update_msgs},
+         {"lost", x.lost},
+         {"total", traffic_json(x.total)},
+         {"by_type", std::move(by_type)}};
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 } // namespace gossip

@@ -127,60 +127,6 @@ void wait_readable(const std::vector<int>& fds, std::chrono::milliseconds timeou
   ::poll(ps.data(), ps.size(), static_cast<int>(timeout.count()));
 }
 
-std::map<std::string, std::string> parse_flat_json(const std::string& line) {
-  std::map<std::string, std::string> result;
-  size_t i = 0;
-  auto skip = [&] {
-    while (i < line.size() && std::isspace(static_cast<unsigned char>(line[i])))
-      ++i;
-  };
-  auto string = [&](std::string& out) {
-    if (i >= line.size() || line[i] != '"')
-      return false;
-    for (++i; i < line.size() && line[i] != '"'; ++i) {
-      if (line[i] == '\\' && i + 1 < line.size()) {
-        char c = line[++i];
-        out += c == 'n' ? '\n' : c == 't' ? '\t' : c == 'r' ? '\r' : c;
-        if (c == 'u')
-          i += 4; // control characters only; not needed here
-      } else {
-        out += line[i];
-      }
-    }
-    return i++ < line.size();
-  };
-  skip();
-  if (i >= line.size() || line[i++] != '{')
-    return {};
-  for (;;) {
-    skip();
-    if (i < line.size() && line[i] == '}')
-      return result;
-    std::string key, value;
-    if (!string(key))
-      return {};
-    skip();
-    if (i >= line.size() || line[i++] != ':')
-      return {};
-    skip();
-    if (i < line.size() && line[i] == '"') {
-      if (!string(value))
-        return {};
-    } else {
-      while (i < line.size() && line[i] != ',' && line[i] != '}')
-        value += line[i++];
-    }
-    result[key] = value;
-    skip();
-    if (i < line.size() && line[i] == ',')
-      ++i;
-    else if (i < line.size() && line[i] == '}')
-      return result;
-    else
-      return {};
-  }
-}
-
 std::string self_dir() {
   char buf[4096];
   auto n = ::readlink("/proc/self/exe", buf, sizeof(buf) - 1);

@@ -6,7 +6,6 @@
 #include <sys/types.h>
 
 #include <chrono>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,10 +48,6 @@ private:
 
 /// Waits until one of `fds` is readable or `timeout` passes.
 void wait_readable(const std::vector<int>& fds, std::chrono::milliseconds timeout);
-
-/// A flat JSON object ({"a":"x","b":1,"c":true}) as name -> text; numbers and
-/// booleans as written, strings unescaped. Empty on anything else.
-std::map<std::string, std::string> parse_flat_json(const std::string& line);
 
 /// Directory of the running executable (to find sibling programs).
 std::string self_dir();

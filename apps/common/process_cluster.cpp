@@ -3,10 +3,31 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <thread>
 
+#include "gossip/address.hpp"
+
 namespace gossip::proc {
+
+namespace {
+
+// gossip-node's first line with --events=json (not an event):
+// {"event":"listening","node":NAME,"address":"HOST:PORT","pid":PID}.
+std::optional<host_port> listening_address(const std::string& line) {
+  auto j = nlohmann::json::parse(line, nullptr, false);
+  if (j.is_discarded() || !j.is_object())
+    return std::nullopt;
+  auto kind = j.find("event");
+  auto address = j.find("address");
+  if (kind == j.end() || *kind != "listening" || address == j.end() ||
+      !address->is_string())
+    return std::nullopt;
+  return parse_host_port(address->get<std::string>());
+}
+
+} // namespace
 
 process_cluster::process_cluster(cluster_spec spec) : spec_(std::move(spec)) {
   if (spec_.nodes == 0)
@@ -154,44 +175,35 @@ void process_cluster::read_all() {
 }
 
 void process_cluster::handle_line(size_t i, const std::string& line) {
-  auto fields = parse_flat_json(line);
-  if (fields.empty())
-    return;
   auto& n = nodes_[i];
-  node_event ev;
-  ev.kind = fields["event"];
-  ev.node = fields["node"];
-  ev.peer = fields["peer"];
-  ev.key = fields["key"];
-  ev.value = fields["value"];
-  ev.detail = fields["detail"];
-  ev.origin = fields["origin"];
-  ev.time_ms = fields.count("time_ms") ? std::stoll(fields["time_ms"]) : now_ms();
-  auto version = fields.count("version") ? fields["version"] : fields["incarnation"];
-  ev.version = version.empty() ? 0 : std::stoull(version);
-  if (ev.kind == "listening") {
-    n.address = fields["address"];
-    auto colon = n.address.rfind(':');
-    n.port = static_cast<uint16_t>(std::stoi(n.address.substr(colon + 1)));
+  if (auto ev = event_from_json(line)) {
+    if (is_member_event(ev->kind))
+      n.member_state[ev->peer] = ev->kind;
+    n.events.push_back(std::move(*ev));
+    if (on_event)
+      on_event(i, n.events.back());
+  } else if (auto address = listening_address(line)) {
+    n.address = to_string(*address);
+    n.port = address->port;
+    if (on_listening)
+      on_listening(i);
   }
-  if (ev.kind.rfind("member_", 0) == 0)
-    n.member_state[ev.peer] = ev.kind;
-  n.events.push_back(ev);
-  if (on_event)
-    on_event(i, n.events.back());
 }
 
 std::set<std::string> process_cluster::live_view(size_t i) const {
   std::set<std::string> result{name(i)};
   for (auto& [peer, kind] : nodes_[i].member_state)
-    if (kind == "member_up" || kind == "member_suspect")
+    if (kind == event_kind::member_up || kind == event_kind::member_suspect)
       result.insert(peer);
   return result;
 }
 
-std::string process_cluster::last_member_event(size_t i, const std::string& peer) const {
+std::optional<event_kind>
+process_cluster::last_member_event(size_t i, const std::string& peer) const {
   auto j = nodes_[i].member_state.find(peer);
-  return j == nodes_[i].member_state.end() ? std::string{} : j->second;
+  if (j == nodes_[i].member_state.end())
+    return std::nullopt;
+  return j->second;
 }
 
 int process_cluster::ctl(size_t i, const std::vector<std::string>& args,

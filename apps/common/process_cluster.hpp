@@ -8,20 +8,16 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "gossip/event.hpp"
 #include "netns.hpp"
 #include "process.hpp"
 
 namespace gossip::proc {
-
-struct node_event {
-  std::string kind, node, peer, key, value, detail, origin;
-  int64_t time_ms = 0;
-  uint64_t version = 0;
-};
 
 struct cluster_spec {
   size_t nodes = 8;
@@ -74,14 +70,16 @@ public:
   void pump(std::chrono::milliseconds d);
 
   /// Events of node i's current life.
-  const std::vector<node_event>& events(size_t i) const { return nodes_[i].events; }
+  const std::vector<event>& events(size_t i) const { return nodes_[i].events; }
   /// Called for every event as it is read.
-  std::function<void(size_t, const node_event&)> on_event;
+  std::function<void(size_t, const event&)> on_event;
+  /// Called when node i reports where it listens (address(i) is set then).
+  std::function<void(size_t)> on_listening;
 
   /// Members node i currently counts as alive or suspect, itself included.
   std::set<std::string> live_view(size_t i) const;
-  /// Last membership event node i reported about `peer` ("" if none).
-  std::string last_member_event(size_t i, const std::string& peer) const;
+  /// Last membership event node i reported about `peer` (nothing if none).
+  std::optional<event_kind> last_member_event(size_t i, const std::string& peer) const;
 
   /// Runs gossip-ctl against node i; returns its exit status and stdout.
   int ctl(size_t i, const std::vector<std::string>& args, std::string* out = nullptr);
@@ -94,8 +92,8 @@ private:
     std::unique_ptr<child> proc;
     std::string address;
     uint16_t port = 0;
-    std::vector<node_event> events;
-    std::map<std::string, std::string> member_state; // peer -> last member_* kind
+    std::vector<event> events;
+    std::map<std::string, event_kind> member_state; // peer -> last member_* kind
   };
 
   void read_all();

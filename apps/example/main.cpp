@@ -30,7 +30,7 @@ caf::behavior greeter(caf::event_based_actor* self, caf::actor writer, caf::acto
       });
   return {
       [=](const gossip::event& ev) {
-        if (ev.kind == "stored" && ev.key == "greeting") {
+        if (ev.kind == gossip::event_kind::stored && ev.key == "greeting") {
           std::cout << "node " << ev.node << " now holds greeting = '" << ev.value
                     << "' (round " << ev.round << ")\n";
           self->send(done, true);

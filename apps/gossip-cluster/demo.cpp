@@ -15,7 +15,6 @@ namespace gossip::cluster_cmd {
 
 namespace {
 
-using proc::node_event;
 using proc::process_cluster;
 using namespace std::chrono_literals;
 
@@ -102,14 +101,16 @@ int demo(const settings& s) {
             << ", " << s.interval.count() << " ms rounds, SWIM membership\n";
   // Live progress: membership changes as the nodes report them.
   bool verbose_members = true;
-  c.on_event = [&](size_t i, const node_event& ev) {
-    if (ev.kind == "listening")
-      std::cout << "  " << c.name(i) << " listening on " << c.address(i) << " (pid "
-                << c.pid(i) << ")" << std::endl;
-    else if (ev.kind == "member_suspect" || ev.kind == "member_down" ||
-             (verbose_members && ev.kind == "member_up" && ev.peer == victim_name))
-      std::cout << "    " << c.name(i) << ": " << ev.kind << " " << ev.peer << std::endl;
-    if (ev.kind == "member_suspect" && ev.peer != victim_name)
+  c.on_listening = [&](size_t i) {
+    std::cout << "  " << c.name(i) << " listening on " << c.address(i) << " (pid "
+              << c.pid(i) << ")" << std::endl;
+  };
+  c.on_event = [&](size_t i, const event& ev) {
+    if (ev.kind == event_kind::member_suspect || ev.kind == event_kind::member_down ||
+        (verbose_members && ev.kind == event_kind::member_up && ev.peer == victim_name))
+      std::cout << "    " << c.name(i) << ": " << to_string(ev.kind) << " " << ev.peer
+                << std::endl;
+    if (ev.kind == event_kind::member_suspect && ev.peer != victim_name)
       ++r.false_suspicions;
   };
 
@@ -135,16 +136,16 @@ int demo(const settings& s) {
 
   step(2, "n1 writes greeting=hello; when each node stored it:");
   c.ctl(0, {"put", "greeting", "hello"});
-  auto is_put = [](const node_event& ev) {
-    return ev.kind == "stored" && ev.key == "greeting" && ev.value == "hello";
+  auto is_put = [](const event& ev) {
+    return ev.kind == event_kind::stored && ev.key == "greeting" && ev.value == "hello";
   };
   r.put_all = arrivals(
       run, [&] { return first_time(c, 0, is_put); }, is_put, 30s);
   std::cout << "  n1 broadcasts the rumor 'ping' (immediate forwarding); when each node "
                "got it:\n";
   c.ctl(0, {"broadcast", "ping"});
-  auto is_rumor = [](const node_event& ev) {
-    return ev.kind == "delivered" && ev.key.empty() && ev.value == "ping";
+  auto is_rumor = [](const event& ev) {
+    return ev.kind == event_kind::delivered && ev.key.empty() && ev.value == "ping";
   };
   r.rumor_all = arrivals(
       run, [&] { return first_time(c, 0, is_rumor); }, is_rumor, 30s);
@@ -152,19 +153,19 @@ int demo(const settings& s) {
   step(3, "SIGKILL " + victim_name + " (pid " + std::to_string(c.pid(victim)) +
               "); when each other node marked it down:");
   for (auto& ev : c.events(0))
-    if (ev.peer == victim_name)
-      r.incarnation_before = std::max(r.incarnation_before, ev.version);
+    if (is_member_event(ev.kind) && ev.peer == victim_name)
+      r.incarnation_before = std::max(r.incarnation_before, ev.incarnation);
   auto kill_t0 = process_cluster::now_ms();
   c.kill(victim);
-  auto is_down = [&](const node_event& ev) {
-    return ev.kind == "member_down" && ev.peer == victim_name;
+  auto is_down = [&](const event& ev) {
+    return ev.kind == event_kind::member_down && ev.peer == victim_name;
   };
   r.detect_all = arrivals(
       run, [=] { return kill_t0; }, is_down, 90s, victim);
   int64_t first_suspect = -1;
   for (size_t i = 0; i < c.size(); ++i) {
     for (auto& ev : c.events(i)) {
-      if (ev.kind == "member_suspect" && ev.peer == victim_name &&
+      if (ev.kind == event_kind::member_suspect && ev.peer == victim_name &&
           ev.time_ms >= kill_t0 && (first_suspect < 0 || ev.time_ms < first_suspect))
         first_suspect = ev.time_ms;
     }
@@ -175,17 +176,19 @@ int demo(const settings& s) {
   verbose_members = true;
   auto restart_t0 = process_cluster::now_ms();
   c.start(victim);
-  auto is_up_again = [&](const node_event& ev) {
-    return ev.kind == "member_up" && ev.peer == victim_name && ev.time_ms >= restart_t0;
+  auto is_up_again = [&](const event& ev) {
+    return ev.kind == event_kind::member_up && ev.peer == victim_name &&
+           ev.time_ms >= restart_t0;
   };
   r.rejoin = arrivals(
       run, [=] { return restart_t0; }, is_up_again, 60s, victim);
   for (auto& ev : c.events(0))
     if (is_up_again(ev))
-      r.incarnation_after = ev.version;
+      r.incarnation_after = ev.incarnation;
 
   step(5, "stopping every node (SIGTERM: graceful leave)");
   c.on_event = nullptr;
+  c.on_listening = nullptr;
   c.stop_all();
   print_summary(r, s);
   bool ok = r.join >= 0 && r.put_all >= 0 && r.rumor_all >= 0 && r.detect_all >= 0 &&

@@ -1,6 +1,7 @@
 // up: start N nodes and show what they report until Ctrl-C (or --duration).
 #include <iostream>
 
+#include "output.hpp"
 #include "session.hpp"
 
 namespace gossip::cluster_cmd {
@@ -9,17 +10,20 @@ int up(const settings& s) {
   session run{s};
   auto& c = run.cluster();
   auto t0 = proc::process_cluster::now_ms();
-  c.on_event = [&](size_t i, const proc::node_event& ev) {
-    if (ev.kind == "listening" || ev.kind == "stored" || ev.kind.rfind("member_", 0) == 0)
-      std::cout << "[" << pretty_ms(proc::process_cluster::now_ms() - t0) << "] "
-                << c.name(i) << " " << ev.kind << " "
-                << (ev.kind == "stored" ? ev.key + "=" + ev.value : ev.peer) << " "
-                << (ev.kind == "listening" ? "pid " + std::to_string(c.pid(i))
-                                           : ev.detail)
-                << (ev.kind.rfind("member_", 0) == 0
-                        ? " (incarnation " + std::to_string(ev.version) + ")"
-                        : std::string{})
-                << std::endl;
+  auto stamp = [&] {
+    return "[" + pretty_ms(proc::process_cluster::now_ms() - t0) + "] ";
+  };
+  c.on_listening = [&](size_t i) {
+    std::cout << stamp() << c.name(i) << " listening  pid " << c.pid(i) << std::endl;
+  };
+  c.on_event = [&](size_t i, const event& ev) {
+    if (ev.kind == event_kind::stored)
+      std::cout << stamp() << c.name(i) << " stored " << ev.key << "=" << ev.value << " "
+                << ev.detail << std::endl;
+    else if (is_member_event(ev.kind))
+      std::cout << stamp() << c.name(i) << " " << to_string(ev.kind) << " " << ev.peer
+                << " " << cli::detail_text(ev) << " (incarnation " << ev.incarnation
+                << ")" << std::endl;
   };
   c.start_all();
   std::cout << s.nodes << " nodes up";
@@ -33,6 +37,7 @@ int up(const settings& s) {
   run.wait([] { return false; }, limit);
   std::cout << "stopping " << s.nodes << " nodes\n";
   c.on_event = nullptr;
+  c.on_listening = nullptr;
   c.stop_all();
   return 0;
 }

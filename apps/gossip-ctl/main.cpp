@@ -13,21 +13,23 @@
 #include <iostream>
 
 #include "cli.hpp"
+#include "gossip/address.hpp"
 #include "gossip/atoms.hpp"
 #include "gossip/counters.hpp"
 #include "gossip/event.hpp"
-#include "gossip/json.hpp"
 #include "gossip/membership.hpp"
 #include "gossip/push_sum.hpp"
 #include "gossip/rumor.hpp"
 #include "gossip/types.hpp"
 #include "node_options.hpp"
+#include "output.hpp"
 #include "tls.hpp"
 
 namespace {
 
 using namespace gossip;
 using namespace std::chrono_literals;
+using cli::json_line;
 
 const std::vector<cli::option> ctl_options{
     {"node", "HOST:PORT", "the node to talk to (required)"},
@@ -68,22 +70,23 @@ int fail(const std::string& what, int code) {
   return code;
 }
 
-void print_members(const std::vector<member_update>& ms, bool json) {
+void print_members(const std::vector<member_update>& ms, bool as_json) {
   for (auto& m : ms) {
     auto address = m.address.empty() ? "-" : m.address;
-    if (json)
-      std::cout << "{\"name\":" << json_quote(m.name)
-                << ",\"address\":" << json_quote(address) << ",\"status\":\""
-                << to_string(m.state()) << "\",\"incarnation\":" << m.incarnation
-                << "}\n";
+    if (as_json)
+      std::cout << json_line({{"name", m.name},
+                              {"address", address},
+                              {"status", to_string(m.state())},
+                              {"incarnation", m.incarnation}})
+                << "\n";
     else
       std::cout << m.name << " " << address << " " << to_string(m.state()) << " "
                 << m.incarnation << "\n";
   }
 }
 
-void print_stats(const counters& c, bool json) {
-  if (json) {
+void print_stats(const counters& c, bool as_json) {
+  if (as_json) {
     std::cout << to_json(c) << "\n";
     return;
   }
@@ -99,7 +102,7 @@ void print_stats(const counters& c, bool json) {
   row("total", c.total);
 }
 
-int watch(caf::scoped_actor& self, const caf::actor& node, bool json) {
+int watch(caf::scoped_actor& self, const caf::actor& node, bool as_json) {
   std::signal(SIGINT, [](int) { interrupted = 1; });
   std::signal(SIGTERM, [](int) { interrupted = 1; });
   self->monitor(node);
@@ -108,12 +111,12 @@ int watch(caf::scoped_actor& self, const caf::actor& node, bool json) {
   while (!interrupted && !down) {
     self->receive(
         [&](const event& ev) {
-          if (json)
+          if (as_json)
             std::cout << to_json(ev) << std::endl;
           else
-            std::cout << ev.time_ms << " " << ev.node << " " << ev.kind << " "
+            std::cout << ev.time_ms << " " << ev.node << " " << to_string(ev.kind) << " "
                       << (ev.key.empty() ? ev.peer : ev.key + "=" + ev.value) << " "
-                      << ev.detail << std::endl;
+                      << cli::detail_text(ev) << std::endl;
         },
         [&](const caf::down_msg&) { down = true; }, caf::after(100ms) >> [] {});
   }
@@ -134,7 +137,7 @@ int run(caf::actor_system& sys, const caf::actor& node, const command& cmd) {
         .receive(
             [&](uint64_t v) {
               if (cmd.json)
-                std::cout << "{\"ok\":true,\"version\":" << v << "}\n";
+                std::cout << json_line({{"ok", true}, {"version", v}}) << "\n";
               else
                 std::cout << "ok version " << v << "\n";
             },
@@ -144,10 +147,10 @@ int run(caf::actor_system& sys, const caf::actor& node, const command& cmd) {
         .receive(
             [&](bool found, const std::string& value) {
               if (!found)
-                rc = cmd.json ? (std::cout << "{\"found\":false}\n", 1)
+                rc = cmd.json ? (std::cout << json_line({{"found", false}}) << "\n", 1)
                               : fail("no such key", 1);
               else if (cmd.json)
-                std::cout << "{\"found\":true,\"value\":" << json_quote(value) << "}\n";
+                std::cout << json_line({{"found", true}, {"value", value}}) << "\n";
               else
                 std::cout << value << "\n";
             },
@@ -157,7 +160,7 @@ int run(caf::actor_system& sys, const caf::actor& node, const command& cmd) {
         .receive(
             [&](bool erased) {
               if (cmd.json)
-                std::cout << "{\"deleted\":" << (erased ? "true" : "false") << "}\n";
+                std::cout << json_line({{"deleted", erased}}) << "\n";
               else if (erased)
                 std::cout << "deleted\n";
               rc = erased ? 0 : (cmd.json ? 1 : fail("no such key", 1));
@@ -166,7 +169,7 @@ int run(caf::actor_system& sys, const caf::actor& node, const command& cmd) {
   } else if (cmd.name == "broadcast") {
     auto on_id = [&](uint64_t id) {
       if (cmd.json)
-        std::cout << "{\"ok\":true,\"id\":" << id << "}\n";
+        std::cout << json_line({{"ok", true}, {"id", id}}) << "\n";
       else
         std::cout << "ok rumor " << id << "\n";
     };
@@ -182,8 +185,8 @@ int run(caf::actor_system& sys, const caf::actor& node, const command& cmd) {
         .receive(
             [&](double estimate, uint64_t round) {
               if (cmd.json)
-                std::cout << "{\"estimate\":" << estimate << ",\"round\":" << round
-                          << "}\n";
+                std::cout << json_line({{"estimate", estimate}, {"round", round}})
+                          << "\n";
               else
                 std::cout << estimate << "\n";
             },
@@ -231,8 +234,7 @@ command parse_command(const cli::parsed& args) {
 
 int main(int argc, char** argv) {
   command cmd;
-  std::string host;
-  uint16_t port = 0;
+  host_port address;
   tls::settings tls_settings;
   try {
     auto args = cli::parse(argc, argv, 1, all_options());
@@ -244,15 +246,14 @@ int main(int argc, char** argv) {
     cmd = parse_command(args);
     tls_settings = tls::read(args.values);
     auto node = args.values.get_string("node", "");
-    auto colon = node.rfind(':');
-    if (node.empty() || colon == std::string::npos || colon == 0)
+    if (node.empty())
       throw std::invalid_argument("--node=HOST:PORT is required");
-    params p{{"port", node.substr(colon + 1)}};
-    auto n = p.get_uint("port", 0);
-    if (n == 0 || n > 65535)
-      throw std::invalid_argument("invalid port in --node=" + node);
-    host = node.substr(0, colon);
-    port = static_cast<uint16_t>(n);
+    auto parsed = parse_host_port(node);
+    if (!parsed)
+      throw std::invalid_argument("invalid value '" + node +
+                                  "' for --node: expected HOST:PORT or [IPV6]:PORT, "
+                                  "port 1 to 65535");
+    address = *parsed;
   } catch (const std::invalid_argument& e) {
     return fail(e.what(), 2);
   }
@@ -263,10 +264,11 @@ int main(int argc, char** argv) {
   cfg.set("scheduler.max-threads", size_t{1});
   tls::configure(cfg, tls_settings);
   caf::actor_system sys{cfg};
-  auto node = tls_settings.enabled ? caf::openssl::remote_actor(sys, host, port)
-                                   : sys.middleman().remote_actor(host, port);
+  auto node = tls_settings.enabled
+                  ? caf::openssl::remote_actor(sys, address.host, address.port)
+                  : sys.middleman().remote_actor(address.host, address.port);
   if (!node)
-    return fail("cannot reach node at " + host + ":" + std::to_string(port) + ": " +
+    return fail("cannot reach node at " + to_string(address) + ": " +
                     sys.render(node.error()),
                 3);
   return run(sys, *node, cmd);

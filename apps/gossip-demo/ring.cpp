@@ -29,7 +29,7 @@ const std::vector<cli::option> options{
 // Prints each transfer of the new state as the receiving node reports it.
 caf::behavior printer(caf::event_based_actor*) {
   return {[](const event& ev) {
-    if (ev.kind == "delivered")
+    if (ev.kind == event_kind::delivered)
       std::cout << "Node " << ev.peer << " sent state '" << ev.value << "' to Node "
                 << ev.node << std::endl;
   }};

@@ -13,12 +13,14 @@
 #include <thread>
 
 #include "cli.hpp"
+#include "gossip/address.hpp"
 #include "gossip/atoms.hpp"
 #include "gossip/event.hpp"
 #include "gossip/node.hpp"
 #include "gossip/registry.hpp"
 #include "gossip/types.hpp"
 #include "node_options.hpp"
+#include "output.hpp"
 #include "tls.hpp"
 
 namespace {
@@ -86,13 +88,13 @@ caf::behavior printer(caf::event_based_actor*, bool json) {
   return {[json](const event& ev) {
     if (json)
       std::cout << to_json(ev) << std::endl;
-    else if (ev.kind == "delivered" || ev.kind == "stored")
-      std::cout << "[" << ev.time_ms << " ms] " << ev.kind << " " << ev.key << "='"
-                << ev.value << "' from " << (ev.peer.empty() ? ev.origin : ev.peer)
-                << std::endl;
+    else if (ev.kind == event_kind::delivered || ev.kind == event_kind::stored)
+      std::cout << "[" << ev.time_ms << " ms] " << to_string(ev.kind) << " " << ev.key
+                << "='" << ev.value << "' from "
+                << (ev.peer.empty() ? ev.origin : ev.peer) << std::endl;
     else
-      std::cout << "[" << ev.time_ms << " ms] " << ev.kind << " " << ev.peer << " "
-                << ev.detail << std::endl;
+      std::cout << "[" << ev.time_ms << " ms] " << to_string(ev.kind) << " " << ev.peer
+                << " " << cli::detail_text(ev) << std::endl;
   }};
 }
 
@@ -171,17 +173,20 @@ int run(settings& s, caf::actor_system_config& cfg,
   auto port = s.tls.enabled ? caf::openssl::publish(node, s.port, s.host.c_str(), true)
                             : sys.middleman().publish(node, s.port, s.host.c_str(), true);
   if (!port) {
-    std::cerr << "gossip-node: error: cannot listen on " << s.host << ":" << s.port
-              << ": " << sys.render(port.error()) << "\n";
+    std::cerr << "gossip-node: error: cannot listen on "
+              << to_string(host_port{s.host, s.port}) << ": " << sys.render(port.error())
+              << "\n";
     caf::anon_send_exit(node, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(out, caf::exit_reason::user_shutdown);
     return 1;
   }
-  auto address = s.host + ":" + std::to_string(*port);
+  auto address = to_string(host_port{s.host, *port});
   caf::anon_send(node, address_atom::value, address);
   if (s.json)
-    std::cout << "{\"event\":\"listening\",\"node\":\"" << s.node.name
-              << "\",\"address\":\"" << address << "\",\"pid\":" << ::getpid() << "}"
+    std::cout << cli::json_line({{"event", "listening"},
+                                 {"node", s.node.name},
+                                 {"address", address},
+                                 {"pid", ::getpid()}})
               << std::endl;
   else
     std::cout << s.node.name << " listening on " << address << std::endl;

@@ -1,34 +1,95 @@
-// TEMPORARY (replaced by the JSON work on branch apps-json).
+// Events: the factories protocols report with, and one line of JSON each
+// (what gossip-node --events=json prints and the tools read back).
 #include "gossip/event.hpp"
 
-#include "gossip/json.hpp"
+#include <limits>
+#include <nlohmann/json.hpp>
+
 #include "gossip/membership.hpp"
 #include "gossip/rumor.hpp"
 #include "gossip/store.hpp"
 
 namespace gossip {
 
-std::string json_quote(const std::string& s) {
-  return "\"" + s + "\"";
+namespace {
+
+using json = nlohmann::ordered_json;
+
+struct kind_name {
+  event_kind kind;
+  const char* name;
+};
+
+constexpr kind_name kind_names[] = {
+    {event_kind::delivered, "delivered"},
+    {event_kind::stored, "stored"},
+    {event_kind::state_changed, "state_changed"},
+    {event_kind::member_up, "member_up"},
+    {event_kind::member_suspect, "member_suspect"},
+    {event_kind::member_down, "member_down"},
+    {event_kind::member_left, "member_left"},
+    {event_kind::unreachable, "unreachable"},
+};
+
+// Reads an optional field: absent leaves `out` alone; a value of the wrong
+// type or out of range makes the whole line not an event.
+template <class T> bool read(const json& j, const char* name, T& out) {
+  auto i = j.find(name);
+  if (i == j.end())
+    return true;
+  if constexpr (std::is_same_v<T, std::string>) {
+    if (!i->is_string())
+      return false;
+    out = i->template get<std::string>();
+  } else if constexpr (std::is_same_v<T, bool>) {
+    if (!i->is_boolean())
+      return false;
+    out = i->template get<bool>();
+  } else if constexpr (std::is_unsigned_v<T>) {
+    if (!i->is_number_unsigned())
+      return false;
+    auto n = i->template get<uint64_t>();
+    if (n > std::numeric_limits<T>::max())
+      return false;
+    out = static_cast<T>(n);
+  } else {
+    static_assert(std::is_same_v<T, int64_t>);
+    if (i->is_number_unsigned()) {
+      auto n = i->template get<uint64_t>();
+      if (n > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+        return false;
+      out = static_cast<int64_t>(n);
+    } else if (i->is_number_integer()) {
+      out = i->template get<int64_t>();
+    } else {
+      return false;
+    }
+  }
+  return true;
 }
 
+} // namespace
+
 const char* to_string(event_kind x) {
-  static const char* names[] = {"delivered",      "stored",      "state_changed",
-                                "member_up",      "member_suspect", "member_down",
-                                "member_left",    "unreachable"};
-  return names[static_cast<int>(x)];
+  for (auto& k : kind_names)
+    if (k.kind == x)
+      return k.name;
+  return "unknown";
 }
 
 std::optional<event_kind> event_kind_from(const std::string& name) {
-  for (int i = 0; i < 8; ++i)
-    if (name == to_string(static_cast<event_kind>(i)))
-      return static_cast<event_kind>(i);
+  for (auto& k : kind_names)
+    if (name == k.name)
+      return k.kind;
   return std::nullopt;
 }
 
 bool is_member_event(event_kind x) {
-  return x >= event_kind::member_up && x <= event_kind::member_left;
+  return x == event_kind::member_up || x == event_kind::member_suspect ||
+         x == event_kind::member_down || x == event_kind::member_left;
 }
+
+// -- factories ----------------------------------------------------------------
 
 event delivered_event(const std::string& from, const std::string& key, const entry& e) {
   event ev;
@@ -55,8 +116,13 @@ event delivered_event(const std::string& from, const rumor& r) {
 }
 
 event stored_event(const std::string& key, const entry& e) {
-  auto ev = delivered_event({}, key, e);
+  event ev;
   ev.kind = event_kind::stored;
+  ev.key = key;
+  ev.value = e.value;
+  ev.version = e.version;
+  ev.origin = e.origin;
+  ev.tombstone = e.tombstone;
   return ev;
 }
 
@@ -88,12 +154,83 @@ event unreachable_event(const std::string& address, std::string why) {
   return ev;
 }
 
+// -- JSON ---------------------------------------------------------------------
+
 std::string to_json(const event& x) {
-  return "{\"event\":" + json_quote(to_string(x.kind)) + "}";
+  json j;
+  j["event"] = to_string(x.kind);
+  j["node"] = x.node;
+  j["time_ms"] = x.time_ms;
+  j["round"] = x.round;
+  if (!x.peer.empty())
+    j["peer"] = x.peer;
+  switch (x.kind) {
+  case event_kind::delivered:
+  case event_kind::stored:
+    if (x.kind == event_kind::stored || !x.key.empty()) {
+      // An entry.
+      j["key"] = x.key;
+      j["value"] = x.value;
+      j["version"] = x.version;
+      j["origin"] = x.origin;
+      j["tombstone"] = x.tombstone;
+    } else {
+      // A rumor: its id in version.
+      j["value"] = x.value;
+      j["version"] = x.version;
+      j["origin"] = x.origin;
+      j["hops"] = x.hops;
+      if (!x.topic.empty())
+        j["topic"] = x.topic;
+    }
+    break;
+  case event_kind::state_changed:
+    j["incarnation"] = x.incarnation;
+    break;
+  case event_kind::member_up:
+  case event_kind::member_suspect:
+  case event_kind::member_down:
+  case event_kind::member_left:
+    j["incarnation"] = x.incarnation;
+    if (!x.address.empty())
+      j["address"] = x.address;
+    if (x.kind == event_kind::member_suspect && !x.reporter.empty())
+      j["reporter"] = x.reporter;
+    break;
+  case event_kind::unreachable:
+    j["address"] = x.address;
+    break;
+  }
+  if (!x.detail.empty())
+    j["detail"] = x.detail;
+  // Names and values come from the network: bytes that are not UTF-8 become
+  // U+FFFD instead of an exception.
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-std::optional<event> event_from_json(const std::string&) {
-  return std::nullopt;
+std::optional<event> event_from_json(const std::string& line) {
+  auto j = json::parse(line, nullptr, false);
+  if (j.is_discarded() || !j.is_object())
+    return std::nullopt;
+  auto name = j.find("event");
+  if (name == j.end() || !name->is_string())
+    return std::nullopt;
+  auto kind = event_kind_from(name->get<std::string>());
+  if (!kind)
+    return std::nullopt;
+  event ev;
+  ev.kind = *kind;
+  bool ok = read(j, "node", ev.node) && read(j, "time_ms", ev.time_ms) &&
+            read(j, "round", ev.round) && read(j, "peer", ev.peer) &&
+            read(j, "key", ev.key) && read(j, "value", ev.value) &&
+            read(j, "version", ev.version) && read(j, "origin", ev.origin) &&
+            read(j, "tombstone", ev.tombstone) &&
+            read(j, "incarnation", ev.incarnation) && read(j, "address", ev.address) &&
+            read(j, "reporter", ev.reporter) && read(j, "hops", ev.hops) &&
+            read(j, "topic", ev.topic) && read(j, "detail", ev.detail);
+  if (!ok)
+    return std::nullopt;
+  return ev;
 }
 
 } // namespace gossip

@@ -17,7 +17,7 @@ bool side_sees_other_down(process_cluster& c, const std::vector<size_t>& side,
                           const std::vector<size_t>& other) {
   for (auto i : side)
     for (auto j : other)
-      if (c.last_member_event(i, c.name(j)) != "member_down")
+      if (c.last_member_event(i, c.name(j)) != event_kind::member_down)
         return false;
   return true;
 }

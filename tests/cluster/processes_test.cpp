@@ -12,6 +12,7 @@
 #include "process_cluster.hpp"
 
 using namespace gossip::proc;
+using gossip::event_kind;
 using namespace std::chrono_literals;
 
 namespace {
@@ -32,15 +33,14 @@ bool all_see(process_cluster& c, size_t n) {
 }
 
 // Every running node but `victim` last reported `kind` about it.
-bool all_report(process_cluster& c, size_t victim, const std::string& kind) {
+bool all_report(process_cluster& c, size_t victim, event_kind kind) {
   for (size_t i = 0; i < c.size(); ++i)
     if (i != victim && c.running(i) && c.last_member_event(i, c.name(victim)) != kind)
       return false;
   return true;
 }
 
-size_t count_events(process_cluster& c, const std::string& kind,
-                    const std::string& peer) {
+size_t count_events(process_cluster& c, event_kind kind, const std::string& peer) {
   size_t n = 0;
   for (size_t i = 0; i < c.size(); ++i)
     for (auto& ev : c.events(i))
@@ -74,7 +74,8 @@ TEST_F(Processes, PutOnOneNodeReachesAll) {
     for (size_t i = 0; i < cluster.size(); ++i) {
       bool found = false;
       for (auto& ev : cluster.events(i))
-        found = found || (ev.kind == "stored" && ev.key == "color" && ev.value == "blue");
+        found = found || (ev.kind == event_kind::stored && ev.key == "color" &&
+                          ev.value == "blue");
       if (!found)
         return false;
     }
@@ -92,8 +93,8 @@ TEST_F(Processes, BroadcastReachesAll) {
     for (size_t i = 0; i < cluster.size(); ++i) {
       bool found = false;
       for (auto& ev : cluster.events(i))
-        found = found ||
-                (ev.kind == "delivered" && ev.key.empty() && ev.value == "hello all");
+        found = found || (ev.kind == event_kind::delivered && ev.key.empty() &&
+                          ev.value == "hello all");
       if (!found)
         return false;
     }
@@ -104,8 +105,8 @@ TEST_F(Processes, BroadcastReachesAll) {
 
 TEST_F(Processes, SigkillIsDetectedByAllOthers) {
   cluster.kill(4);
-  EXPECT_TRUE(
-      cluster.wait_until([&] { return all_report(cluster, 4, "member_down"); }, 60s));
+  EXPECT_TRUE(cluster.wait_until(
+      [&] { return all_report(cluster, 4, event_kind::member_down); }, 60s));
 }
 
 TEST_F(Processes, ShortSigstopCausesNoMemberDown) {
@@ -115,28 +116,28 @@ TEST_F(Processes, ShortSigstopCausesNoMemberDown) {
   std::this_thread::sleep_for(300ms);
   cluster.signal(2, SIGCONT);
   cluster.pump(5s);
-  EXPECT_EQ(count_events(cluster, "member_down", cluster.name(2)), 0u);
+  EXPECT_EQ(count_events(cluster, event_kind::member_down, cluster.name(2)), 0u);
   EXPECT_TRUE(all_see(cluster, 8));
 }
 
 TEST_F(Processes, RestartedNodeRejoinsWithHigherIncarnation) {
   cluster.kill(3);
-  ASSERT_TRUE(
-      cluster.wait_until([&] { return all_report(cluster, 3, "member_down"); }, 60s));
+  ASSERT_TRUE(cluster.wait_until(
+      [&] { return all_report(cluster, 3, event_kind::member_down); }, 60s));
   uint64_t before = 0;
   for (auto& ev : cluster.events(0))
-    if (ev.peer == cluster.name(3))
-      before = std::max(before, ev.version);
+    if (is_member_event(ev.kind) && ev.peer == cluster.name(3))
+      before = std::max(before, ev.incarnation);
   cluster.start(3);
-  ASSERT_TRUE(
-      cluster.wait_until([&] { return all_report(cluster, 3, "member_up"); }, 60s));
+  ASSERT_TRUE(cluster.wait_until(
+      [&] { return all_report(cluster, 3, event_kind::member_up); }, 60s));
   for (size_t i = 0; i < cluster.size(); ++i) {
     if (i == 3)
       continue;
     uint64_t now = 0;
     for (auto& ev : cluster.events(i))
-      if (ev.kind == "member_up" && ev.peer == cluster.name(3))
-        now = ev.version;
+      if (ev.kind == event_kind::member_up && ev.peer == cluster.name(3))
+        now = ev.incarnation;
     EXPECT_GT(now, before) << "at " << cluster.name(i);
   }
   EXPECT_TRUE(cluster.wait_until([&] { return all_see(cluster, 8); }, 30s));
@@ -144,10 +145,10 @@ TEST_F(Processes, RestartedNodeRejoinsWithHigherIncarnation) {
 
 TEST_F(Processes, GracefulLeaveIsSeenAsLeft) {
   cluster.stop(5);
-  EXPECT_TRUE(
-      cluster.wait_until([&] { return all_report(cluster, 5, "member_left"); }, 30s));
+  EXPECT_TRUE(cluster.wait_until(
+      [&] { return all_report(cluster, 5, event_kind::member_left); }, 30s));
   cluster.pump(2s);
-  EXPECT_EQ(count_events(cluster, "member_down", cluster.name(5)), 0u);
+  EXPECT_EQ(count_events(cluster, event_kind::member_down, cluster.name(5)), 0u);
 }
 
 TEST(Ctl, ErrorsOnUnreachableNode) {

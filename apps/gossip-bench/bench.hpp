@@ -1,0 +1,58 @@
+// gossip-bench's pieces: one trial's numbers, the measurements that fill
+// them in (measure.cpp) and the reports that print them (report.cpp).
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "process_cluster.hpp"
+
+namespace gossip::bench {
+
+struct trial {
+  size_t n = 0;
+  int rep = 0;
+  double join_ms = -1, join_from_last_listen_ms = -1, join_median_ms = -1, settle_ms = -1;
+  double cpu_ms_per_node_s = -1, cpu_pct = -1;
+  double t50 = -1, t90 = -1, t99 = -1, t100 = -1;
+  double first_suspect = -1, first_down = -1, median_down = -1, all_down = -1;
+  size_t false_suspicions = 0, false_downs = 0;
+};
+
+/// Nearest rank, as the memberlist harness reports; -1 for no values.
+double percentile(std::vector<double> xs, double p);
+double median(std::vector<double> xs);
+
+// -- measure.cpp ----------------------------------------------------------------
+
+/// CPU time of all the cluster's running processes, in ms.
+double cluster_cpu_ms(proc::process_cluster& c);
+
+/// Adds to t the suspicions a node raised itself (not ones it heard of) and
+/// the deaths it declared, about nodes other than `victim`, at or after
+/// since_ms.
+void count_false(proc::process_cluster& c, const std::string& victim, trial& t,
+                 int64_t since_ms = 0);
+
+/// Starts node 0, then all others at once, and waits until every node sees
+/// all; fills in the join times. False if they did not start or converge.
+bool start(proc::process_cluster& c, trial& t);
+
+/// Waits until the load after the join has drained; returns how long it took.
+double settle_down(proc::process_cluster& c, std::chrono::milliseconds min);
+
+void measure_cpu(proc::process_cluster& c, trial& t, std::chrono::milliseconds win);
+void measure_broadcast(proc::process_cluster& c, trial& t, size_t origin,
+                       const std::string& text);
+void measure_detection(proc::process_cluster& c, trial& t, size_t victim);
+
+// -- report.cpp -----------------------------------------------------------------
+
+/// One trial as one JSON object.
+std::string json(const trial& t);
+/// The Markdown table: one row per size, "median (min-max)" per cell.
+std::string markdown(const std::map<size_t, std::vector<trial>>& by_size);
+
+} // namespace gossip::bench

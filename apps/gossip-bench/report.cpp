@@ -1,0 +1,69 @@
+// What gossip-bench prints: one JSON object per trial and a Markdown table
+// per run. The numbers are written as the stream formats them (no strings to
+// escape), so the files stay comparable with earlier runs.
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+#include "bench.hpp"
+
+namespace gossip::bench {
+
+namespace {
+
+// "median (min-max)" of one field over trials of one size.
+std::string cell(const std::vector<trial>& ts, double trial::*field) {
+  std::vector<double> xs;
+  for (auto& t : ts)
+    if (t.*field >= 0)
+      xs.push_back(t.*field);
+  if (xs.empty())
+    return "n/a";
+  auto [lo, hi] = std::minmax_element(xs.begin(), xs.end());
+  char buf[96];
+  std::snprintf(buf, sizeof(buf), "%.*f (%.*f-%.*f)", xs[0] < 10 ? 2 : 0, median(xs),
+                *lo < 10 ? 2 : 0, *lo, *hi < 10 ? 2 : 0, *hi);
+  return buf;
+}
+
+} // namespace
+
+std::string json(const trial& t) {
+  std::ostringstream o;
+  o << "{\"n\":" << t.n << ",\"rep\":" << t.rep << ",\"join_ms\":" << t.join_ms
+    << ",\"join_from_last_listen_ms\":" << t.join_from_last_listen_ms
+    << ",\"join_median_node_ms\":" << t.join_median_ms << ",\"settle_ms\":" << t.settle_ms
+    << ",\"cpu_ms_per_node_per_s\":" << t.cpu_ms_per_node_s
+    << ",\"cpu_pct\":" << t.cpu_pct << ",\"t50_ms\":" << t.t50 << ",\"t90_ms\":" << t.t90
+    << ",\"t99_ms\":" << t.t99 << ",\"t100_ms\":" << t.t100
+    << ",\"first_suspect_ms\":" << t.first_suspect
+    << ",\"first_down_ms\":" << t.first_down << ",\"median_down_ms\":" << t.median_down
+    << ",\"all_down_ms\":" << t.all_down << ",\"false_suspicions\":" << t.false_suspicions
+    << ",\"false_downs\":" << t.false_downs << "}";
+  return o.str();
+}
+
+std::string markdown(const std::map<size_t, std::vector<trial>>& by_size) {
+  std::ostringstream o;
+  o << "| N | trials | join: all see N (ms) | join: median node (ms) | idle CPU "
+       "ms/node/s | "
+       "t50 (ms) | t90 (ms) | t99 (ms) | t100 (ms) | first suspicion (ms) | first down "
+       "(ms) "
+       "| median down (ms) | all down (ms) | false suspicions |\n"
+    << "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+  for (auto& [n, ts] : by_size) {
+    size_t fs = 0;
+    for (auto& t : ts)
+      fs += t.false_suspicions;
+    o << "| " << n << " | " << ts.size() << " | " << cell(ts, &trial::join_ms) << " | "
+      << cell(ts, &trial::join_median_ms) << " | " << cell(ts, &trial::cpu_ms_per_node_s)
+      << " | " << cell(ts, &trial::t50) << " | " << cell(ts, &trial::t90) << " | "
+      << cell(ts, &trial::t99) << " | " << cell(ts, &trial::t100) << " | "
+      << cell(ts, &trial::first_suspect) << " | " << cell(ts, &trial::first_down) << " | "
+      << cell(ts, &trial::median_down) << " | " << cell(ts, &trial::all_down) << " | "
+      << fs << " |\n";
+  }
+  return o.str();
+}
+
+} // namespace gossip::bench
