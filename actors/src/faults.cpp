@@ -7,20 +7,20 @@ namespace gossip {
 fault_layer::fault_layer(const node_config::fault_config& cfg, uint64_t seed)
     : cfg_(cfg), rng_(derive_seed(seed, 0xfa)) {}
 
-fault_layer::verdict fault_layer::judge(uint64_t round, const caf::actor& to,
-                                        const caf::message& msg) {
+fault_layer::verdict fault_layer::judge(const caf::actor& to, const caf::message& msg) {
   if (crashed_)
     return verdict::silent;
   if (cfg_.loss > 0 && rng_.uniform() < cfg_.loss)
     return verdict::lost;
   if (cfg_.delay_rounds > 0) {
-    delayed_.emplace_back(round + cfg_.delay_rounds, to, msg);
+    delayed_.emplace_back(round_ + cfg_.delay_rounds, to, msg);
     return verdict::delayed;
   }
   return verdict::pass;
 }
 
 bool fault_layer::alive_at(uint64_t round) {
+  round_ = round;
   if (!crashed_ && cfg_.crash_round > 0 && round >= cfg_.crash_round) {
     crashed_ = true;
     delayed_.clear();

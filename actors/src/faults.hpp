@@ -20,10 +20,10 @@ public:
 
   enum class verdict { pass, lost, delayed, silent };
 
-  /// What becomes of a message sent to `to` in `round` (a delayed one is kept).
-  verdict judge(uint64_t round, const caf::actor& to, const caf::message& msg);
+  /// What becomes of a message sent to `to` now (a delayed one is kept).
+  verdict judge(const caf::actor& to, const caf::message& msg);
 
-  /// Called at the start of `round`: false once the node has crashed.
+  /// Called at the start of each round: false once the node has crashed.
   bool alive_at(uint64_t round);
   bool crashed() const { return crashed_; }
 
@@ -34,6 +34,7 @@ private:
   node_config::fault_config cfg_;
   rng_type rng_;
   bool crashed_ = false;
+  uint64_t round_ = 0;
   std::vector<std::tuple<uint64_t, caf::actor, caf::message>> delayed_; // due round
 };
 

@@ -19,20 +19,6 @@ namespace {
 
 const char* sampler_names = "uniform, round-robin, ring, zone";
 
-void transmit(node_actor* self, const caf::actor& to, const caf::message& msg) {
-  auto& st = self->state;
-  switch (st.faults->judge(st.round, to, msg)) {
-  case fault_layer::verdict::pass:
-    self->send(to, msg);
-    break;
-  case fault_layer::verdict::lost:
-    ++st.acct->stats.lost;
-    break;
-  default:
-    break; // delayed (sent later) or silent (crashed)
-  }
-}
-
 void run_round(node_actor* self) {
   auto& st = self->state;
   if (st.faults->crashed())
@@ -191,9 +177,7 @@ void init_state(node_actor* self, node_setup& setup) {
   st.view.emplace(st.cfg.name);
   st.acct.emplace(self->system(), st.cfg.name);
   st.faults.emplace(st.cfg.faults, st.cfg.seed);
-  st.routes.emplace(self, *st.acct, [self](const caf::actor& to, const caf::message& m) {
-    transmit(self, to, m);
-  });
+  st.routes.emplace(self, *st.acct, *st.faults);
   st.port = std::make_unique<node_port>(self);
   st.routes->on_unreachable = [self](const std::string& address, const std::string& why) {
     if (self->state.port->observed())

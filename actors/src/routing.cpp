@@ -6,12 +6,26 @@
 #include <caf/openssl/manager.hpp>
 
 #include "accounting.hpp"
+#include "faults.hpp"
 #include "gossip/address.hpp"
 
 namespace gossip {
 
-routing::routing(caf::event_based_actor* self, accounting& acct, transmit_fn transmit)
-    : self_(self), acct_(acct), transmit_(std::move(transmit)) {}
+routing::routing(caf::event_based_actor* self, accounting& acct, fault_layer& faults)
+    : self_(self), acct_(acct), faults_(faults) {}
+
+void routing::transmit(const caf::actor& to, const caf::message& msg) {
+  switch (faults_.judge(to, msg)) {
+  case fault_layer::verdict::pass:
+    self_->send(to, msg);
+    break;
+  case fault_layer::verdict::lost:
+    ++acct_.stats.lost;
+    break;
+  default:
+    break; // delayed (sent later) or silent (crashed)
+  }
+}
 
 caf::actor routing::route(const std::string& name) const {
   if (auto i = handles_.find(name); i != handles_.end())
@@ -37,7 +51,7 @@ void routing::drop_remote(const std::string& name) {
 void routing::send(const std::string& name, const caf::message& msg) {
   if (auto to = route(name)) {
     acct_.sent(msg);
-    transmit_(to, msg);
+    transmit(to, msg);
     return;
   }
   auto w = waiting_.find(name);
@@ -95,7 +109,7 @@ void routing::connect(const std::string& name, const std::string& address) {
         waiting_.erase(w);
         for (auto& msg : msgs) {
           acct_.sent(msg);
-          transmit_(h, msg);
+          transmit(h, msg);
         }
       },
       [this, name] {
@@ -112,7 +126,7 @@ void routing::send_to_address(const std::string& address, const caf::message& ms
       address,
       [this, msg](const caf::actor& h) {
         acct_.sent(msg);
-        transmit_(h, msg);
+        transmit(h, msg);
       },
       [] {});
 }

@@ -20,13 +20,11 @@
 namespace gossip {
 
 class accounting;
+class fault_layer;
 
 class routing {
 public:
-  /// `transmit` sends a message on (through the fault layer).
-  using transmit_fn = std::function<void(const caf::actor&, const caf::message&)>;
-
-  routing(caf::event_based_actor* self, accounting& acct, transmit_fn transmit);
+  routing(caf::event_based_actor* self, accounting& acct, fault_layer& faults);
 
   void share(directory_ptr dir) { dir_ = std::move(dir); }
   const directory_ptr& dir() const { return dir_; }
@@ -47,8 +45,9 @@ public:
   /// Connects to `name` at `address` in the background unless a connect is
   /// already under way.
   void connect(const std::string& name, const std::string& address);
-  /// Sends to an actor we have a handle of (an answer to a sender).
-  void transmit(const caf::actor& to, const caf::message& msg) { transmit_(to, msg); }
+  /// Sends to an actor we hold a handle of (an answer to a sender), through
+  /// the fault layer.
+  void transmit(const caf::actor& to, const caf::message& msg);
   /// Sends to whoever listens at `address`, connecting first.
   void send_to_address(const std::string& address, const caf::message& msg);
 
@@ -60,7 +59,7 @@ private:
 
   caf::event_based_actor* self_;
   accounting& acct_;
-  transmit_fn transmit_;
+  fault_layer& faults_;
   directory_ptr dir_;
   std::unordered_map<std::string, caf::actor> handles_;
   std::set<std::string> connecting_;

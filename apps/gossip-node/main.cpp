@@ -17,6 +17,7 @@
 #include "gossip/atoms.hpp"
 #include "gossip/event.hpp"
 #include "gossip/node.hpp"
+#include "gossip/presets.hpp"
 #include "gossip/registry.hpp"
 #include "gossip/types.hpp"
 #include "node_options.hpp"
@@ -32,9 +33,11 @@ const std::vector<cli::option> node_options{
     {"name", "NAME", "unique node name (default node-<pid>)"},
     {"host", "HOST", "address to listen on and advertise (default 127.0.0.1)"},
     {"port", "PORT", "TCP port; 0 picks a free one and prints it (default 0)"},
-    {"seeds", "HOST:PORT,...", "nodes to join through; retried with backoff"},
     {"protocol", "NAMES", "dissemination protocols (default push-pull,probabilistic)"},
-    {"interval", "DURATION", "round length (default 500ms)"},
+    {"preset", "NAME",
+     "defaults: lan (default: 500ms rounds, eager forwarding), wan or local "
+     "(the protocols' own); any option given wins"},
+    {"interval", "DURATION", "round length (lan: 500ms, wan: 1s, local: 1s)"},
     {"jitter", "X", "rounds start after interval * (1 +- X) (default 0.1)"},
     {"seed", "N", "random seed (default: from the pid)"},
     {"meta", "K=V,...", "labels gossiped with this member, e.g. zone=a,role=db"},
@@ -42,6 +45,7 @@ const std::vector<cli::option> node_options{
     {"config", "FILE",
      "CAF config file: [gossip] takes these options, other sections go to CAF"},
     {"threads", "N", "scheduler threads (default 1)"},
+    {"help-params", "", "every protocol parameter and preset, as Markdown tables"},
 };
 
 std::vector<cli::option> all_options() {
@@ -105,12 +109,13 @@ struct settings {
   std::string protocols;
   bool json = false;
   size_t threads = 1;
-  params protocol_params;
   tls::settings tls;
-  std::set<std::string> defaulted;
 };
 
+// Reads the node's own options; the protocols read theirs from the same
+// parameters (scoped reads), below which lies the preset.
 settings read_settings(params& ps) {
+  apply_preset(ps.get_string("preset", "lan"), ps);
   settings s;
   s.node.name = ps.get_string("name", "node-" + std::to_string(::getpid()));
   s.host = ps.get_string("host", "127.0.0.1");
@@ -119,7 +124,7 @@ settings read_settings(params& ps) {
     throw std::invalid_argument("--port must be at most 65535");
   s.port = static_cast<uint16_t>(port);
   s.protocols = "swim," + ps.get_string("protocol", "push-pull,probabilistic");
-  s.node.interval = cli::get_duration(ps, "interval", 500ms);
+  s.node.interval = cli::get_duration(ps, "interval", 1000ms);
   s.node.jitter = ps.get_double("jitter", 0.1);
   s.node.seed = ps.get_uint("seed", static_cast<uint64_t>(::getpid()));
   auto events = ps.get_string("events", "text");
@@ -138,29 +143,6 @@ settings read_settings(params& ps) {
   }
   if (s.threads == 0 || s.threads > 64)
     throw std::invalid_argument("--threads must be between 1 and 64");
-  // Across processes every message and every tick costs thread hand-offs
-  // (about 0.15 ms of CPU a tick on this kind of machine), so the defaults
-  // keep the idle load low: 500 ms rounds, a probe a second (as memberlist),
-  // the full store exchange every 5 s, and the fast path event-driven: a new
-  // write or rumor is forwarded the moment it arrives, rumors repeated for
-  // one more round so that none is missed (6 peers at once leave about e^-6 =
-  // 0.25% out; the repeat catches them).
-  for (auto [k, v] : {std::pair{"probe-every", "2"},
-                      {"every", "10"},
-                      {"eager", "3"},
-                      {"repeat", "1"},
-                      {"probabilistic.fanout", "6"},
-                      {"sync-every", "60"}})
-    if (!ps.has(k)) {
-      ps.set(k, v);
-      s.defaulted.insert(k); // not the user's: no error if no protocol reads it
-    }
-  // What is left is for the protocols; swim reads seeds and meta too.
-  for (auto& [k, v] : ps.items())
-    if (k != "name" && k != "host" && k != "port" && k != "protocol" && k != "interval" &&
-        k != "jitter" && k != "seed" && k != "events" && k != "config" &&
-        k != "threads" && k != "meta" && k.rfind("tls", 0) != 0)
-      s.protocol_params.set(k, v);
   return s;
 }
 
@@ -233,16 +215,17 @@ int main(int argc, char** argv) {
       cli::print_help(std::cout, "usage: gossip-node [options]", all_options());
       return 0;
     }
+    if (args.values.has("help-params")) {
+      std::cout << parameter_table() << "\n" << preset_table();
+      return 0;
+    }
     if (!args.positional.empty())
       throw std::invalid_argument("unexpected argument '" + args.positional[0] + "'");
     if (args.values.has("config"))
       load_config_file(args.values.get_string("config", ""), args.values, cfg);
     s = read_settings(args.values);
-    protocols = make_protocols(s.protocols, s.protocol_params);
-    for (auto& k : s.protocol_params.unused())
-      if (s.defaulted.count(k) == 0)
-        throw std::invalid_argument("option '--" + k +
-                                    "' does not apply here (try --help)");
+    protocols = make_protocols(s.protocols, args.values);
+    cli::reject_unused(args.values);
     if (auto err = check_name(s.node.name, s.node.limits); !err.empty())
       throw std::invalid_argument("--name: " + err);
   } catch (const std::invalid_argument& e) {

@@ -42,6 +42,18 @@ const std::vector<preset>& all_presets() {
   return table;
 }
 
+std::string preset_table() {
+  std::string out = "| preset | for | values (over the protocols' defaults) |\n|---|---|---|\n";
+  for (auto& p : all_presets()) {
+    std::string values;
+    for (auto& [k, v] : p.values)
+      values += (values.empty() ? "`" : ", `") + std::string{k} + "=" + v + "`";
+    out += std::string{"| `"} + p.name + "` | " + p.summary + " | " +
+           (values.empty() ? "—" : values) + " |\n";
+  }
+  return out;
+}
+
 void apply_preset(const std::string& name, params& ps) {
   for (auto& p : all_presets())
     if (name == p.name) {

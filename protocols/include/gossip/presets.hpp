@@ -20,6 +20,9 @@ struct preset {
 
 const std::vector<preset>& all_presets();
 
+/// The presets as a Markdown table (the README's).
+std::string preset_table();
+
 /// Lays preset `name` under `ps`; throws std::invalid_argument for an
 /// unknown name.
 void apply_preset(const std::string& name, params& ps);
