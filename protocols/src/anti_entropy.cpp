@@ -193,21 +193,12 @@ private:
       tombstones_; // key -> version, round
 };
 
-std::unique_ptr<protocol> make(const params& ps) {
-  return std::make_unique<anti_entropy>(ps);
-}
-
-void add_types(caf::actor_system_config& cfg) {
-  add_wire_types<origin_version, ae_syn, ae_ack, ae_ack2>(cfg);
-}
-
 } // namespace
 
 const protocol_info& anti_entropy_info() {
-  static const protocol_info info{
-      "anti-entropy", "digest SYN/ACK/ACK2 reconciling the whole store, bounded deltas",
-      "Demers et al. 1987; van Renesse et al. 2008", {fanout, budget, gc}, make,
-      add_types};
+  static const protocol_info info = describe<anti_entropy, origin_version, ae_syn, ae_ack, ae_ack2>(
+      "anti-entropy", "digest SYN/ACK/ACK2 reconciling the whole store, bounded deltas", "Demers et al. 1987; van Renesse et al. 2008",
+      {fanout, budget, gc});
   return info;
 }
 

@@ -129,20 +129,12 @@ private:
   std::map<std::string, std::pair<size_t, std::vector<std::string>>> cache_;
 };
 
-std::unique_ptr<protocol> make(const params& ps) {
-  return std::make_unique<directed>(ps);
-}
-
-void add_types(caf::actor_system_config& cfg) {
-  add_wire_types<directed_msg>(cfg);
-}
-
 } // namespace
 
 const protocol_info& directed_info() {
-  static const protocol_info info{
+  static const protocol_info info = describe<directed, directed_msg>(
       "directed", "rumors by topic to interested peers, plus a random share", "—",
-      {fanout, random_share, remember, defer}, make, add_types};
+      {fanout, random_share, remember, defer});
   return info;
 }
 

@@ -116,13 +116,8 @@ event delivered_event(const std::string& from, const rumor& r) {
 }
 
 event stored_event(const std::string& key, const entry& e) {
-  event ev;
+  auto ev = delivered_event({}, key, e);
   ev.kind = event_kind::stored;
-  ev.key = key;
-  ev.value = e.value;
-  ev.version = e.version;
-  ev.origin = e.origin;
-  ev.tombstone = e.tombstone;
   return ev;
 }
 

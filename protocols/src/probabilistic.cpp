@@ -108,21 +108,12 @@ private:
   uint64_t last_id_ = 0;
 };
 
-std::unique_ptr<protocol> make(const params& ps) {
-  return std::make_unique<probabilistic>(ps);
-}
-
-void add_types(caf::actor_system_config& cfg) {
-  add_wire_types<rumor_msg>(cfg);
-}
-
 } // namespace
 
 const protocol_info& probabilistic_info() {
-  static const protocol_info info{
-      "probabilistic", "forward each new rumor to fanout peers with probability p",
-      "Haas, Halpern, Li 2002", {fanout, p_forward, k_hops, remember, repeat, defer},
-      make, add_types};
+  static const protocol_info info = describe<probabilistic, rumor_msg>(
+      "probabilistic", "forward each new rumor to fanout peers with probability p", "Haas, Halpern, Li 2002",
+      {fanout, p_forward, k_hops, remember, repeat, defer});
   return info;
 }
 

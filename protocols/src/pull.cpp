@@ -18,7 +18,7 @@ const param_spec fanout{"fanout", "N", "1", "peers asked each round", 1};
 
 class pull : public protocol {
 public:
-  explicit pull(size_t fanout) : fanout_(fanout) {}
+  explicit pull(const params& ps) : fanout_(ps.get_uint(fanout)) {}
 
   const char* name() const override { return "pull"; }
 
@@ -43,20 +43,12 @@ private:
   size_t fanout_;
 };
 
-std::unique_ptr<protocol> make(const params& ps) {
-  return std::make_unique<pull>(ps.get_uint(fanout));
-}
-
-void add_types(caf::actor_system_config& cfg) {
-  add_wire_types<pull_request, pull_response>(cfg);
-}
-
 } // namespace
 
 const protocol_info& pull_info() {
-  static const protocol_info info{
+  static const protocol_info info = describe<pull, pull_request, pull_response>(
       "pull", "ask fanout peers for what I lack each round", "Demers et al. 1987",
-      {fanout}, make, add_types};
+      {fanout});
   return info;
 }
 

@@ -14,7 +14,7 @@ const param_spec fanout{"fanout", "N", "1", "peers sent the store each round", 1
 
 class push : public protocol {
 public:
-  explicit push(size_t fanout) : fanout_(fanout) {}
+  explicit push(const params& ps) : fanout_(ps.get_uint(fanout)) {}
 
   const char* name() const override { return "push"; }
 
@@ -35,20 +35,11 @@ private:
   size_t fanout_;
 };
 
-std::unique_ptr<protocol> make(const params& ps) {
-  return std::make_unique<push>(ps.get_uint(fanout));
-}
-
-void add_types(caf::actor_system_config& cfg) {
-  add_wire_types<push_msg>(cfg);
-}
-
 } // namespace
 
 const protocol_info& push_info() {
-  static const protocol_info info{
-      "push", "send my store to fanout peers each round", "Demers et al. 1987",
-      {fanout}, make, add_types};
+  static const protocol_info info = describe<push, push_msg>(
+      "push", "send my store to fanout peers each round", "Demers et al. 1987", {fanout});
   return info;
 }
 

@@ -105,23 +105,12 @@ private:
   std::map<std::string, uint64_t> hot_; // key -> round it last changed here
 };
 
-std::unique_ptr<protocol> make(const params& ps) {
-  return std::make_unique<push_pull>(ps);
-}
-
-void add_types(caf::actor_system_config& cfg) {
-  add_wire_types<push_pull_request, push_pull_response, push_pull_update>(cfg);
-}
-
 } // namespace
 
 const protocol_info& push_pull_info() {
-  static const protocol_info info{"push-pull",
-                                  "exchange stores with fanout peers each round",
-                                  "Karp et al. 2000",
-                                  {fanout, hot, every, eager},
-                                  make,
-                                  add_types};
+  static const protocol_info info = describe<push_pull, push_pull_request, push_pull_response, push_pull_update>(
+      "push-pull", "exchange stores with fanout peers each round", "Karp et al. 2000",
+      {fanout, hot, every, eager});
   return info;
 }
 

@@ -146,13 +146,9 @@ std::optional<push_sum_state> push_sum_state_of(const protocol& p) {
 }
 
 const protocol_info& push_sum_info() {
-  static const protocol_info info{
+  static const protocol_info info = describe<push_sum, push_sum_share>(
       "push-sum", "aggregates: average, sum or count by halving (s, w)",
-      "Kempe, Dobra, Gehrke 2003", {aggregate, leader},
-      [](const params& ps) -> std::unique_ptr<protocol> {
-        return std::make_unique<push_sum>(ps);
-      },
-      [](caf::actor_system_config& cfg) { add_wire_types<push_sum_share>(cfg); }};
+      "Kempe, Dobra, Gehrke 2003", {aggregate, leader});
   return info;
 }
 

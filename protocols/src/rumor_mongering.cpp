@@ -68,7 +68,7 @@ rm_config read(const params& ps) {
 
 class rumor_mongering : public protocol {
 public:
-  explicit rumor_mongering(rm_config cfg) : cfg_(cfg) {}
+  explicit rumor_mongering(const params& ps) : cfg_(read(ps)) {}
 
   const char* name() const override { return "rumor"; }
 
@@ -180,21 +180,12 @@ private:
   uint64_t accepted_ = 0;               // pushes taken this round
 };
 
-std::unique_ptr<protocol> make(const params& ps) {
-  return std::make_unique<rumor_mongering>(read(ps));
-}
-
-void add_types(caf::actor_system_config& cfg) {
-  add_wire_types<rm_push, rm_feedback, rm_pull>(cfg);
-}
-
 } // namespace
 
 const protocol_info& rumor_info() {
-  static const protocol_info info{
-      "rumor", "rumor mongering: spread hot updates until losing interest",
-      "Demers et al. 1987",
-      {mode, feedback, blind, counter, coin, fanout, connection_limit}, make, add_types};
+  static const protocol_info info = describe<rumor_mongering, rm_push, rm_feedback, rm_pull>(
+      "rumor", "rumor mongering: spread hot updates until losing interest", "Demers et al. 1987",
+      {mode, feedback, blind, counter, coin, fanout, connection_limit});
   return info;
 }
 

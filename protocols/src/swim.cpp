@@ -79,20 +79,17 @@ swim_config read(const params& ps) {
 } // namespace
 
 const protocol_info& swim_info() {
-  static const protocol_info info{
-      "swim", "SWIM membership and failure detection (Lifeguard)",
-      "Das et al. 2002; Dadgar et al. 2017",
-      {seeds, indirect, suspicion_mult, suspicion_max, retransmit_mult, piggyback_max,
-       gossip_fanout, probe_every, dead_retry, sync_every},
-      [](const params& ps) -> std::unique_ptr<protocol> {
-        return std::make_unique<swim>(read(ps));
-      },
-      [](caf::actor_system_config& cfg) {
-        add_wire_types<member_update, swim_ping, swim_ack, swim_ping_req,
-                       swim_indirect_ack, swim_sync, swim_gossip>(cfg);
-      }};
+  static const protocol_info info =
+      describe<swim, member_update, swim_ping, swim_ack, swim_ping_req, swim_indirect_ack,
+               swim_sync, swim_gossip>(
+          "swim", "SWIM membership and failure detection (Lifeguard)",
+          "Das et al. 2002; Dadgar et al. 2017",
+          {seeds, indirect, suspicion_mult, suspicion_max, retransmit_mult, piggyback_max,
+           gossip_fanout, probe_every, dead_retry, sync_every});
   return info;
 }
+
+swim::swim(const params& ps) : cfg_(read(ps)) {}
 
 // -- messages -----------------------------------------------------------------
 

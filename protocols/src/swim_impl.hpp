@@ -30,7 +30,7 @@ struct swim_config {
 
 class swim final : public membership_protocol {
 public:
-  explicit swim(swim_config cfg) : cfg_(std::move(cfg)) {}
+  explicit swim(const params& ps);
 
   const char* name() const override { return "swim"; }
   void attach(membership_port& m) override { m_ = &m; }

@@ -115,9 +115,11 @@ TEST(Swim, ADeadMemberLeavesEveryPeerViewInProcessToo) {
   // Every push reaches a live peer, so the write spreads among them.
   for (int r = 0; r < 10; ++r)
     c.run_round();
-  for (size_t i = 0; i < c.size(); ++i)
-    if (i != 4)
+  for (size_t i = 0; i < c.size(); ++i) {
+    if (i != 4) {
       EXPECT_EQ(c.snapshot(i).size(), 1u) << "node " << i;
+    }
+  }
 }
 
 TEST(Swim, GracefulLeaveIsSeenAsLeftNotDead) {

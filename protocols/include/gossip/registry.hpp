@@ -28,6 +28,21 @@ struct protocol_info {
   void (*add_types)(caf::actor_system_config&);
 };
 
+/// A protocol_info for a Protocol constructed from its parameters, with
+/// wire types Messages.
+template <class Protocol, class... Messages>
+protocol_info describe(const char* name, const char* summary, const char* reference,
+                       std::vector<param_spec> specs) {
+  return {name,
+          summary,
+          reference,
+          std::move(specs),
+          [](const params& ps) -> std::unique_ptr<protocol> {
+            return std::make_unique<Protocol>(ps);
+          },
+          [](caf::actor_system_config& cfg) { add_wire_types<Messages...>(cfg); }};
+}
+
 const std::vector<protocol_info>& all_protocols();
 
 /// The protocol named `name`, or nullptr.
