@@ -16,7 +16,8 @@ namespace gossip {
 
 class accounting {
 public:
-  accounting(caf::actor_system& sys, std::string node) : sys_(sys), node_(std::move(node)) {}
+  accounting(caf::actor_system& sys, std::string node)
+      : sys_(sys), node_(std::move(node)) {}
 
   counters stats;
 

@@ -243,8 +243,8 @@ caf::actor spawn_node(caf::actor_system& sys, node_config cfg,
     throw std::invalid_argument(err);
   if (make_sampler(cfg.sampler, [](const std::string&) { return std::string{}; }) ==
       nullptr)
-    throw std::invalid_argument("unknown sampler '" + cfg.sampler + "' (known: " +
-                                sampler_names + ")");
+    throw std::invalid_argument("unknown sampler '" + cfg.sampler +
+                                "' (known: " + sampler_names + ")");
   if (!(cfg.faults.loss >= 0 && cfg.faults.loss <= 1))
     throw std::invalid_argument("loss must be between 0 and 1");
   if (!(cfg.jitter >= 0 && cfg.jitter < 1))

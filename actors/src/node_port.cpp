@@ -63,7 +63,8 @@ void node_port::count(tally what, const std::string& why) {
 }
 
 void node_port::peer_up(const std::string& name, const std::string& address,
-                        bool reconnect, const std::map<std::string, std::string>& labels) {
+                        bool reconnect,
+                        const std::map<std::string, std::string>& labels) {
   if (name == st_.cfg.name || !check_name(name, st_.cfg.limits).empty())
     return;
   if (!labels.empty())

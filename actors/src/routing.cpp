@@ -75,7 +75,8 @@ void routing::with_connection(const std::string& address, F f, G fail) {
   // A system with the OpenSSL module talks TLS to everyone.
   auto mm = sys.has_openssl_manager() ? sys.openssl_manager().actor_handle()
                                       : sys.middleman().actor_handle();
-  self_->request(mm, std::chrono::seconds(5), caf::connect_atom::value, hp->host, hp->port)
+  self_
+      ->request(mm, std::chrono::seconds(5), caf::connect_atom::value, hp->host, hp->port)
       .then(
           [f, fail](const caf::node_id&, caf::strong_actor_ptr& ptr,
                     const std::set<std::string>&) {

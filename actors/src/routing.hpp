@@ -55,7 +55,8 @@ public:
   std::function<void(const std::string& address, const std::string& why)> on_unreachable;
 
 private:
-  template <class F, class G> void with_connection(const std::string& address, F f, G fail);
+  template <class F, class G>
+  void with_connection(const std::string& address, F f, G fail);
 
   caf::event_based_actor* self_;
   accounting& acct_;

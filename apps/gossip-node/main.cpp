@@ -213,6 +213,10 @@ int main(int argc, char** argv) {
     auto args = cli::parse(argc, argv, 1, all_options());
     if (args.help) {
       cli::print_help(std::cout, "usage: gossip-node [options]", all_options());
+      std::cout << "\nProtocols (--protocol=a,b; swim always runs):\n";
+      for (auto& info : all_protocols())
+        std::cout << "  " << info.name << ": " << info.summary << " (" << info.reference
+                  << ")\n";
       return 0;
     }
     if (args.values.has("help-params")) {

@@ -88,7 +88,8 @@ const param_spec gc{"gc", "N", "0", "rounds a tombstone is kept (0: forever)"};
 class anti_entropy : public protocol {
 public:
   explicit anti_entropy(const params& ps)
-      : fanout_(ps.get_uint(fanout)), budget_(ps.get_uint(budget)), gc_(ps.get_uint(gc)) {}
+      : fanout_(ps.get_uint(fanout)), budget_(ps.get_uint(budget)), gc_(ps.get_uint(gc)) {
+  }
 
   const char* name() const override { return "anti-entropy"; }
 
@@ -196,9 +197,11 @@ private:
 } // namespace
 
 const protocol_info& anti_entropy_info() {
-  static const protocol_info info = describe<anti_entropy, origin_version, ae_syn, ae_ack, ae_ack2>(
-      "anti-entropy", "digest SYN/ACK/ACK2 reconciling the whole store, bounded deltas", "Demers et al. 1987; van Renesse et al. 2008",
-      {fanout, budget, gc});
+  static const protocol_info info =
+      describe<anti_entropy, origin_version, ae_syn, ae_ack, ae_ack2>(
+          "anti-entropy",
+          "digest SYN/ACK/ACK2 reconciling the whole store, bounded deltas",
+          "Demers et al. 1987; van Renesse et al. 2008", {fanout, budget, gc});
   return info;
 }
 

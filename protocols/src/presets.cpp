@@ -43,7 +43,8 @@ const std::vector<preset>& all_presets() {
 }
 
 std::string preset_table() {
-  std::string out = "| preset | for | values (over the protocols' defaults) |\n|---|---|---|\n";
+  std::string out =
+      "| preset | for | values (over the protocols' defaults) |\n|---|---|---|\n";
   for (auto& p : all_presets()) {
     std::string values;
     for (auto& [k, v] : p.values)

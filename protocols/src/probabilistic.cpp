@@ -112,8 +112,8 @@ private:
 
 const protocol_info& probabilistic_info() {
   static const protocol_info info = describe<probabilistic, rumor_msg>(
-      "probabilistic", "forward each new rumor to fanout peers with probability p", "Haas, Halpern, Li 2002",
-      {fanout, p_forward, k_hops, remember, repeat, defer});
+      "probabilistic", "forward each new rumor to fanout peers with probability p",
+      "Haas, Halpern, Li 2002", {fanout, p_forward, k_hops, remember, repeat, defer});
   return info;
 }
 

@@ -108,9 +108,10 @@ private:
 } // namespace
 
 const protocol_info& push_pull_info() {
-  static const protocol_info info = describe<push_pull, push_pull_request, push_pull_response, push_pull_update>(
-      "push-pull", "exchange stores with fanout peers each round", "Karp et al. 2000",
-      {fanout, hot, every, eager});
+  static const protocol_info info =
+      describe<push_pull, push_pull_request, push_pull_response, push_pull_update>(
+          "push-pull", "exchange stores with fanout peers each round", "Karp et al. 2000",
+          {fanout, hot, every, eager});
   return info;
 }
 

@@ -90,7 +90,9 @@ public:
           value_ = value;
           return caf::unit;
         },
-        [this, &p](push_sum_atom) { return std::make_tuple(state_.estimate(), p.round()); },
+        [this, &p](push_sum_atom) {
+          return std::make_tuple(state_.estimate(), p.round());
+        },
     };
   }
 

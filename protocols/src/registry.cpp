@@ -17,9 +17,9 @@ namespace gossip {
 
 const std::vector<protocol_info>& all_protocols() {
   static const std::vector<protocol_info> table{
-      push_info(),          pull_info(),     push_pull_info(), anti_entropy_info(),
-      probabilistic_info(), rumor_info(),    directed_info(),  push_sum_info(),
-      swim_info(),
+      push_info(),         pull_info(),          push_pull_info(),
+      anti_entropy_info(), probabilistic_info(), rumor_info(),
+      directed_info(),     push_sum_info(),      swim_info(),
   };
   return table;
 }

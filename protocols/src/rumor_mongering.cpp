@@ -183,9 +183,11 @@ private:
 } // namespace
 
 const protocol_info& rumor_info() {
-  static const protocol_info info = describe<rumor_mongering, rm_push, rm_feedback, rm_pull>(
-      "rumor", "rumor mongering: spread hot updates until losing interest", "Demers et al. 1987",
-      {mode, feedback, blind, counter, coin, fanout, connection_limit});
+  static const protocol_info info =
+      describe<rumor_mongering, rm_push, rm_feedback, rm_pull>(
+          "rumor", "rumor mongering: spread hot updates until losing interest",
+          "Demers et al. 1987",
+          {mode, feedback, blind, counter, coin, fanout, connection_limit});
   return info;
 }
 

@@ -47,7 +47,8 @@ const param_spec suspicion_max{"suspicion-max", "X", "6",
                                "max suspicion timeout, times the min"};
 const param_spec retransmit_mult{"retransmit-mult", "N", "4",
                                  "sends per update = N * ceil(log10(n + 1))", 1};
-const param_spec piggyback_max{"piggyback", "N", "16", "most updates one message carries"};
+const param_spec piggyback_max{"piggyback", "N", "16",
+                               "most updates one message carries"};
 const param_spec gossip_fanout{"gossip-fanout", "N", "3",
                                "members sent pending updates each round, besides the "
                                "probes they ride on (0: only piggybacked)"};
@@ -55,8 +56,9 @@ const param_spec probe_every{"probe-every", "N", "1",
                              "rounds between probes, scaled by local health", 1};
 const param_spec dead_retry{"dead-retry", "N", "10",
                             "rounds between attempts to reach a dead member (0: never)"};
-const param_spec sync_every{"sync-every", "N", "30",
-                            "rounds between full-table exchanges with a member (0: never)"};
+const param_spec sync_every{
+    "sync-every", "N", "30",
+    "rounds between full-table exchanges with a member (0: never)"};
 
 swim_config read(const params& ps) {
   swim_config cfg;

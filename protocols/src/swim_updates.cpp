@@ -81,7 +81,8 @@ void swim::now_alive(port& p, const member_update& m,
                      member_status before) {
   suspicions_.erase(m.name);
   // A new life or a new address: the old route is stale.
-  bool reconnect = old && (old->incarnation != m.incarnation || old->address != m.address);
+  bool reconnect =
+      old && (old->incarnation != m.incarnation || old->address != m.address);
   m_->peer_up(m.name, m.address, reconnect, m.meta);
   if (!known || before != member_status::alive)
     emit_member(p, event_kind::member_up, m,
@@ -98,8 +99,9 @@ void swim::now_gone(port& p, const member_update& m, bool known, member_status b
   suspicions_.erase(m.name);
   m_->peer_down(m.name);
   if (known && before != m.state())
-    emit_member(p, m.state() == member_status::dead ? event_kind::member_down
-                                                    : event_kind::member_left,
+    emit_member(p,
+                m.state() == member_status::dead ? event_kind::member_down
+                                                 : event_kind::member_left,
                 m);
 }
 

@@ -60,7 +60,10 @@ TEST(Swim, HealthyClusterHasNoFalseSuspicions) {
   while (more)
     self->receive(
         [&](const event& ev) {
-          bad += ev.kind == event_kind::member_suspect || ev.kind == event_kind::member_down ? 1 : 0;
+          bad +=
+              ev.kind == event_kind::member_suspect || ev.kind == event_kind::member_down
+                  ? 1
+                  : 0;
         },
         caf::after(0ms) >> [&] { more = false; });
   EXPECT_EQ(bad, 0u);

@@ -23,8 +23,8 @@ struct traffic {
 };
 
 struct counters {
-  GOSSIP_WIRE("gossip::counters", by_type, total, unknown, unroutable, rounds, update_msgs,
-              lost, fresh, first_fresh_round, last_fresh_round)
+  GOSSIP_WIRE("gossip::counters", by_type, total, unknown, unroutable, rounds,
+              update_msgs, lost, fresh, first_fresh_round, last_fresh_round)
   /// Keyed by the message's registered type name, e.g. "gossip::push_msg".
   std::map<std::string, traffic> by_type;
   traffic total;

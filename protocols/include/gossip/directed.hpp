@@ -1,8 +1,8 @@
 // Directed gossip by interest: nodes subscribe to topics (label "topics",
 // separated by ',' or '+', e.g. gossip-node --meta=topics=news+sports); a
-// rumor about a topic is forwarded at once to `fanout` peers, each drawn from the topic's subscribers, except that with
-// probability `random` a draw goes to any peer, which keeps the overlay
-// connected when subscribers are few or far. Non-subscribers that receive a
+// rumor about a topic is forwarded at once to `fanout` peers, each drawn from the topic's
+// subscribers, except that with probability `random` a draw goes to any peer, which keeps
+// the overlay connected when subscribers are few or far. Non-subscribers that receive a
 // rumor relay it but do not deliver it. (Directed by topology is the "zone"
 // peer sampler, usable with every protocol.)
 // Start a rumor with (broadcast_atom, topic, text).

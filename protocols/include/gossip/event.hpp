@@ -66,8 +66,9 @@ struct event {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, event& x) {
-  return f(x.kind, x.node, x.round, x.time_ms, x.peer, x.key, x.value, x.version, x.origin,
-           x.tombstone, x.incarnation, x.address, x.reporter, x.hops, x.topic, x.detail);
+  return f(x.kind, x.node, x.round, x.time_ms, x.peer, x.key, x.value, x.version,
+           x.origin, x.tombstone, x.incarnation, x.address, x.reporter, x.hops, x.topic,
+           x.detail);
 }
 
 // -- the events protocols report (the node stamps node, round and time) ------

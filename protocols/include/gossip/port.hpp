@@ -81,7 +81,8 @@ public:
   /// port::label. With an address and no route yet (or `reconnect`), the
   /// node connects to it in the background.
   virtual void peer_up(const std::string& name, const std::string& address,
-                       bool reconnect, const std::map<std::string, std::string>& labels) = 0;
+                       bool reconnect,
+                       const std::map<std::string, std::string>& labels) = 0;
   /// `name` is gone: no sampler picks it any more; a remote route is dropped.
   virtual void peer_down(const std::string& name) = 0;
   /// Sends to whoever listens at "host:port" (connecting first if needed):
