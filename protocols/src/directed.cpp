@@ -47,7 +47,10 @@ public:
 
   void handlers(handler_set& hs) override {
     hs.on<directed_msg>([this](port& p, const directed_msg& m) {
-      if (seen_.insert(m.rumor, p.round()))
+      auto x = seen_.insert(m.rumor, p.round(), p.limits().max_rumor_ids);
+      if (x == rumor_window::outcome::full)
+        p.count(tally::rejected_item, "rumor id window full");
+      else if (x == rumor_window::outcome::fresh)
         receive(p, m.from, m.rumor);
     });
   }
@@ -59,7 +62,7 @@ public:
           topic.size() > p.limits().max_label_bytes)
         return caf::make_error(caf::sec::invalid_argument, "rumor or topic too long");
       rumor r{p.self(), ++last_id_, text, 0, topic};
-      seen_.insert(r, p.round());
+      seen_.insert(r, p.round(), p.limits().max_rumor_ids);
       receive(p, p.self(), r);
       return r.id;
     }};
@@ -77,7 +80,9 @@ public:
 
 private:
   void receive(port& p, const std::string& from, const rumor& r) {
-    if (from != p.self() && subscribed(p.label(p.self(), "topics"), r.topic))
+    // A rumor without a topic is for everyone (rumor.hpp).
+    if (from != p.self() &&
+        (r.topic.empty() || subscribed(p.label(p.self(), "topics"), r.topic)))
       deliver(p, from, r);
     if (defer_)
       deferred_.emplace_back(from, r);
@@ -107,8 +112,11 @@ private:
       p.send(peer, msg, carries::update);
   }
 
-  // The peers subscribed to `topic`, recomputed when the view changes size.
+  // The peers subscribed to `topic`, recomputed when the view changes size;
+  // at most max_topics topics are cached (a new one evicts another).
   const std::vector<std::string>& subscribers(port& p, const std::string& topic) {
+    if (cache_.size() >= p.limits().max_topics && cache_.count(topic) == 0)
+      cache_.erase(cache_.begin());
     auto& entry = cache_[topic];
     if (entry.first != p.peers().size()) {
       entry.first = p.peers().size();
