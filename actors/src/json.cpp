@@ -10,11 +10,9 @@ namespace {
 using json = nlohmann::ordered_json;
 
 json traffic_json(const traffic& t) {
-  return json{{"sent_msgs", t.sent_msgs},
-              {"sent_bytes", t.sent_bytes},
-              {"recv_msgs", t.recv_msgs},
-              {"recv_bytes", t.recv_bytes},
-              {"rejected", t.rejected}};
+  return json{{"sent_msgs", t.sent_msgs}, {"sent_bytes", t.sent_bytes},
+              {"recv_msgs", t.recv_msgs}, {"recv_bytes", t.recv_bytes},
+              {"rejected", t.rejected},   {"rejected_items", t.rejected_items}};
 }
 
 } // namespace
@@ -28,6 +26,7 @@ std::string to_json(const counters& x) {
          {"unroutable", x.unroutable},
          {"update_msgs", x.update_msgs},
          {"lost", x.lost},
+         {"refused_subscribers", x.refused_subscribers},
          {"total", traffic_json(x.total)},
          {"by_type", std::move(by_type)}};
   return j.dump(-1, ' ', false, json::error_handler_t::replace);

@@ -75,13 +75,15 @@ caf::result<uint64_t> put(node_actor* self, const std::string& key,
       validate(keyed_entry{key, entry{value, 1, st.cfg.name, false, 0}}, st.cfg.limits);
   if (!err.empty())
     return caf::make_error(caf::sec::invalid_argument, err);
+  if (!st.data.can_write())
+    return caf::make_error(caf::sec::runtime_error, "the store's clock is exhausted");
   st.data.put(key, value, st.cfg.name, st.port->now_ms());
   return spread_local_write(self, key);
 }
 
 bool erase(node_actor* self, const std::string& key) {
   auto& st = self->state;
-  if (!st.data.erase(key, st.cfg.name, st.port->now_ms()))
+  if (!st.data.can_write() || !st.data.erase(key, st.cfg.name, st.port->now_ms()))
     return false;
   spread_local_write(self, key);
   return true;
@@ -118,11 +120,18 @@ caf::message_handler api(node_actor* self) {
       },
       [=](caf::delete_atom, const std::string& key) { return erase(self, key); },
       [=](caf::subscribe_atom, const caf::actor& who) {
-        auto& subs = self->state.subscribers;
-        if (who && std::find(subs.begin(), subs.end(), who) == subs.end()) {
-          subs.push_back(who);
-          self->monitor(who);
+        auto& st = self->state;
+        auto& subs = st.subscribers;
+        if (!who || std::find(subs.begin(), subs.end(), who) != subs.end())
+          return;
+        if (subs.size() >= st.cfg.limits.max_subscribers) {
+          st.acct->log_once("subscribers", "refused a subscriber: already " +
+                                               std::to_string(subs.size()));
+          ++st.acct->stats.refused_subscribers;
+          return;
         }
+        subs.push_back(who);
+        self->monitor(who);
       },
       [=](caf::unsubscribe_atom, const caf::actor& who) {
         auto& subs = self->state.subscribers;
@@ -237,20 +246,33 @@ node_internals peek(const caf::actor& node) {
   return node_internals{&st.data, &st.acct->stats, &st.protocols, st.round};
 }
 
-caf::actor spawn_node(caf::actor_system& sys, node_config cfg,
-                      std::vector<std::unique_ptr<protocol>> protocols) {
+std::string validate(const node_config& cfg) {
   if (auto err = check_name(cfg.name, cfg.limits); !err.empty())
-    throw std::invalid_argument(err);
+    return "name: " + err;
   if (make_sampler(cfg.sampler, [](const std::string&) { return std::string{}; }) ==
       nullptr)
-    throw std::invalid_argument("unknown sampler '" + cfg.sampler +
-                                "' (known: " + sampler_names + ")");
+    return "unknown sampler '" + cfg.sampler + "' (known: " + sampler_names + ")";
   if (!(cfg.faults.loss >= 0 && cfg.faults.loss <= 1))
-    throw std::invalid_argument("loss must be between 0 and 1");
+    return "loss must be between 0 and 1";
   if (!(cfg.jitter >= 0 && cfg.jitter < 1))
-    throw std::invalid_argument("jitter must be in [0, 1)");
-  if (cfg.interval.count() <= 0)
-    throw std::invalid_argument("interval must be positive");
+    return "jitter must be at least 0 and below 1";
+  if (cfg.interval.count() <= 0 || cfg.interval > std::chrono::hours{1})
+    return "interval must be from 1ms to 1h";
+  // The labels travel in this node's member updates: what peers would drop
+  // must not start (it would run but never join).
+  member_update self{cfg.name, 1, 0, cfg.address, cfg.labels, cfg.name};
+  if (auto err = validate(self, cfg.limits); !err.empty())
+    return "labels: " + err;
+  for (auto& [k, v] : cfg.labels)
+    if (k.empty())
+      return "labels: an empty label name";
+  return {};
+}
+
+caf::actor spawn_node(caf::actor_system& sys, node_config cfg,
+                      std::vector<std::unique_ptr<protocol>> protocols) {
+  if (auto err = validate(cfg); !err.empty())
+    throw std::invalid_argument(err);
   auto setup =
       std::make_shared<node_setup>(node_setup{std::move(cfg), std::move(protocols)});
   return sys.spawn(node_impl, std::move(setup));

@@ -153,8 +153,10 @@ private:
 
   void learn(port& p, const std::string& from, const std::vector<keyed_entry>& xs) {
     for (auto& x : xs) {
-      if (!validate(x, p.limits()).empty())
+      if (!check_entry(p, x).empty())
         continue; // merge drops and counts it
+      if (seen_.size() >= p.limits().max_origins && seen_.count(x.e.origin) == 0)
+        continue; // merged, but its origin is not tracked: ask again later
       auto& v = seen_[x.e.origin];
       v = std::max(v, x.e.version);
     }

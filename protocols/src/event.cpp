@@ -29,6 +29,7 @@ constexpr kind_name kind_names[] = {
     {event_kind::member_down, "member_down"},
     {event_kind::member_left, "member_left"},
     {event_kind::unreachable, "unreachable"},
+    {event_kind::name_conflict, "name_conflict"},
 };
 
 // Reads an optional field: absent leaves `out` alone; a value of the wrong
@@ -193,6 +194,10 @@ std::string to_json(const event& x) {
       j["reporter"] = x.reporter;
     break;
   case event_kind::unreachable:
+    j["address"] = x.address;
+    break;
+  case event_kind::name_conflict:
+    j["incarnation"] = x.incarnation;
     j["address"] = x.address;
     break;
   }

@@ -40,8 +40,8 @@ public:
 
   void handlers(handler_set& hs) override {
     hs.on<rumor_msg>([this](port& p, const rumor_msg& m) {
-      if (!seen_.insert(m.rumor, p.round()))
-        return; // a duplicate: already delivered and forwarded
+      if (!first_time(p, m.rumor))
+        return; // a duplicate (already delivered and forwarded), or no room
       deliver(p, m.from, m.rumor);
       auto coin = std::uniform_real_distribution<double>{0, 1}(p.rng());
       spread(p, m.from, m.rumor, m.rumor.hops < k_ || coin < p_);
@@ -53,7 +53,7 @@ public:
       if (text.size() > p.limits().max_value_bytes)
         return caf::make_error(caf::sec::invalid_argument, "rumor text too long");
       rumor r{p.self(), ++last_id_, text, 0, {}};
-      seen_.insert(r, p.round());
+      first_time(p, r);
       deliver(p, p.self(), r);
       spread(p, p.self(), r, true);
       return r.id;
@@ -76,6 +76,13 @@ public:
   }
 
 private:
+  bool first_time(port& p, const rumor& r) {
+    auto x = seen_.insert(r, p.round(), p.limits().max_rumor_ids);
+    if (x == rumor_window::outcome::full)
+      p.count(tally::rejected_item, "rumor id window full");
+    return x == rumor_window::outcome::fresh;
+  }
+
   void spread(port& p, const std::string& from, const rumor& r, bool go) {
     if (defer_)
       deferred_.emplace_back(from, r, go);

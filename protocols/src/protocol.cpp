@@ -2,6 +2,8 @@
 // steps every protocol takes (forward, merge, deliver).
 #include "gossip/protocol.hpp"
 
+#include <algorithm>
+
 namespace gossip {
 
 port::~port() = default;
@@ -28,11 +30,20 @@ void forward(port& p, size_t k, const caf::message& msg, const std::string& a,
   }
 }
 
+std::string check_entry(port& p, const keyed_entry& x) {
+  if (auto err = validate(x, p.limits()); !err.empty())
+    return err;
+  auto clock = p.data().clock();
+  if (x.e.version > clock && x.e.version - clock > p.limits().max_version_ahead)
+    return "version absurdly far ahead of this node's clock";
+  return {};
+}
+
 std::vector<std::string> merge(port& p, const std::string& from,
                                const std::vector<keyed_entry>& entries) {
   std::vector<std::string> changed;
   for (auto& x : entries) {
-    if (auto err = validate(x, p.limits()); !err.empty()) {
+    if (auto err = check_entry(p, x); !err.empty()) {
       p.count(tally::rejected_item, err);
       continue;
     }

@@ -43,6 +43,15 @@ std::string validate(const push_sum_share& m, const limits& lim) {
   return {};
 }
 
+std::optional<double> parse_push_sum_value(const std::string& text, double max_abs) {
+  char* end = nullptr;
+  auto v = text.empty() ? 0.0 : std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v) ||
+      std::fabs(v) > max_abs)
+    return std::nullopt;
+  return v;
+}
+
 double push_sum_state::estimate() const {
   if (w <= 0)
     return std::numeric_limits<double>::quiet_NaN();
@@ -54,11 +63,20 @@ namespace {
 const param_spec aggregate{"aggregate", "WHAT", "average", "average, sum or count"};
 const param_spec leader{"leader", "NAME", "0",
                         "the node holding weight 1 for sum and count"};
+const param_spec max_value{"max-value", "X", "1e15",
+                           "largest magnitude of a node's value; bounds every share"};
+const param_spec max_nodes{"max-nodes", "N", "1000000",
+                           "most nodes a share's weight can stand for"};
 
 class push_sum : public protocol {
 public:
   explicit push_sum(const params& ps)
-      : aggregate_(ps.get_string(aggregate)), leader_(ps.get_string(leader)) {
+      : aggregate_(ps.get_string(aggregate)), leader_(ps.get_string(leader)),
+        max_value_(ps.get_double(max_value)),
+        max_nodes_(static_cast<double>(ps.get_uint(max_nodes))) {
+    if (!(max_value_ > 0 && max_value_ <= 1e18) || max_nodes_ < 1)
+      throw std::invalid_argument(
+          "--max-value must be in (0, 1e18] and --max-nodes at least 1");
     if (aggregate_ != "average" && aggregate_ != "sum" && aggregate_ != "count")
       throw std::invalid_argument("invalid value '" + aggregate_ +
                                   "' for --aggregate: average, sum or count");
@@ -70,6 +88,8 @@ public:
 
   void handlers(handler_set& hs) override {
     hs.on<push_sum_share>([this](port& p, const push_sum_share& m) {
+      if (auto err = implausible(m); !err.empty())
+        return p.count(tally::rejected_item, err);
       start(p);
       state_.s += join(m.s_hi, m.s_lo);
       state_.w += join(m.w_hi, m.w_lo);
@@ -79,10 +99,10 @@ public:
   caf::message_handler api(port& p) override {
     return {
         [this](push_sum_atom, double value) -> caf::result<void> {
-          if (!std::isfinite(value) || std::fabs(value) >= 4e18)
+          if (!std::isfinite(value) || std::fabs(value) > max_value_)
             return caf::make_error(
                 caf::sec::invalid_argument,
-                "push-sum value must be finite and below 4e18 in magnitude");
+                "push-sum value must be finite and at most --max-value");
           if (started_)
             return caf::make_error(
                 caf::sec::invalid_argument,
@@ -112,6 +132,22 @@ public:
   }
 
 private:
+  // An honest share carries part of some nodes' (x, 1) (or (x, 0) for sum and
+  // count): its weight stands for at most max_nodes nodes, and for the average
+  // |s| <= max_value * w, since s / w is then a mean of values. Anything else
+  // would skew every estimate.
+  std::string implausible(const push_sum_share& m) const {
+    auto s = std::fabs(from_mass(join(m.s_hi, m.s_lo)));
+    auto w = from_mass(join(m.w_hi, m.w_lo));
+    if (w > max_nodes_)
+      return "push-sum share with a weight of more than --max-nodes";
+    auto bound = aggregate_ == "average" ? max_value_ * w * (1 + 1e-9) + 1e-9
+                                         : max_value_ * max_nodes_;
+    if (s > bound)
+      return "push-sum share with more mass than its weight allows";
+    return {};
+  }
+
   // The initial (s, w), on the first round or first share.
   void start(port& p) {
     if (started_)
@@ -120,10 +156,10 @@ private:
     double x = value_.value_or(0.0);
     if (!value_) {
       auto label = p.label(p.self(), "value");
-      char* end = nullptr;
-      auto v = label.empty() ? 0.0 : std::strtod(label.c_str(), &end);
-      if (!label.empty() && end == label.c_str() + label.size() && std::isfinite(v))
-        x = v;
+      if (auto v = parse_push_sum_value(label, max_value_))
+        x = *v;
+      else if (!label.empty())
+        p.count(tally::rejected_item, "push-sum: label value '" + label + "' ignored");
     }
     if (aggregate_ == "count")
       x = 1;
@@ -134,6 +170,8 @@ private:
 
   std::string aggregate_;
   std::string leader_;
+  double max_value_;
+  double max_nodes_;
   std::optional<double> value_;
   bool started_ = false;
   push_sum_state state_;
@@ -150,7 +188,7 @@ std::optional<push_sum_state> push_sum_state_of(const protocol& p) {
 const protocol_info& push_sum_info() {
   static const protocol_info info = describe<push_sum, push_sum_share>(
       "push-sum", "aggregates: average, sum or count by halving (s, w)",
-      "Kempe, Dobra, Gehrke 2003", {aggregate, leader});
+      "Kempe, Dobra, Gehrke 2003", {aggregate, leader, max_value, max_nodes});
   return info;
 }
 

@@ -25,7 +25,8 @@ bool same_write(const entry& a, const entry& b) {
 const entry& store::put(const std::string& key, std::string value,
                         const std::string& origin, int64_t now_ms) {
   auto& e = map_[key];
-  e = entry{std::move(value), ++clock_, origin, false, now_ms};
+  clock_ = std::min(clock_ + 1, max_clock);
+  e = entry{std::move(value), clock_, origin, false, now_ms};
   return e;
 }
 
@@ -33,12 +34,13 @@ bool store::erase(const std::string& key, const std::string& origin, int64_t now
   auto i = map_.find(key);
   if (i == map_.end() || i->second.tombstone)
     return false;
-  i->second = entry{std::string{}, ++clock_, origin, true, now_ms};
+  clock_ = std::min(clock_ + 1, max_clock);
+  i->second = entry{std::string{}, clock_, origin, true, now_ms};
   return true;
 }
 
 bool store::merge(const std::string& key, const entry& e, int64_t now_ms) {
-  clock_ = std::max(clock_, e.version);
+  clock_ = std::min(std::max(clock_, e.version), max_clock);
   auto [i, added] = map_.try_emplace(key, e);
   if (!added) {
     if (!newer(e, i->second))

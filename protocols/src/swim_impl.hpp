@@ -5,6 +5,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,8 @@ private:
   void now_suspect(port& p, const member_update& m, const std::string& reporter);
   void now_gone(port& p, const member_update& m, bool known, member_status before);
   void refute_if_needed(port& p, const member_update& u, bool first_contact);
+  std::string check_plausible(port& p, const member_update& u) const;
+  bool claims_our_name(port& p, const member_update& u, bool first_contact);
 
   // -- helpers ----------------------------------------------------------------
   member_update self_update(port& p) const;
@@ -92,6 +95,7 @@ private:
   uint64_t next_probe_round_ = 0;
   std::map<std::string, suspicion> suspicions_;
   local_health health_;
+  std::set<std::string> conflicts_; // addresses that claimed our name
 };
 
 } // namespace gossip

@@ -10,12 +10,27 @@ namespace gossip {
 void swim::apply_all(port& p, const std::vector<member_update>& us, bool first_contact) {
   joined_ = true; // we heard from a member
   for (auto& u : us) {
-    if (auto err = validate(u, p.limits()); !err.empty())
+    if (auto err = first_problem(validate(u, p.limits()), check_plausible(p, u));
+        !err.empty())
       p.count(tally::rejected_item, err);
     else
       apply(p, u, first_contact);
   }
   fresh_ = false;
+}
+
+// What validation alone cannot see: an incarnation absurdly far ahead of what
+// we know (honest ones move one step per refutation or restart, so this can
+// only push a counter towards its end), or one member too many.
+std::string swim::check_plausible(port& p, const member_update& u) const {
+  auto known = table_.find(u.name);
+  uint64_t current = u.name == p.self() ? incarnation_ : known ? known->incarnation : 0;
+  if (u.incarnation > current &&
+      u.incarnation - current > p.limits().max_incarnation_ahead)
+    return "member update with an incarnation absurdly far ahead";
+  if (u.name != p.self() && !known && table_.all().size() >= p.limits().max_members)
+    return "member table full";
+  return {};
 }
 
 void swim::apply(port& p, const member_update& u, bool first_contact) {
@@ -108,6 +123,8 @@ void swim::now_gone(port& p, const member_update& m, bool known, member_status b
 void swim::refute_if_needed(port& p, const member_update& u, bool first_contact) {
   if (leaving_)
     return;
+  if (claims_our_name(p, u, first_contact))
+    return;
   // Someone says we are suspect, dead or gone, or knows an incarnation of
   // ours from a previous life (we restarted): outbid it.
   bool stale = u.incarnation > incarnation_ ||
@@ -117,10 +134,24 @@ void swim::refute_if_needed(port& p, const member_update& u, bool first_contact)
     return;
   if (u.state() != member_status::alive)
     health_.penalize(); // Lifeguard: being suspected hints at our own lag
-  incarnation_ = u.incarnation + 1;
+  incarnation_ = std::max(incarnation_, u.incarnation + 1); // bounded: check_plausible
   queue_.push(self_update(p));
   emit_state(p, std::string{"refuted "} + to_string(u.state()) + " by " + u.reporter +
                     ", incarnation now " + std::to_string(incarnation_));
+}
+
+// Another node alive under our name at another address (not an older life
+// of ours, which only a joining node can meet): a duplicate name. Outbidding
+// it would start an endless incarnation war, so it is reported once per
+// address and left alone; the cluster keeps whichever claim is newer.
+bool swim::claims_our_name(port& p, const member_update& u, bool first_contact) {
+  if (first_contact || u.state() != member_status::alive || u.address.empty() ||
+      m_->address().empty() || u.address == m_->address())
+    return false;
+  if (conflicts_.size() < 16 && conflicts_.insert(u.address).second && p.observed())
+    p.emit(member_event(event_kind::name_conflict, u,
+                        "another node at " + u.address + " claims this name"));
+  return true;
 }
 
 } // namespace gossip

@@ -93,8 +93,12 @@ struct node_internals {
 
 node_internals peek(const caf::actor& node);
 
+/// Empty when `cfg` can run: a valid name, a known sampler, loss in [0, 1],
+/// jitter in [0, 1), an interval from 1 ms to 1 h, labels peers accept.
+std::string validate(const node_config& cfg);
+
 /// Spawns a node running `protocols` (tried in order for each message).
-/// Throws std::invalid_argument for a bad name or sampler.
+/// Throws std::invalid_argument when validate(cfg) finds a problem.
 caf::actor spawn_node(caf::actor_system& sys, node_config cfg,
                       std::vector<std::unique_ptr<protocol>> protocols);
 

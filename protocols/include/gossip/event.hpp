@@ -30,6 +30,10 @@ enum class event_kind : uint8_t {
   member_left,
   /// An address could not be reached (`address`, reason in `detail`).
   unreachable,
+  /// Another node claims this node's name (`peer`, its `address` and
+  /// `incarnation`): both keep running; this one stops refuting that claim,
+  /// so the two do not outbid each other for ever.
+  name_conflict,
 };
 
 /// "delivered", "member_up", ... (the JSON name).

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace gossip {
@@ -16,6 +17,20 @@ struct limits {
   /// Labels one member carries, and the bytes of each key and value.
   size_t max_labels = 64;
   size_t max_label_bytes = 256;
+  /// An entry whose version is further ahead of this node's clock is
+  /// rejected: honest clocks move one step per write, so this is 10^12
+  /// writes the node has not heard of, and the clock can never be pushed
+  /// near its end (it saturates there instead of wrapping).
+  uint64_t max_version_ahead = uint64_t{1} << 40;
+  /// Likewise for a member's incarnation (one step per refutation or restart).
+  uint64_t max_incarnation_ahead = uint64_t{1} << 20;
+  /// Tables that remote messages grow: members, rumor ids remembered,
+  /// topics cached, origins tracked, subscribers of a node's events.
+  size_t max_members = 10000;
+  size_t max_rumor_ids = 100000;
+  size_t max_topics = 1024;
+  size_t max_origins = 100000;
+  size_t max_subscribers = 64;
 };
 
 /// Empty when `name` is a plausible node name, else what is wrong with it.

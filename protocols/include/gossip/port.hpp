@@ -97,6 +97,10 @@ public:
 void forward(port& p, size_t k, const caf::message& msg, const std::string& a = {},
              const std::string& b = {});
 
+/// Empty when `x` may be merged here: valid (validate(keyed_entry)) and its
+/// version not absurdly far ahead of this node's clock.
+std::string check_entry(port& p, const keyed_entry& x);
+
 /// The last step of every update: each valid entry is delivered, merged into
 /// the store and reported as stored when it changed something; an invalid one
 /// is dropped and counted. Returns the keys that changed.

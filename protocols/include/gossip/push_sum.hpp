@@ -47,6 +47,9 @@ struct push_sum_state {
 /// The state of a push-sum protocol object, or nothing for another protocol.
 std::optional<push_sum_state> push_sum_state_of(const protocol& p);
 
+/// A node's value as text (its "value" label): finite, |x| <= max_abs.
+std::optional<double> parse_push_sum_value(const std::string& text, double max_abs);
+
 const protocol_info& push_sum_info();
 
 } // namespace gossip

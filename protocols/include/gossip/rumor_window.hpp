@@ -16,9 +16,19 @@ class rumor_window {
 public:
   explicit rumor_window(uint64_t rounds) : rounds_(rounds) {}
 
-  /// False if `r` was seen already; else remembers it.
-  bool insert(const rumor& r, uint64_t round) {
-    return seen_.emplace(std::make_pair(r.origin, r.id), round).second;
+  enum class outcome { fresh, duplicate, full };
+
+  /// Remembers `r` unless it was seen already or `max` ids are remembered
+  /// (then the rumor is turned away, counted by the caller, rather than an old
+  /// id forgotten early, which would deliver its rumor twice).
+  outcome insert(const rumor& r, uint64_t round, size_t max) {
+    auto key = std::make_pair(r.origin, r.id);
+    if (seen_.count(key) > 0)
+      return outcome::duplicate;
+    if (seen_.size() >= max)
+      return outcome::full;
+    seen_.emplace(std::move(key), round);
+    return outcome::fresh;
   }
 
   /// Forgets ids seen more than `rounds` rounds before `round`.

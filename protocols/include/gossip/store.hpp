@@ -101,6 +101,13 @@ public:
   /// Highest version seen; the next local write gets clock() + 1.
   uint64_t clock() const { return clock_; }
 
+  /// Past this the clock is exhausted: puts and erases are refused (never a
+  /// wrap to 0, which would make every later write lose). Validation keeps
+  /// remote versions within limits::max_version_ahead of the clock, so an
+  /// honest cluster never gets here.
+  static constexpr uint64_t max_clock = uint64_t{1} << 62;
+  bool can_write() const { return clock_ < max_clock; }
+
   size_t size() const { return map_.size(); }
   const map_type& items() const { return map_; }
 
