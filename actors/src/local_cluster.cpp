@@ -54,6 +54,14 @@ struct local_cluster::impl {
       throw std::runtime_error("request to node failed: " + failure);
   }
 
+  // The answer of type T to a request.
+  template <class T, class... Args> T ask_for(const caf::actor& dest, Args&&... args) {
+    T result{};
+    ask(
+        dest, [&](T x) { result = std::move(x); }, std::forward<Args>(args)...);
+    return result;
+  }
+
   cluster_options opts;
   caf::actor_system_config cfg;
   caf::actor_system sys;
@@ -141,48 +149,27 @@ void local_cluster::settle() {
 }
 
 uint64_t local_cluster::put(size_t i, const std::string& key, const std::string& value) {
-  uint64_t version = 0;
-  impl_->ask(
-      node(i), [&](uint64_t v) { version = v; }, caf::put_atom::value, key, value);
-  return version;
+  return impl_->ask_for<uint64_t>(node(i), caf::put_atom::value, key, value);
 }
 
 bool local_cluster::erase(size_t i, const std::string& key) {
-  bool erased = false;
-  impl_->ask(
-      node(i), [&](bool b) { erased = b; }, caf::delete_atom::value, key);
-  return erased;
+  return impl_->ask_for<bool>(node(i), caf::delete_atom::value, key);
 }
 
 std::vector<keyed_entry> local_cluster::snapshot(size_t i) {
-  std::vector<keyed_entry> result;
-  impl_->ask(
-      node(i), [&](std::vector<keyed_entry> xs) { result = std::move(xs); },
-      snapshot_atom::value);
-  return result;
+  return impl_->ask_for<std::vector<keyed_entry>>(node(i), snapshot_atom::value);
 }
 
 counters local_cluster::stats(size_t i) {
-  counters result;
-  impl_->ask(
-      node(i), [&](counters c) { result = std::move(c); }, stats_atom::value);
-  return result;
+  return impl_->ask_for<counters>(node(i), stats_atom::value);
 }
 
 std::vector<std::string> local_cluster::peers(size_t i) {
-  std::vector<std::string> result;
-  impl_->ask(
-      node(i), [&](std::vector<std::string> xs) { result = std::move(xs); },
-      peers_atom::value);
-  return result;
+  return impl_->ask_for<std::vector<std::string>>(node(i), peers_atom::value);
 }
 
 std::vector<member_update> local_cluster::members(size_t i) {
-  std::vector<member_update> result;
-  impl_->ask(
-      node(i), [&](std::vector<member_update> xs) { result = std::move(xs); },
-      members_atom::value);
-  return result;
+  return impl_->ask_for<std::vector<member_update>>(node(i), members_atom::value);
 }
 
 node_internals local_cluster::peek(size_t i) const {

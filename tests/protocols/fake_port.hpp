@@ -27,6 +27,11 @@
 
 namespace gossip::test {
 
+inline keyed_entry make_entry(std::string key, std::string value, uint64_t version,
+                              std::string origin) {
+  return keyed_entry{std::move(key), entry{std::move(value), version, std::move(origin)}};
+}
+
 /// A message a node put on the wire.
 struct envelope {
   enum kind_type { send, reply, to_address };

@@ -11,15 +11,6 @@
 using namespace gossip;
 using namespace gossip::test;
 
-namespace {
-
-keyed_entry make_entry(std::string key, std::string value, uint64_t version,
-                       std::string origin) {
-  return keyed_entry{std::move(key), entry{std::move(value), version, std::move(origin)}};
-}
-
-} // namespace
-
 // -- push ----------------------------------------------------------------------
 
 TEST(Push, SendsTheWholeStoreToFanoutDistinctPeers) {

@@ -9,15 +9,6 @@
 using namespace gossip;
 using namespace gossip::test;
 
-namespace {
-
-keyed_entry make_entry(std::string key, std::string value, uint64_t version,
-                       std::string origin) {
-  return keyed_entry{std::move(key), entry{std::move(value), version, std::move(origin)}};
-}
-
-} // namespace
-
 TEST(PushPull, OneExchangeMovesWritesBothWays) {
   fake_network net;
   auto& a = net.add("a");
