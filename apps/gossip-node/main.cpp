@@ -12,12 +12,14 @@
 #include <set>
 #include <thread>
 
+#include "caf_config.hpp"
 #include "cli.hpp"
 #include "gossip/address.hpp"
 #include "gossip/atoms.hpp"
 #include "gossip/event.hpp"
 #include "gossip/node.hpp"
 #include "gossip/presets.hpp"
+#include "gossip/push_sum.hpp"
 #include "gossip/registry.hpp"
 #include "gossip/types.hpp"
 #include "node_options.hpp"
@@ -54,8 +56,7 @@ std::vector<cli::option> all_options() {
 
 // CAF's config file: [gossip] holds our options (the CLI wins), the other
 // sections are CAF's own (middleman, scheduler, openssl, ...).
-void load_config_file(const std::string& path, params& ps,
-                      caf::actor_system_config& cfg) {
+void load_config_file(const std::string& path, params& ps, cli::caf_settings& caf) {
   std::ifstream probe{path};
   if (!probe)
     throw std::invalid_argument("cannot open config file '" + path + "'");
@@ -71,7 +72,7 @@ void load_config_file(const std::string& path, params& ps,
                                   "' is not a [section]");
     for (auto& [key, v] : *dict) {
       if (section != "gossip") {
-        cfg.set(section + "." + key, v);
+        caf.emplace_back(section + "." + key, v);
         continue;
       }
       if (std::none_of(known.begin(), known.end(),
@@ -202,7 +203,8 @@ int main(int argc, char** argv) {
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  caf::actor_system_config cfg;
+  cli::checked_config cfg;
+  cli::caf_settings caf_file_settings;
   // Defaults a config file may override. Few threads, no busy polling: a
   // node is mostly idle between ticks.
   cfg.set("scheduler.policy", caf::atom("sharing"));
@@ -226,12 +228,18 @@ int main(int argc, char** argv) {
     if (!args.positional.empty())
       throw std::invalid_argument("unexpected argument '" + args.positional[0] + "'");
     if (args.values.has("config"))
-      load_config_file(args.values.get_string("config", ""), args.values, cfg);
+      load_config_file(args.values.get_string("config", ""), args.values,
+                       caf_file_settings);
     s = read_settings(args.values);
     protocols = make_protocols(s.protocols, args.values);
     cli::reject_unused(args.values);
-    if (auto err = check_name(s.node.name, s.node.limits); !err.empty())
-      throw std::invalid_argument("--name: " + err);
+    if (auto err = validate(s.node); !err.empty())
+      throw std::invalid_argument(err);
+    // push-sum's value label, as strictly as the protocol reads it.
+    if (auto v = s.node.labels.find("value");
+        v != s.node.labels.end() && !parse_push_sum_value(v->second, 1e18))
+      throw std::invalid_argument("invalid value '" + v->second +
+                                  "' for --meta value: expected a finite number");
   } catch (const std::invalid_argument& e) {
     std::cerr << "gossip-node: error: " << e.what() << "\n";
     return 2;
@@ -240,5 +248,11 @@ int main(int argc, char** argv) {
   cfg.load<caf::io::middleman>();
   cfg.set("scheduler.max-threads", s.threads);
   tls::configure(cfg, s.tls);
+  try {
+    cfg.apply(caf_file_settings);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "gossip-node: error: " << e.what() << "\n";
+    return 2;
+  }
   return run(s, cfg, std::move(protocols));
 }
