@@ -14,7 +14,8 @@
 
 namespace gossip::proc {
 
-child::child(const std::vector<std::string>& argv, const std::string& stderr_path) {
+child::child(const std::vector<std::string>& argv, const std::string& stderr_path,
+             const std::string& stdin_path) {
   int fds[2];
   if (argv.empty() || ::pipe(fds) != 0)
     throw std::runtime_error("cannot create a pipe for a child process");
@@ -33,6 +34,11 @@ child::child(const std::vector<std::string>& argv, const std::string& stderr_pat
       int err = ::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
       if (err >= 0)
         ::dup2(err, STDERR_FILENO);
+    }
+    if (!stdin_path.empty()) {
+      int in = ::open(stdin_path.c_str(), O_RDONLY | O_CLOEXEC);
+      if (in < 0 || ::dup2(in, STDIN_FILENO) < 0)
+        ::_exit(127);
     }
     // If the launcher dies without stopping us (SIGKILL, a broken pipe),
     // the kernel ends us too: no orphaned nodes.

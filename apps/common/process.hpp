@@ -15,8 +15,10 @@ namespace gossip::proc {
 class child {
 public:
   /// Starts argv[0] with argv; stderr goes to `stderr_path` (or is inherited
-  /// when empty). Throws std::runtime_error when it cannot start.
-  child(const std::vector<std::string>& argv, const std::string& stderr_path = {});
+  /// when empty), stdin comes from `stdin_path` (or is inherited). Throws
+  /// std::runtime_error when it cannot start.
+  child(const std::vector<std::string>& argv, const std::string& stderr_path = {},
+        const std::string& stdin_path = {});
   ~child(); // kills and reaps the process if it still runs
 
   child(const child&) = delete;

@@ -65,6 +65,14 @@ std::vector<std::string> process_cluster::command_prefix(size_t i) const {
   return spec_.lan ? spec_.lan->exec_prefix(i) : std::vector<std::string>{};
 }
 
+std::vector<std::string> process_cluster::tls_args(const std::string& name) const {
+  if (spec_.tls_dir.empty())
+    return {};
+  auto& dir = spec_.tls_dir;
+  return {"--tls", "--tls-cert=" + dir + "/" + name + ".pem",
+          "--tls-key=" + dir + "/" + name + ".key", "--tls-ca=" + dir + "/ca.pem"};
+}
+
 void process_cluster::launch(size_t i, size_t seed) {
   auto& n = nodes_[i];
   if (running(i))
@@ -82,6 +90,8 @@ void process_cluster::launch(size_t i, size_t seed) {
   if (seed != i && seed < size() && !nodes_[seed].address.empty())
     argv.push_back("--seeds=" + nodes_[seed].address);
   argv.insert(argv.end(), spec_.node_args.begin(), spec_.node_args.end());
+  auto tls = tls_args(name(i));
+  argv.insert(argv.end(), tls.begin(), tls.end());
   auto log =
       spec_.log_dir.empty() ? std::string{} : spec_.log_dir + "/" + name(i) + ".log";
   n.proc = std::make_unique<child>(argv, log);
@@ -206,14 +216,16 @@ process_cluster::last_member_event(size_t i, const std::string& peer) const {
   return j->second;
 }
 
-int process_cluster::ctl(size_t i, const std::vector<std::string>& args,
-                         std::string* out) {
+int process_cluster::ctl(size_t i, const std::vector<std::string>& args, std::string* out,
+                         const std::string& stdin_path) {
   auto argv = command_prefix(i);
   argv.push_back(spec_.bin_dir + "/gossip-ctl");
   argv.push_back("--node=" + nodes_[i].address);
   argv.insert(argv.end(), spec_.ctl_args.begin(), spec_.ctl_args.end());
+  auto tls = tls_args("ctl");
+  argv.insert(argv.end(), tls.begin(), tls.end());
   argv.insert(argv.end(), args.begin(), args.end());
-  child c{argv};
+  child c{argv, {}, stdin_path};
   std::vector<std::string> lines;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (c.read_lines(lines) && std::chrono::steady_clock::now() < deadline) {

@@ -27,6 +27,9 @@ struct cluster_spec {
   std::vector<std::string> node_args;
   /// Extra gossip-ctl options (e.g. the TLS ones).
   std::vector<std::string> ctl_args;
+  /// Non-empty: every node runs with --tls and DIR/<name>.pem, DIR/<name>.key,
+  /// gossip-ctl with DIR/ctl.pem, DIR/ctl.key; DIR/ca.pem is the CA.
+  std::string tls_dir;
   /// Where each node's stderr goes (node name + ".log"); empty: inherited.
   std::string log_dir;
   /// Non-null: one namespace per node (root only).
@@ -81,8 +84,10 @@ public:
   /// Last membership event node i reported about `peer` (nothing if none).
   std::optional<event_kind> last_member_event(size_t i, const std::string& peer) const;
 
-  /// Runs gossip-ctl against node i; returns its exit status and stdout.
-  int ctl(size_t i, const std::vector<std::string>& args, std::string* out = nullptr);
+  /// Runs gossip-ctl against node i (standard input from `stdin_path`, if
+  /// given); returns its exit status and stdout.
+  int ctl(size_t i, const std::vector<std::string>& args, std::string* out = nullptr,
+          const std::string& stdin_path = {});
 
   /// Monotonic milliseconds, the clock the nodes' events use.
   static int64_t now_ms();
@@ -99,6 +104,7 @@ private:
   void read_all();
   void handle_line(size_t i, const std::string& line);
   std::vector<std::string> command_prefix(size_t i) const;
+  std::vector<std::string> tls_args(const std::string& name) const;
 
   cluster_spec spec_;
   std::vector<node_state> nodes_;

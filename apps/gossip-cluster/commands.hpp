@@ -13,6 +13,8 @@ struct settings {
   std::vector<std::string> node_args;
   std::chrono::milliseconds interval{200};
   bool netns = false;
+  /// With netns: no TLS (the nodes get --insecure).
+  bool insecure = false;
   std::string id = "gossip";
   std::string logs;
   std::optional<std::chrono::milliseconds> duration;

@@ -98,7 +98,8 @@ int demo(const settings& s) {
   auto victim_name = c.name(victim);
   std::cout << "caf-gossip demo: " << s.nodes << " gossip-node processes"
             << (run.namespaced() ? ", one network namespace each" : " on 127.0.0.1")
-            << ", " << s.interval.count() << " ms rounds, SWIM membership\n";
+            << (run.tls() ? ", TLS with a throwaway CA" : "") << ", "
+            << s.interval.count() << " ms rounds, SWIM membership\n";
   // Live progress: membership changes as the nodes report them.
   bool verbose_members = true;
   c.on_listening = [&](size_t i) {

@@ -20,7 +20,9 @@ const std::vector<cli::option> options{
     {"interval", "DURATION",
      "round length of every node (default 500ms, as gossip-node)"},
     {"netns", "",
-     "root only: each node in its own network namespace with its own address"},
+     "root only: each node in its own network namespace with its own address, "
+     "talking TLS with a throwaway CA"},
+    {"insecure", "", "with --netns: no TLS (nothing authenticated or encrypted)"},
     {"id", "ID", "names the namespaces (default gossip); partition/heal use the same"},
     {"logs", "DIR", "write each node's stderr to DIR/NAME.log"},
     {"duration", "DURATION", "up: stop after this long (default: until Ctrl-C)"},
@@ -65,6 +67,10 @@ int main(int argc, char** argv) {
     s.interval = cli::get_duration(ps, "interval", std::chrono::milliseconds{500});
     s.node_args.push_back("--interval=" + std::to_string(s.interval.count()) + "ms");
     s.netns = ps.get_bool("netns", false);
+    s.insecure = ps.get_bool("insecure", false);
+    if (s.insecure && !s.netns)
+      throw std::invalid_argument("--insecure goes with --netns (on 127.0.0.1 nodes "
+                                  "need no TLS)");
     s.id = ps.get_string("id", "gossip");
     s.logs = ps.get_string("logs", "");
     if (ps.has("duration"))

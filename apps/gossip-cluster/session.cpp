@@ -1,8 +1,13 @@
 #include "session.hpp"
 
+#include <stdlib.h>
+
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <stdexcept>
+
+#include "certs.hpp"
 
 namespace gossip::cluster_cmd {
 
@@ -37,13 +42,37 @@ session::session(const settings& s) {
     lan_ = std::make_unique<netns::lan>(s.id, s.nodes);
     lan_->create();
     spec.lan = lan_.get();
+    if (s.insecure) {
+      spec.node_args.push_back("--insecure");
+    } else {
+      auto tmpl =
+          (std::filesystem::temp_directory_path() / "gossip-cluster-XXXXXX").string();
+      if (!::mkdtemp(tmpl.data()))
+        throw std::runtime_error("cannot make a directory for the certificates in " +
+                                 std::filesystem::temp_directory_path().string());
+      tls_dir_.path = spec.tls_dir = tmpl;
+    }
   }
   cluster_ = std::make_unique<proc::process_cluster>(spec);
+  // Off loopback the nodes talk TLS: a CA for this run only, a certificate
+  // per node and a client certificate for gossip-ctl.
+  if (!tls_dir_.path.empty()) {
+    certs::init(tls_dir_.path);
+    for (size_t i = 0; i < cluster_->size(); ++i)
+      certs::issue(tls_dir_.path, cluster_->name(i), certs::kind::node);
+    certs::issue(tls_dir_.path, "ctl", certs::kind::client);
+  }
 }
 
 session::~session() {
   cluster_.reset(); // kills any node still running before the LAN goes away
   lan_.reset();
+}
+
+session::scratch_dir::~scratch_dir() {
+  std::error_code ignored;
+  if (!path.empty())
+    std::filesystem::remove_all(path, ignored);
 }
 
 bool session::wait(const std::function<bool()>& done, std::chrono::milliseconds timeout) {

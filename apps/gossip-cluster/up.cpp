@@ -28,8 +28,10 @@ int up(const settings& s) {
   c.start_all();
   std::cout << s.nodes << " nodes up";
   if (run.namespaced())
-    std::cout << ", one network namespace each (gossip-cluster partition n1,n2/n3 --id="
-              << s.id << " cuts links, heal restores them)";
+    std::cout << ", one network namespace each"
+              << (run.tls() ? ", TLS with a throwaway CA" : ", no TLS (--insecure)")
+              << " (gossip-cluster partition n1,n2/n3 --id=" << s.id
+              << " cuts links, heal restores them)";
   std::cout << "; Ctrl-C stops them\n";
   for (size_t i = 0; i < c.size(); ++i)
     std::cout << "  " << c.name(i) << " " << c.address(i) << " pid " << c.pid(i) << "\n";

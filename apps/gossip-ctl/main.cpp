@@ -10,13 +10,18 @@
 #include <caf/scoped_actor.hpp>
 
 #include <csignal>
+#include <cstdio>
+#include <future>
 #include <iostream>
+#include <thread>
 
+#include "certs.hpp"
 #include "cli.hpp"
 #include "gossip/address.hpp"
 #include "gossip/atoms.hpp"
 #include "gossip/counters.hpp"
 #include "gossip/event.hpp"
+#include "gossip/limits.hpp"
 #include "gossip/membership.hpp"
 #include "gossip/push_sum.hpp"
 #include "gossip/rumor.hpp"
@@ -34,25 +39,30 @@ using cli::json_line;
 const std::vector<cli::option> ctl_options{
     {"node", "HOST:PORT", "the node to talk to (required)"},
     {"format", "FORMAT", "text or json (default text)"},
-    {"timeout", "DURATION", "how long to wait for the node (default 5s)"},
+    {"timeout", "DURATION",
+     "how long to wait for the node, connecting included (default 5s)"},
     {"topic", "TOPIC", "broadcast: for the topic's subscribers (directed gossip)"},
 };
 
 std::vector<cli::option> all_options() {
-  return ctl_options + tls::options();
+  return ctl_options + tls::options() + certs::options();
 }
 
 const char* usage_text =
-    "usage: gossip-ctl --node=HOST:PORT [--format=json] COMMAND [ARGS]\n\n"
+    "usage: gossip-ctl --node=HOST:PORT [--format=json] COMMAND [ARGS]\n"
+    "       gossip-ctl certs init | node NAME | client NAME [--dir=DIR]\n\n"
     "Commands:\n"
-    "  put KEY VALUE    write a key (prints its version)\n"
+    "  put KEY VALUE    write a key (prints its version); VALUE - reads standard input\n"
     "  get KEY          print the value alone (exit 1 if absent)\n"
     "  del KEY          delete a key (exit 1 if absent)\n"
     "  broadcast TEXT   spread a rumor (prints its id); --topic=T for directed gossip\n"
     "  estimate         the node's push-sum estimate (needs --protocol=...,push-sum)\n"
     "  members          one member per line: name, address, status, incarnation\n"
     "  stats            message and byte counters\n"
-    "  watch            stream the node's events until Ctrl-C\n\n"
+    "  watch            stream the node's events until Ctrl-C\n"
+    "  certs init       make a cluster CA: DIR/ca.pem, DIR/ca.key\n"
+    "  certs node NAME  a node certificate signed by it: DIR/NAME.pem, DIR/NAME.key\n"
+    "  certs client NAME  a client certificate (drives nodes, cannot run one)\n\n"
     "Exit codes: 0 ok, 1 not found, 2 bad command line, 3 unreachable or failed";
 
 volatile std::sig_atomic_t interrupted = 0;
@@ -230,6 +240,62 @@ command parse_command(const cli::parsed& args) {
   return cmd;
 }
 
+// Everything up to the node's value limit, and not a byte more.
+std::string read_stdin(size_t limit) {
+  std::string value;
+  char buf[1 << 16];
+  size_t n = 0;
+  while (value.size() <= limit && (n = std::fread(buf, 1, sizeof(buf), stdin)) > 0)
+    value.append(buf, n);
+  if (std::ferror(stdin))
+    throw std::invalid_argument("cannot read the value from standard input");
+  if (value.size() > limit)
+    throw std::invalid_argument("the value on standard input is longer than " +
+                                std::to_string(limit) + " bytes, the node's limit");
+  return value;
+}
+
+// Keys and values checked here as the node checks them: bad input (exit 2),
+// not a failed request. `put KEY -` takes the value from standard input.
+void check_input(command& cmd) {
+  const limits lim;
+  if ((cmd.name == "put" || cmd.name == "get" || cmd.name == "del") &&
+      (cmd.args[0].empty() || cmd.args[0].size() > lim.max_key_bytes))
+    throw std::invalid_argument("a key has 1 to " + std::to_string(lim.max_key_bytes) +
+                                " bytes, got " + std::to_string(cmd.args[0].size()));
+  if (cmd.name != "put")
+    return;
+  if (cmd.args[1] == "-")
+    cmd.args[1] = read_stdin(lim.max_value_bytes);
+  if (cmd.args[1].size() > lim.max_value_bytes)
+    throw std::invalid_argument("the value is longer than " +
+                                std::to_string(lim.max_value_bytes) +
+                                " bytes, the node's limit");
+}
+
+// CAF's remote_actor blocks until the node answers the handshake, for as long
+// as the node keeps the connection open. It runs in a helper thread so that
+// --timeout bounds it: on expiry the process ends at once (exit 3), skipping
+// the orderly shutdown that the blocked call would hold up.
+caf::expected<caf::actor> connect(caf::actor_system& sys, const host_port& address,
+                                  bool tls, std::chrono::milliseconds timeout) {
+  std::promise<caf::expected<caf::actor>> done;
+  auto result = done.get_future();
+  std::thread helper{[&] {
+    done.set_value(tls ? caf::openssl::remote_actor(sys, address.host, address.port)
+                       : sys.middleman().remote_actor(address.host, address.port));
+  }};
+  if (result.wait_for(timeout) != std::future_status::ready) {
+    fail("no answer from " + to_string(address) + " within " +
+             std::to_string(timeout.count()) + " ms (--timeout)",
+         3);
+    std::fflush(nullptr);
+    std::_Exit(3);
+  }
+  helper.join();
+  return result.get();
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -243,8 +309,15 @@ int main(int argc, char** argv) {
       cli::print_help(std::cout, "", all_options());
       return 0;
     }
+    if (!args.positional.empty() && args.positional[0] == "certs")
+      return certs::command("gossip-ctl",
+                            {args.positional.begin() + 1, args.positional.end()},
+                            args.values.get_string("dir", "."));
     cmd = parse_command(args);
-    tls_settings = tls::read(args.values);
+    if (args.values.has("dir"))
+      throw std::invalid_argument("--dir is for gossip-ctl certs");
+    check_input(cmd);
+    tls_settings = tls::read(args.values, tls::role::client);
     auto node = args.values.get_string("node", "");
     if (node.empty())
       throw std::invalid_argument("--node=HOST:PORT is required");
@@ -264,12 +337,15 @@ int main(int argc, char** argv) {
   cfg.set("scheduler.max-threads", size_t{1});
   tls::configure(cfg, tls_settings);
   caf::actor_system sys{cfg};
-  auto node = tls_settings.enabled
-                  ? caf::openssl::remote_actor(sys, address.host, address.port)
-                  : sys.middleman().remote_actor(address.host, address.port);
+  // One deadline: what connecting takes, the request does not get.
+  auto deadline = std::chrono::steady_clock::now() + cmd.timeout;
+  auto node = connect(sys, address, tls_settings.enabled, cmd.timeout);
   if (!node)
     return fail("cannot reach node at " + to_string(address) + ": " +
                     sys.render(node.error()),
                 3);
+  cmd.timeout = std::max(std::chrono::duration_cast<std::chrono::milliseconds>(
+                             deadline - std::chrono::steady_clock::now()),
+                         std::chrono::milliseconds{1});
   return run(sys, *node, cmd);
 }

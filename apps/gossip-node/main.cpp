@@ -51,7 +51,7 @@ const std::vector<cli::option> node_options{
 };
 
 std::vector<cli::option> all_options() {
-  return node_options + tls::options() + cli::protocol_options();
+  return node_options + tls::node_options() + cli::protocol_options();
 }
 
 // CAF's config file: [gossip] holds our options (the CLI wins), the other
@@ -135,6 +135,7 @@ settings read_settings(params& ps) {
   s.json = events == "json";
   s.threads = ps.get_uint("threads", 1);
   s.tls = tls::read(ps);
+  tls::require_tls_off_loopback(s.tls, s.host, ps.scoped("swim").get_list("seeds"));
   for (auto& kv : ps.get_list("meta")) {
     auto eq = kv.find('=');
     if (eq == std::string::npos || eq == 0)

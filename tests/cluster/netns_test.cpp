@@ -1,9 +1,13 @@
 // Six nodes, each in its own network namespace with its own address, split
-// 3/3 and healed. Needs root and iproute2; skipped otherwise.
+// 3/3 and healed; off loopback, so they talk TLS (certificates from
+// `gossip-ctl certs`). Needs root and iproute2; skipped otherwise.
 #include <gtest/gtest.h>
 
 #include <unistd.h>
 
+#include <algorithm>
+
+#include "helpers.hpp"
 #include "netns.hpp"
 #include "process_cluster.hpp"
 
@@ -33,12 +37,15 @@ bool has_value(process_cluster& c, size_t i, const std::string& key,
 TEST(Netns, PartitionedClusterMergesAfterHeal) {
   if (!netns::available())
     GTEST_SKIP() << "needs root and iproute2";
+  test::scratch_dir pki;
+  ASSERT_TRUE(test::make_cluster_pki(pki.path, 6));
   netns::lan lan{"t" + std::to_string(::getpid() % 100000), 6};
   lan.create();
   cluster_spec s;
   s.nodes = 6;
   s.bin_dir = GOSSIP_BIN_DIR;
   s.node_args = {"--interval=200ms"};
+  s.tls_dir = pki.path;
   s.lan = &lan;
   process_cluster c{s};
   c.start_all();
@@ -72,4 +79,35 @@ TEST(Netns, PartitionedClusterMergesAfterHeal) {
   };
   EXPECT_TRUE(c.wait_until(keys_everywhere, 60s));
   c.stop_all();
+}
+
+TEST(Netns, GossipClusterTalksTlsByDefaultAndRemovesItsCertificates) {
+  if (!netns::available())
+    GTEST_SKIP() << "needs root and iproute2";
+  // gossip-cluster makes its throwaway CA in $TMPDIR: here, a directory of
+  // this test's own, empty again afterwards.
+  test::scratch_dir tmp;
+  ::setenv("TMPDIR", tmp.path.c_str(), 1);
+  auto r = test::run({test::bin("gossip-cluster"), "up", "--netns", "--nodes=3",
+                      "--id=c" + std::to_string(::getpid() % 100000), "--interval=200ms",
+                      "--duration=6s"},
+                     90s);
+  ::unsetenv("TMPDIR");
+  EXPECT_EQ(r.code, 0) << r.err;
+  auto has = [&](const std::string& text) {
+    return std::any_of(r.out.begin(), r.out.end(), [&](const std::string& line) {
+      return line.find(text) != std::string::npos;
+    });
+  };
+  EXPECT_TRUE(has("TLS with a throwaway CA"));
+  // Each node saw both others come up: TLS connections between namespaces.
+  for (auto n : {"n1", "n2", "n3"})
+    EXPECT_GE(std::count_if(r.out.begin(), r.out.end(),
+                            [&](const std::string& line) {
+                              return line.find(std::string{"] "} + n + " member_up ") !=
+                                     std::string::npos;
+                            }),
+              2)
+        << n;
+  EXPECT_TRUE(std::filesystem::is_empty(tmp.path)) << "certificates left behind";
 }

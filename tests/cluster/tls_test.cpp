@@ -1,12 +1,11 @@
-// Three nodes talking TLS (CAF's OpenSSL module) with certificates from a
-// throwaway CA made by the openssl command; a client without TLS is refused.
+// Certificates from `gossip-ctl certs` (a CA, node and client certificates),
+// three nodes talking TLS with them, a put from a client certificate, and what
+// is refused: overwriting, a plain client, a client certificate running a node.
 #include <gtest/gtest.h>
 
-#include <unistd.h>
+#include <sys/stat.h>
 
-#include <cstdlib>
-
-#include "netns.hpp"
+#include "helpers.hpp"
 #include "process_cluster.hpp"
 
 using namespace gossip;
@@ -15,43 +14,46 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// A CA and one certificate signed by it, in a fresh directory; "" on failure.
-std::string make_pki() {
-  char tmpl[] = "/tmp/gossip-tls-XXXXXX";
-  if (!::mkdtemp(tmpl))
-    return {};
-  std::string dir = tmpl;
-  auto openssl = [&](std::vector<std::string> args) {
-    args.insert(args.begin(), "openssl");
-    return netns::run(args) == 0;
-  };
-  bool ok = openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
-                     dir + "/ca.key", "-out", dir + "/ca.pem", "-days", "2", "-subj",
-                     "/CN=gossip-test-ca"}) &&
-            openssl({"req", "-newkey", "rsa:2048", "-nodes", "-keyout", dir + "/node.key",
-                     "-out", dir + "/node.csr", "-subj", "/CN=127.0.0.1"}) &&
-            openssl({"x509", "-req", "-in", dir + "/node.csr", "-CA", dir + "/ca.pem",
-                     "-CAkey", dir + "/ca.key", "-CAcreateserial", "-out",
-                     dir + "/node.pem", "-days", "2"});
-  return ok ? dir : std::string{};
+mode_t mode_of(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 ? (st.st_mode & 07777) : 0;
 }
 
 } // namespace
 
-TEST(Tls, NodesGossipOverTlsAndRefusePlainClients) {
-  if (netns::run({"openssl", "version"}) != 0)
-    GTEST_SKIP() << "needs the openssl command";
-  auto dir = make_pki();
-  ASSERT_FALSE(dir.empty()) << "could not make certificates";
-  std::vector<std::string> tls{"--tls", "--tls-cert=" + dir + "/node.pem",
-                               "--tls-key=" + dir + "/node.key",
-                               "--tls-ca=" + dir + "/ca.pem"};
+TEST(Tls, CertsCommandMakesACaNodeAndClientCertificates) {
+  test::scratch_dir tmp;
+  auto dir = tmp / "pki"; // made by init
+  ASSERT_EQ(test::certs(dir, {"init"}), 0);
+  ASSERT_EQ(test::certs(dir, {"node", "n1"}), 0);
+  ASSERT_EQ(test::certs(dir, {"client", "alice"}), 0);
+  EXPECT_EQ(mode_of(dir + "/ca.key"), 0600u);
+  EXPECT_EQ(mode_of(dir + "/n1.key"), 0600u);
+  EXPECT_EQ(mode_of(dir + "/alice.key"), 0600u);
+  for (auto f : {"ca.pem", "n1.pem", "alice.pem"})
+    EXPECT_NE(test::slurp(dir + "/" + f).find("-----BEGIN CERTIFICATE-----"),
+              std::string::npos)
+        << f;
+  // Nothing is overwritten: a second init or the same name again is bad input.
+  auto ca = test::slurp(dir + "/ca.pem");
+  auto again = test::run({test::bin("gossip-ctl"), "certs", "init", "--dir=" + dir});
+  EXPECT_EQ(again.code, 2);
+  EXPECT_NE(again.err.find("already exists"), std::string::npos) << again.err;
+  EXPECT_EQ(test::certs(dir, {"node", "n1"}), 2);
+  EXPECT_EQ(test::certs(dir, {"client", "n1"}), 2);
+  EXPECT_EQ(test::slurp(dir + "/ca.pem"), ca);
+  // No CA in the directory.
+  EXPECT_EQ(test::certs(tmp / "elsewhere", {"node", "n2"}), 2);
+}
+
+TEST(Tls, ThreeNodesWithGeneratedCertificatesTakeAPutFromAClient) {
+  test::scratch_dir tmp;
+  ASSERT_TRUE(test::make_cluster_pki(tmp.path, 3)) << "gossip-ctl certs failed";
   cluster_spec s;
   s.nodes = 3;
   s.bin_dir = GOSSIP_BIN_DIR;
-  s.node_args = tls;
-  s.node_args.push_back("--interval=200ms");
-  s.ctl_args = tls;
+  s.node_args = {"--interval=200ms"};
+  s.tls_dir = tmp.path; // nodes n1..n3 with their own certificates, gossip-ctl as "ctl"
   process_cluster c{s};
   c.start_all();
   auto all_three = [&] {
@@ -61,23 +63,39 @@ TEST(Tls, NodesGossipOverTlsAndRefusePlainClients) {
     return true;
   };
   ASSERT_TRUE(c.wait_until(all_three, 60s));
-  ASSERT_EQ(c.ctl(0, {"put", "secret", "42"}), 0);
+  std::string out;
+  ASSERT_EQ(c.ctl(0, {"put", "secret", "42"}, &out), 0) << out;
   EXPECT_TRUE(c.wait_until(
       [&] {
-        std::string out;
-        return c.ctl(2, {"get", "secret"}, &out) == 0 && out == "42\n";
+        std::string value;
+        return c.ctl(2, {"get", "secret"}, &value) == 0 && value == "42\n";
       },
       30s));
   // The same request without TLS does not get through.
-  child plain{{std::string{GOSSIP_BIN_DIR} + "/gossip-ctl", "--node=" + c.address(2),
-               "get", "secret"}};
-  std::vector<std::string> lines;
-  while (plain.read_lines(lines))
-    wait_readable({plain.out_fd()}, 100ms);
-  auto status = plain.stop(20s);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 3);
-  EXPECT_TRUE(lines.empty()) << "no value without TLS";
+  auto plain = test::run(
+      {test::bin("gossip-ctl"), "--node=" + c.address(2), "get", "secret"}, 30s);
+  EXPECT_EQ(plain.code, 3) << plain.err;
+  EXPECT_TRUE(plain.out.empty()) << "no value without TLS";
+  // Nor with a certificate from another CA.
+  test::scratch_dir other;
+  ASSERT_TRUE(test::make_cluster_pki(other.path, 0));
+  auto stranger =
+      test::run({test::bin("gossip-ctl"), "--node=" + c.address(2), "--tls",
+                 "--tls-cert=" + other / "ctl.pem", "--tls-key=" + other / "ctl.key",
+                 "--tls-ca=" + other / "ca.pem", "get", "secret"},
+                30s);
+  EXPECT_EQ(stranger.code, 3) << stranger.err;
+  EXPECT_TRUE(stranger.out.empty());
   c.stop_all();
-  netns::run({"rm", "-rf", dir});
+}
+
+TEST(Tls, AClientCertificateCannotRunANode) {
+  test::scratch_dir tmp;
+  ASSERT_TRUE(test::make_cluster_pki(tmp.path, 0));
+  auto r = test::run({test::bin("gossip-node"), "--tls", "--tls-cert=" + tmp / "ctl.pem",
+                      "--tls-key=" + tmp / "ctl.key", "--tls-ca=" + tmp / "ca.pem"},
+                     30s);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(r.out.empty()) << "it must not listen";
+  EXPECT_NE(r.err.find("cannot run a node"), std::string::npos) << r.err;
 }
