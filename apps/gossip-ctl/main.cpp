@@ -17,6 +17,7 @@
 #include "gossip/atoms.hpp"
 #include "gossip/counters.hpp"
 #include "gossip/event.hpp"
+#include "gossip/guard.hpp"
 #include "gossip/membership.hpp"
 #include "gossip/push_sum.hpp"
 #include "gossip/rumor.hpp"
@@ -262,14 +263,22 @@ int main(int argc, char** argv) {
   cfg.load<caf::io::middleman>();
   cfg.set("middleman.app-identifiers", std::vector<std::string>{"caf-gossip"});
   cfg.set("scheduler.max-threads", size_t{1});
+  // Heartbeats keep a `watch` within any node's --idle-timeout (1s at least).
+  cfg.set("middleman.heartbeat-interval", caf::timespan{300ms});
   tls::configure(cfg, tls_settings);
   caf::actor_system sys{cfg};
+  // A plain connection goes through the connection guard, as a node's do: a
+  // hostile server cannot make us allocate what it announces. The node's
+  // heartbeats may be hours apart (a third of its --idle-timeout).
+  guard::settings client;
+  client.idle_timeout = std::chrono::hours{24};
   auto node = tls_settings.enabled
                   ? caf::openssl::remote_actor(sys, address.host, address.port)
-                  : sys.middleman().remote_actor(address.host, address.port);
-  if (!node)
-    return fail("cannot reach node at " + to_string(address) + ": " +
-                    sys.render(node.error()),
-                3);
-  return run(sys, *node, cmd);
+                  : guard::dial(sys, address.host, address.port, client);
+  int rc = node ? run(sys, *node, cmd)
+                : fail("cannot reach node at " + to_string(address) + ": " +
+                           sys.render(node.error()),
+                       3);
+  guard::stop(sys);
+  return rc;
 }

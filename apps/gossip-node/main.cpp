@@ -16,10 +16,12 @@
 #include "gossip/address.hpp"
 #include "gossip/atoms.hpp"
 #include "gossip/event.hpp"
+#include "gossip/guard.hpp"
 #include "gossip/node.hpp"
 #include "gossip/presets.hpp"
 #include "gossip/registry.hpp"
 #include "gossip/types.hpp"
+#include "guard_options.hpp"
 #include "node_options.hpp"
 #include "output.hpp"
 #include "tls.hpp"
@@ -49,7 +51,7 @@ const std::vector<cli::option> node_options{
 };
 
 std::vector<cli::option> all_options() {
-  return node_options + tls::options() + cli::protocol_options();
+  return node_options + cli::guard_options() + tls::options() + cli::protocol_options();
 }
 
 // CAF's config file: [gossip] holds our options (the CLI wins), the other
@@ -110,6 +112,7 @@ struct settings {
   bool json = false;
   size_t threads = 1;
   tls::settings tls;
+  guard::settings guard;
 };
 
 // Reads the node's own options; the protocols read theirs from the same
@@ -134,6 +137,7 @@ settings read_settings(params& ps) {
   s.json = events == "json";
   s.threads = ps.get_uint("threads", 1);
   s.tls = tls::read(ps);
+  s.guard = cli::read_guard(ps);
   for (auto& kv : ps.get_list("meta")) {
     auto eq = kv.find('=');
     if (eq == std::string::npos || eq == 0)
@@ -152,12 +156,14 @@ int run(settings& s, caf::actor_system_config& cfg,
   auto node = spawn_node(sys, s.node, std::move(ps));
   auto out = sys.spawn(printer, s.json);
   caf::anon_send(node, caf::subscribe_atom::value, out);
-  auto port = s.tls.enabled ? caf::openssl::publish(node, s.port, s.host.c_str(), true)
-                            : sys.middleman().publish(node, s.port, s.host.c_str(), true);
+  // Through the connection guard, never BASP itself (README: Connection limits).
+  auto port = s.tls.enabled ? guard::listen_tls(sys, node, s.host, s.port, s.guard)
+                            : guard::listen(sys, node, s.host, s.port, s.guard);
   if (!port) {
     std::cerr << "gossip-node: error: cannot listen on "
               << to_string(host_port{s.host, s.port}) << ": " << sys.render(port.error())
               << "\n";
+    guard::stop(sys);
     caf::anon_send_exit(node, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(out, caf::exit_reason::user_shutdown);
     return 1;
@@ -184,10 +190,10 @@ int run(settings& s, caf::actor_system_config& cfg,
   caf::anon_send(node, caf::leave_atom::value);
   std::this_thread::sleep_for(
       std::min<std::chrono::milliseconds>(s.node.interval, 300ms));
-  // (caf::openssl::unpublish does not compile in 0.17.6; the TLS port closes
-  // when the system shuts down.)
-  if (!s.tls.enabled)
-    sys.middleman().unpublish(node, *port);
+  // Closes the port and every connection (the TLS port on 127.0.0.1 closes
+  // when the system shuts down: caf::openssl::unpublish does not compile in
+  // 0.17.6).
+  guard::stop(sys);
   caf::anon_send_exit(node, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(out, caf::exit_reason::user_shutdown);
   return 0;
@@ -228,6 +234,7 @@ int main(int argc, char** argv) {
     if (args.values.has("config"))
       load_config_file(args.values.get_string("config", ""), args.values, cfg);
     s = read_settings(args.values);
+    cli::configure_heartbeats(cfg, s.guard);
     protocols = make_protocols(s.protocols, args.values);
     cli::reject_unused(args.values);
     if (auto err = check_name(s.node.name, s.node.limits); !err.empty())
