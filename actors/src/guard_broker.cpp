@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "gossip/basp_frame.hpp"
+#include "gossip/tls_record.hpp"
 
 namespace gossip::guard {
 
@@ -30,6 +31,9 @@ using tick_atom = caf::atom_constant<caf::atom("gtick")>;
 using caf::io::accept_handle;
 using caf::io::connection_handle;
 
+// Reads of a connection in its handshake are small: an idle socket costs
+// its read buffer (CAF sizes it to the most a read may take).
+constexpr size_t handshake_chunk = 4 * 1024;
 constexpr size_t read_chunk = 64 * 1024;
 
 struct listener {
@@ -43,6 +47,7 @@ struct listener {
 struct conn {
   /// The remote side (false: our end towards BASP or the TLS port).
   bool peer = false;
+  bool inbound = false;
   bool raw = false;
   connection_handle other = caf::io::invalid_connection_handle;
   /// Inbound: the listener it came through.
@@ -51,6 +56,8 @@ struct conn {
   std::optional<basp_frame::parser> frames;
   /// Raw: turns of speaking, the peer first (4: its handshake is through).
   int turns = 0;
+  /// Raw: the client's first TLS record, held until it is whole.
+  std::string hello;
   bool handshaken = false;
   bool paused = false;
   clock_type::time_point since, last_rx;
@@ -72,6 +79,7 @@ struct broker_state {
   std::unordered_map<connection_handle, conn> conns;
   std::map<uint64_t, pending_dial> dials;
   size_t peers = 0;      // peer connections
+  size_t waiting = 0;    // inbound peers still in their handshake
   size_t connecting = 0; // dials before their TCP connect is done
   uint64_t next_dial = 0;
   bool ticking = false;
@@ -80,6 +88,12 @@ struct broker_state {
   static const char* name;
 
   size_t active() const { return peers + connecting; }
+  /// Connections still in their handshake may take half the cap: sockets
+  /// that never finish one cannot keep the node from connecting out.
+  bool full(bool inbound) const {
+    return active() >= cfg.max_peers ||
+           (inbound && waiting >= std::max<size_t>(1, cfg.max_peers / 2));
+  }
   basp_frame::caps caps() const { return {cfg.max_frame, cfg.max_handshake}; }
 };
 
@@ -112,8 +126,11 @@ void forget(broker* self, connection_handle h) {
   auto i = st.conns.find(h);
   if (i == st.conns.end())
     return;
-  if (i->second.peer)
+  if (i->second.peer) {
     --st.peers;
+    if (i->second.inbound && !i->second.handshaken)
+      --st.waiting;
+  }
   st.conns.erase(i);
   self->close(h);
 }
@@ -129,16 +146,27 @@ void drop(broker* self, connection_handle h) {
     forget(self, other);
 }
 
-conn& add_peer(broker* self, connection_handle h, bool raw) {
+conn& add_peer(broker* self, connection_handle h, bool inbound, bool raw) {
   auto& st = self->state;
   auto& c = st.conns[h];
   c.peer = true;
+  c.inbound = inbound;
   c.raw = raw;
   c.since = c.last_rx = clock_type::now();
   ++st.peers;
-  self->configure_read(h, caf::io::receive_policy::at_most(read_chunk));
+  if (inbound)
+    ++st.waiting;
+  self->configure_read(h, caf::io::receive_policy::at_most(handshake_chunk));
   arm(self);
   return c;
+}
+
+// The peer's handshake is through: no deadline any more, full-size reads.
+void handshake_through(broker* self, connection_handle h, conn& c) {
+  c.handshaken = true;
+  if (c.inbound)
+    --self->state.waiting;
+  self->configure_read(h, caf::io::receive_policy::at_most(read_chunk));
 }
 
 // Our side of a peer: `h` is BASP's end or the TLS port.
@@ -189,18 +217,51 @@ void from_inner(broker* self, conn& c, const caf::io::new_data_msg& m) {
   self->flush(c.other);
   if (c.raw) {
     auto p = self->state.conns.find(c.other);
-    if (p != self->state.conns.end() && p->second.turns % 2 == 1 &&
-        ++p->second.turns >= 4)
-      p->second.handshaken = true;
+    if (p != self->state.conns.end() && !p->second.handshaken &&
+        p->second.turns % 2 == 1 && ++p->second.turns >= 4)
+      handshake_through(self, p->first, p->second);
   }
+}
+
+// TLS: the client's first record is held (16 KiB at most) until it is whole
+// and looks like a ClientHello; only then is the TLS port connected.
+bool hold_hello(broker* self, connection_handle h, conn& c,
+                const caf::io::new_data_msg& m) {
+  c.hello.append(m.buf.begin(), m.buf.end());
+  auto v = tls_record::check_client_hello(
+      reinterpret_cast<const uint8_t*>(c.hello.data()), c.hello.size());
+  if (!v.problem.empty())
+    return false;
+  if (v.record_size == 0 || c.hello.size() < v.record_size)
+    return true; // the rest comes later
+  auto l = self->state.listeners.find(c.via);
+  if (l == self->state.listeners.end())
+    return false;
+  // The TLS port on 127.0.0.1 answers at once (a loopback connect).
+  auto b = self->add_tcp_scribe("127.0.0.1", l->second.backend_port);
+  if (!b)
+    return false;
+  add_inner(self, *b, h, true);
+  self->write(*b, c.hello.size(), c.hello.data());
+  self->flush(*b);
+  std::string{}.swap(c.hello);
+  c.turns = 1;
+  return true;
 }
 
 void from_peer(broker* self, connection_handle h, conn& c,
                const caf::io::new_data_msg& m) {
   auto& st = self->state;
   c.last_rx = clock_type::now();
+  if (c.raw && c.other == caf::io::invalid_connection_handle) {
+    if (!hold_hello(self, h, c, m)) {
+      ++st.tally.rejected;
+      drop(self, h);
+    }
+    return;
+  }
   if (c.raw) {
-    if (c.turns % 2 == 0)
+    if (!c.handshaken && c.turns % 2 == 0)
       ++c.turns;
     self->write(c.other, m.buf.size(), m.buf.data());
     backpressure(self, h, c);
@@ -222,7 +283,8 @@ void from_peer(broker* self, connection_handle h, conn& c,
     drop(self, h);
     return;
   }
-  c.handshaken = c.frames->handshake_done();
+  if (!c.handshaken && c.frames->handshake_done())
+    handshake_through(self, h, c);
   backpressure(self, h, c);
 }
 
@@ -272,7 +334,7 @@ void connected(broker* self, uint64_t id, caf::io::scribe_ptr& sp) {
   --st.connecting;
   d->second.connected = true;
   d->second.hdl = h;
-  auto& c = add_peer(self, h, false);
+  auto& c = add_peer(self, h, false, false);
   c.frames.emplace(basp_frame::speaker::server, st.caps());
   auto bsp = make_pair(self, h);
   if (!bsp) {
@@ -322,24 +384,15 @@ caf::behavior guard_broker(broker* self, settings cfg) {
       [=](const caf::io::new_connection_msg& m) {
         auto& st = self->state;
         auto l = st.listeners.find(m.source);
-        if (l == st.listeners.end() || st.active() >= st.cfg.max_peers) {
+        if (l == st.listeners.end() || st.full(true)) {
           ++st.tally.refused;
           self->close(m.handle);
           return;
         }
-        auto& c = add_peer(self, m.handle, l->second.raw);
+        auto& c = add_peer(self, m.handle, true, l->second.raw);
         c.via = m.source;
-        if (!c.raw) {
+        if (!c.raw)
           c.frames.emplace(basp_frame::speaker::client, st.caps());
-          return;
-        }
-        // TLS: the local TLS port answers at once (a loopback connect).
-        auto b = self->add_tcp_scribe("127.0.0.1", l->second.backend_port);
-        if (!b) {
-          drop(self, m.handle);
-          return;
-        }
-        add_inner(self, *b, m.handle, true);
       },
       [=](const caf::io::new_data_msg& m) {
         auto i = self->state.conns.find(m.handle);
@@ -372,7 +425,7 @@ caf::behavior guard_broker(broker* self, settings cfg) {
       [=](caf::connect_atom, const std::string& host, uint16_t port) {
         auto& st = self->state;
         auto rp = self->make_response_promise();
-        if (st.active() >= st.cfg.max_peers) {
+        if (st.full(false)) {
           ++st.tally.refused;
           rp.deliver(too_many());
           return;

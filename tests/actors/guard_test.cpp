@@ -202,7 +202,7 @@ TEST(GuardCap, ConnectionsOverTheCapAreRefused) {
   caf::actor_system sys{cfg};
   auto node = sys.spawn(adder);
   guard::settings s;
-  s.max_peers = 3;
+  s.max_peers = 6; // of which 3 may be in their handshake
   auto port = guard::listen(sys, node, "127.0.0.1", 0, s);
   ASSERT_TRUE(port);
   std::vector<int> fds;
@@ -221,9 +221,21 @@ TEST(GuardCap, ConnectionsOverTheCapAreRefused) {
   auto c = guard::query(sys, guard::of(sys));
   ASSERT_TRUE(c);
   EXPECT_EQ(c->refused, 1u);
+  // Connecting out still works: connections stuck in their handshake hold
+  // only half the cap.
+  config other_cfg;
+  caf::actor_system other{other_cfg};
+  auto other_node = other.spawn(adder);
+  auto other_port = guard::listen(other, other_node, "127.0.0.1", 0, guard::settings{});
+  ASSERT_TRUE(other_port);
+  auto h = guard::dial(sys, "127.0.0.1", *other_port);
+  ASSERT_TRUE(h) << sys.render(h.error());
+  EXPECT_TRUE(ask(sys, *h));
   for (int fd : fds)
     ::close(fd);
+  guard::stop(other);
   guard::stop(sys);
+  caf::anon_send_exit(other_node, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(node, caf::exit_reason::user_shutdown);
 }
 
