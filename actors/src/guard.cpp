@@ -108,6 +108,8 @@ caf::expected<uint16_t> listen(caf::actor_system& sys, const caf::actor& node,
 caf::expected<uint16_t> listen_tls(caf::actor_system& sys, const caf::actor& node,
                                    const std::string& host, uint16_t port,
                                    const settings& s) {
+  if (!tls_errors_cleared())
+    return caf::make_error(caf::sec::runtime_error, "libssl not loaded");
   auto inner = caf::openssl::publish(node, 0, "127.0.0.1", true);
   if (!inner)
     return std::move(inner.error());

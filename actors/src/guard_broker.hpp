@@ -28,4 +28,8 @@ caf::actor spawn_broker(caf::actor_system& sys, const settings& cfg);
 void connector(caf::blocking_actor* self, caf::actor guard, uint64_t id, std::string host,
                uint16_t port, std::chrono::milliseconds timeout);
 
+/// Whether OpenSSL's error queue is emptied before each TLS call
+/// (tls_errors.cpp; false when libssl is not loaded).
+bool tls_errors_cleared();
+
 } // namespace gossip::guard
