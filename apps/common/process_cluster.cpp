@@ -65,7 +65,8 @@ std::vector<std::string> process_cluster::command_prefix(size_t i) const {
   return spec_.lan ? spec_.lan->exec_prefix(i) : std::vector<std::string>{};
 }
 
-void process_cluster::launch(size_t i, size_t seed) {
+void process_cluster::launch(size_t i, size_t seed,
+                             const std::vector<std::string>& extra) {
   auto& n = nodes_[i];
   if (running(i))
     throw std::logic_error(name(i) + " is already running");
@@ -82,6 +83,7 @@ void process_cluster::launch(size_t i, size_t seed) {
   if (seed != i && seed < size() && !nodes_[seed].address.empty())
     argv.push_back("--seeds=" + nodes_[seed].address);
   argv.insert(argv.end(), spec_.node_args.begin(), spec_.node_args.end());
+  argv.insert(argv.end(), extra.begin(), extra.end());
   auto log =
       spec_.log_dir.empty() ? std::string{} : spec_.log_dir + "/" + name(i) + ".log";
   n.proc = std::make_unique<child>(argv, log);
