@@ -211,6 +211,7 @@ caf::behavior node_impl(node_actor* self, std::shared_ptr<node_setup> setup) {
         std::remove_if(subs.begin(), subs.end(),
                        [&](const caf::actor& a) { return a.address() == dm.source; }),
         subs.end());
+    self->state.routes->down(dm.source);
   });
   if (st.cfg.auto_tick)
     schedule_tick(self);

@@ -2,12 +2,16 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
+#include <caf/io/basp_broker.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/io/middleman_actor.hpp>
 #include <caf/openssl/manager.hpp>
+#include <caf/openssl/middleman_actor.hpp>
 
 #include "accounting.hpp"
 #include "faults.hpp"
 #include "gossip/address.hpp"
+#include "gossip/guard.hpp"
 
 namespace gossip {
 
@@ -61,10 +65,12 @@ void routing::send(const std::string& name, const caf::message& msg) {
     ++acct_.stats.unroutable;
 }
 
-// Connects to "host:port" through the middleman without blocking the node,
-// then calls f with the actor published there.
-template <class F, class G>
-void routing::with_connection(const std::string& address, F f, G fail) {
+void routing::down(const caf::actor_addr& who) {
+  for (auto i = by_address_.begin(); i != by_address_.end();)
+    i = i->second.address() == who ? by_address_.erase(i) : std::next(i);
+}
+
+void routing::with_connection(const std::string& address, on_actor f, on_fail fail) {
   auto hp = parse_host_port(address);
   auto& sys = self_->system();
   if (!hp || !sys.has_middleman()) {
@@ -72,27 +78,70 @@ void routing::with_connection(const std::string& address, F f, G fail) {
     fail();
     return;
   }
-  // A system with the OpenSSL module talks TLS to everyone.
-  auto mm = sys.has_openssl_manager() ? sys.openssl_manager().actor_handle()
-                                      : sys.middleman().actor_handle();
-  self_
-      ->request(mm, std::chrono::seconds(5), caf::connect_atom::value, hp->host, hp->port)
+  if (auto i = by_address_.find(address); i != by_address_.end()) {
+    f(i->second);
+    return;
+  }
+  auto& waiting = dialing_[address];
+  waiting.emplace_back(std::move(f), std::move(fail));
+  if (waiting.size() == 1)
+    dial(address, hp->host, hp->port);
+}
+
+// Without blocking the node and without waiting for other connects: the
+// guard makes each on a thread of its own; so does a middleman actor spawned
+// for this one connect (TLS, or no guard).
+void routing::dial(const std::string& address, const std::string& host, uint16_t port) {
+  auto& sys = self_->system();
+  auto ok = [this, address](const caf::node_id&, caf::strong_actor_ptr& ptr,
+                            const std::set<std::string>&) {
+    if (ptr)
+      dialed(address, caf::actor_cast<caf::actor>(ptr));
+    else
+      dial_failed(address, caf::make_error(caf::sec::cannot_connect_to_node));
+  };
+  auto failed = [this, address](caf::error& err) { dial_failed(address, err); };
+  auto g = guard::of(sys);
+  if (g && !sys.has_openssl_manager()) {
+    self_->request(g, guard::max_dial_limit, caf::connect_atom::value, host, port)
+        .then(ok, failed);
+    return;
+  }
+  auto basp = sys.middleman().named_broker<caf::io::basp_broker>(caf::atom("BASP"));
+  auto mm = sys.has_openssl_manager() ? caf::openssl::make_middleman_actor(sys, basp)
+                                      : caf::io::make_middleman_actor(sys, basp);
+  self_->request(mm, std::chrono::seconds(5), caf::connect_atom::value, host, port)
       .then(
-          [f, fail](const caf::node_id&, caf::strong_actor_ptr& ptr,
-                    const std::set<std::string>&) {
-            if (ptr)
-              f(caf::actor_cast<caf::actor>(ptr));
-            else
-              fail();
+          [ok, mm](const caf::node_id& n, caf::strong_actor_ptr& ptr,
+                   const std::set<std::string>& sigs) {
+            caf::anon_send_exit(mm, caf::exit_reason::user_shutdown);
+            ok(n, ptr, sigs);
           },
-          [this, address, fail](caf::error& err) {
-            fail();
-            auto why = self_->system().render(err);
-            if (on_unreachable)
-              on_unreachable(address, why);
-            acct_.log_once("unreachable:" + address,
-                           "cannot reach " + address + ": " + why + " (will retry)");
+          [failed, mm](caf::error& err) {
+            caf::anon_send_exit(mm, caf::exit_reason::user_shutdown);
+            failed(err);
           });
+}
+
+void routing::dialed(const std::string& address, const caf::actor& h) {
+  self_->monitor(h);
+  by_address_[address] = h;
+  auto waiting = std::move(dialing_[address]);
+  dialing_.erase(address);
+  for (auto& w : waiting)
+    w.first(h);
+}
+
+void routing::dial_failed(const std::string& address, const caf::error& err) {
+  auto waiting = std::move(dialing_[address]);
+  dialing_.erase(address);
+  for (auto& w : waiting)
+    w.second();
+  auto why = self_->system().render(err);
+  if (on_unreachable)
+    on_unreachable(address, why);
+  acct_.log_once("unreachable:" + address,
+                 "cannot reach " + address + ": " + why + " (will retry)");
 }
 
 void routing::connect(const std::string& name, const std::string& address) {

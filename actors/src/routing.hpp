@@ -1,8 +1,11 @@
 // How a node reaches peers by name: actor handles it learned (from senders
 // and connections), the shared directory of an in-process cluster, and
-// connections made in the background through CAF's middleman (or its OpenSSL
-// module). Messages for a peer still being connected wait for it (a few at
-// most): losing them would, e.g., lose push-sum mass.
+// connections made in the background: through the system's connection guard
+// (guard.hpp), or, with TLS or without a guard, through a middleman actor of
+// their own (CAF's connects one at a time). Every connect proceeds on its own
+// with its own timeout; one per address at a time, and an address already
+// connected is not dialled again. Messages for a peer still being connected
+// wait for it (a few at most): losing them would, e.g., lose push-sum mass.
 #pragma once
 
 #include <caf/actor.hpp>
@@ -51,12 +54,22 @@ public:
   /// Sends to whoever listens at `address`, connecting first.
   void send_to_address(const std::string& address, const caf::message& msg);
 
+  /// A monitored actor is gone: connections to it are forgotten.
+  void down(const caf::actor_addr& who);
+
   /// Called when an address cannot be reached (for an event).
   std::function<void(const std::string& address, const std::string& why)> on_unreachable;
 
 private:
-  template <class F, class G>
-  void with_connection(const std::string& address, F f, G fail);
+  using on_actor = std::function<void(const caf::actor&)>;
+  using on_fail = std::function<void()>;
+
+  /// Calls f with the actor published at "host:port", connecting first if
+  /// needed, or fail.
+  void with_connection(const std::string& address, on_actor f, on_fail fail);
+  void dial(const std::string& address, const std::string& host, uint16_t port);
+  void dialed(const std::string& address, const caf::actor& h);
+  void dial_failed(const std::string& address, const caf::error& err);
 
   caf::event_based_actor* self_;
   accounting& acct_;
@@ -65,6 +78,9 @@ private:
   std::unordered_map<std::string, caf::actor> handles_;
   std::set<std::string> connecting_;
   std::unordered_map<std::string, std::vector<caf::message>> waiting_;
+  /// Connections by address (monitored), and callers waiting for one.
+  std::unordered_map<std::string, caf::actor> by_address_;
+  std::unordered_map<std::string, std::vector<std::pair<on_actor, on_fail>>> dialing_;
 };
 
 } // namespace gossip

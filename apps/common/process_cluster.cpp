@@ -73,7 +73,8 @@ std::vector<std::string> process_cluster::tls_args(const std::string& name) cons
           "--tls-key=" + dir + "/" + name + ".key", "--tls-ca=" + dir + "/ca.pem"};
 }
 
-void process_cluster::launch(size_t i, size_t seed) {
+void process_cluster::launch(size_t i, size_t seed,
+                             const std::vector<std::string>& extra) {
   auto& n = nodes_[i];
   if (running(i))
     throw std::logic_error(name(i) + " is already running");
@@ -92,6 +93,7 @@ void process_cluster::launch(size_t i, size_t seed) {
   argv.insert(argv.end(), spec_.node_args.begin(), spec_.node_args.end());
   auto tls = tls_args(name(i));
   argv.insert(argv.end(), tls.begin(), tls.end());
+  argv.insert(argv.end(), extra.begin(), extra.end());
   auto log =
       spec_.log_dir.empty() ? std::string{} : spec_.log_dir + "/" + name(i) + ".log";
   n.proc = std::make_unique<child>(argv, log);

@@ -56,8 +56,9 @@ public:
   void start(size_t i, std::chrono::milliseconds timeout = std::chrono::seconds(20));
   /// Node 0, then all others at once.
   void start_all();
-  /// Starts node i without waiting for it (seed: `seed`'s address).
-  void launch(size_t i, size_t seed);
+  /// Starts node i without waiting for it (seed: `seed`'s address, none if
+  /// seed == i), with `extra` gossip-node options.
+  void launch(size_t i, size_t seed, const std::vector<std::string>& extra = {});
   /// Waits until node i listens; false on timeout or if it died.
   bool wait_listening(size_t i, std::chrono::milliseconds timeout);
   void signal(size_t i, int sig);

@@ -22,6 +22,7 @@
 #include "gossip/counters.hpp"
 #include "gossip/event.hpp"
 #include "gossip/limits.hpp"
+#include "gossip/guard.hpp"
 #include "gossip/membership.hpp"
 #include "gossip/push_sum.hpp"
 #include "gossip/rumor.hpp"
@@ -281,9 +282,14 @@ caf::expected<caf::actor> connect(caf::actor_system& sys, const host_port& addre
                                   bool tls, std::chrono::milliseconds timeout) {
   std::promise<caf::expected<caf::actor>> done;
   auto result = done.get_future();
+  // A plain connection goes through the connection guard, as a node's do: a
+  // hostile server cannot make us allocate what it announces. The node's
+  // heartbeats may be hours apart (a third of its --idle-timeout).
+  guard::settings client;
+  client.idle_timeout = std::chrono::hours{24};
   std::thread helper{[&] {
     done.set_value(tls ? caf::openssl::remote_actor(sys, address.host, address.port)
-                       : sys.middleman().remote_actor(address.host, address.port));
+                       : guard::dial(sys, address.host, address.port, client));
   }};
   if (result.wait_for(timeout) != std::future_status::ready) {
     fail("no answer from " + to_string(address) + " within " +
@@ -335,17 +341,22 @@ int main(int argc, char** argv) {
   cfg.load<caf::io::middleman>();
   cfg.set("middleman.app-identifiers", std::vector<std::string>{"caf-gossip"});
   cfg.set("scheduler.max-threads", size_t{1});
+  // Heartbeats keep a `watch` within any node's --idle-timeout (1s at least).
+  cfg.set("middleman.heartbeat-interval", caf::timespan{300ms});
   tls::configure(cfg, tls_settings);
   caf::actor_system sys{cfg};
   // One deadline: what connecting takes, the request does not get.
   auto deadline = std::chrono::steady_clock::now() + cmd.timeout;
   auto node = connect(sys, address, tls_settings.enabled, cmd.timeout);
-  if (!node)
+  if (!node) {
+    guard::stop(sys);
     return fail("cannot reach node at " + to_string(address) + ": " +
                     sys.render(node.error()),
                 3);
   cmd.timeout = std::max(std::chrono::duration_cast<std::chrono::milliseconds>(
                              deadline - std::chrono::steady_clock::now()),
                          std::chrono::milliseconds{1});
-  return run(sys, *node, cmd);
+  auto rc = run(sys, *node, cmd);
+  guard::stop(sys);
+  return rc;
 }

@@ -17,11 +17,13 @@
 #include "gossip/address.hpp"
 #include "gossip/atoms.hpp"
 #include "gossip/event.hpp"
+#include "gossip/guard.hpp"
 #include "gossip/node.hpp"
 #include "gossip/presets.hpp"
 #include "gossip/push_sum.hpp"
 #include "gossip/registry.hpp"
 #include "gossip/types.hpp"
+#include "guard_options.hpp"
 #include "node_options.hpp"
 #include "output.hpp"
 #include "tls.hpp"
@@ -51,7 +53,7 @@ const std::vector<cli::option> node_options{
 };
 
 std::vector<cli::option> all_options() {
-  return node_options + tls::node_options() + cli::protocol_options();
+  return node_options + cli::guard_options() + tls::node_options() + cli::protocol_options();
 }
 
 // CAF's config file: [gossip] holds our options (the CLI wins), the other
@@ -111,6 +113,7 @@ struct settings {
   bool json = false;
   size_t threads = 1;
   tls::settings tls;
+  guard::settings guard;
 };
 
 // Reads the node's own options; the protocols read theirs from the same
@@ -136,6 +139,7 @@ settings read_settings(params& ps) {
   s.threads = ps.get_uint("threads", 1);
   s.tls = tls::read(ps);
   tls::require_tls_off_loopback(s.tls, s.host, ps.scoped("swim").get_list("seeds"));
+  s.guard = cli::read_guard(ps);
   for (auto& kv : ps.get_list("meta")) {
     auto eq = kv.find('=');
     if (eq == std::string::npos || eq == 0)
@@ -154,12 +158,14 @@ int run(settings& s, caf::actor_system_config& cfg,
   auto node = spawn_node(sys, s.node, std::move(ps));
   auto out = sys.spawn(printer, s.json);
   caf::anon_send(node, caf::subscribe_atom::value, out);
-  auto port = s.tls.enabled ? caf::openssl::publish(node, s.port, s.host.c_str(), true)
-                            : sys.middleman().publish(node, s.port, s.host.c_str(), true);
+  // Through the connection guard, never BASP itself (README: Connection limits).
+  auto port = s.tls.enabled ? guard::listen_tls(sys, node, s.host, s.port, s.guard)
+                            : guard::listen(sys, node, s.host, s.port, s.guard);
   if (!port) {
     std::cerr << "gossip-node: error: cannot listen on "
               << to_string(host_port{s.host, s.port}) << ": " << sys.render(port.error())
               << "\n";
+    guard::stop(sys);
     caf::anon_send_exit(node, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(out, caf::exit_reason::user_shutdown);
     return 1;
@@ -186,10 +192,10 @@ int run(settings& s, caf::actor_system_config& cfg,
   caf::anon_send(node, caf::leave_atom::value);
   std::this_thread::sleep_for(
       std::min<std::chrono::milliseconds>(s.node.interval, 300ms));
-  // (caf::openssl::unpublish does not compile in 0.17.6; the TLS port closes
-  // when the system shuts down.)
-  if (!s.tls.enabled)
-    sys.middleman().unpublish(node, *port);
+  // Closes the port and every connection (the TLS port on 127.0.0.1 closes
+  // when the system shuts down: caf::openssl::unpublish does not compile in
+  // 0.17.6).
+  guard::stop(sys);
   caf::anon_send_exit(node, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(out, caf::exit_reason::user_shutdown);
   return 0;
@@ -232,6 +238,7 @@ int main(int argc, char** argv) {
       load_config_file(args.values.get_string("config", ""), args.values,
                        caf_file_settings);
     s = read_settings(args.values);
+    cli::configure_heartbeats(cfg, s.guard);
     protocols = make_protocols(s.protocols, args.values);
     cli::reject_unused(args.values);
     if (auto err = validate(s.node); !err.empty())

@@ -5,6 +5,10 @@
 
 #include <sys/stat.h>
 
+#include <cstdlib>
+
+#include "hostile.hpp"
+#include "netns.hpp"
 #include "helpers.hpp"
 #include "process_cluster.hpp"
 
@@ -98,4 +102,65 @@ TEST(Tls, AClientCertificateCannotRunANode) {
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(r.out.empty()) << "it must not listen";
   EXPECT_NE(r.err.find("cannot run a node"), std::string::npos) << r.err;
+}
+
+// A TLS port has the guard in front (raw pass-through): idle and half-sent
+// connections are closed, and handshakes that fail (a plaintext BASP header,
+// clients without a certificate) cost the healthy connections nothing. (CAF
+// 0.17 alone closed them: it leaves OpenSSL's error queue filled.)
+TEST(Tls, HostileClientsLeaveHealthyConnectionsAlone) {
+  if (netns::run({"openssl", "version"}) != 0)
+    GTEST_SKIP() << "needs the openssl command";
+  auto dir = make_pki();
+  ASSERT_FALSE(dir.empty()) << "could not make certificates";
+  std::vector<std::string> tls{"--tls", "--tls-cert=" + dir + "/node.pem",
+                               "--tls-key=" + dir + "/node.key",
+                               "--tls-ca=" + dir + "/ca.pem"};
+  cluster_spec s;
+  s.nodes = 3;
+  s.bin_dir = GOSSIP_BIN_DIR;
+  s.node_args = tls;
+  s.node_args.push_back("--interval=200ms");
+  s.ctl_args = tls;
+  process_cluster c{s};
+  c.start_all();
+  auto all_three = [&] {
+    for (size_t i = 0; i < 3; ++i)
+      if (c.live_view(i).size() != 3)
+        return false;
+    return true;
+  };
+  ASSERT_TRUE(c.wait_until(all_three, 60s));
+  auto port =
+      static_cast<uint16_t>(std::stoi(c.address(0).substr(c.address(0).rfind(':') + 1)));
+  std::vector<int> fds{hostile::connect_loopback(port)}; // idle
+  uint8_t partial_hello[] = {22, 3, 1, 2, 0};
+  fds.push_back(hostile::connect_loopback(port));
+  hostile::send_all(fds.back(), partial_hello, sizeof(partial_hello));
+  auto basp = hostile::basp_header(1, 0xFFFFFFFFu);
+  fds.push_back(hostile::connect_loopback(port));
+  hostile::send_all(fds.back(), basp.data(), basp.size());
+  for (int fd : fds) {
+    EXPECT_TRUE(hostile::wait_closed(fd, 60s));
+    ::close(fd);
+  }
+  for (int i = 0; i < 5; ++i) // a full ClientHello, no certificate
+    netns::run({"sh", "-c",
+                "timeout 20 openssl s_client -connect " + c.address(0) + " </dev/null"},
+               true);
+  c.pump(5s); // more than a suspicion takes at 200 ms rounds
+  for (size_t i = 0; i < 3; ++i)
+    for (auto& ev : c.events(i))
+      EXPECT_TRUE(ev.kind != gossip::event_kind::member_suspect &&
+                  ev.kind != gossip::event_kind::member_down)
+          << c.name(i) << ": " << to_string(ev.kind) << " " << ev.peer;
+  ASSERT_EQ(c.ctl(0, {"put", "after", "attack"}), 0);
+  EXPECT_TRUE(c.wait_until(
+      [&] {
+        std::string out;
+        return c.ctl(2, {"get", "after"}, &out) == 0 && out == "attack\n";
+      },
+      30s));
+  c.stop_all();
+  netns::run({"rm", "-rf", dir});
 }

@@ -1,0 +1,465 @@
+// The guard broker: every connection to or from a peer passes through it on
+// its way to CAF's BASP broker (guard.hpp). All of it runs on the
+// middleman's I/O thread, like BASP itself.
+#include "guard_broker.hpp"
+
+#include <caf/blocking_actor.hpp>
+#include <caf/io/basp_broker.hpp>
+#include <caf/io/broker.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/io/network/multiplexer.hpp>
+#include <caf/io/system_messages.hpp>
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+#include <unordered_map>
+#include <vector>
+
+#include "gossip/basp_frame.hpp"
+#include "gossip/tls_record.hpp"
+
+namespace gossip::guard {
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+using tick_atom = caf::atom_constant<caf::atom("gtick")>;
+using caf::io::accept_handle;
+using caf::io::connection_handle;
+
+// Reads of a connection in its handshake are small: an idle socket costs
+// its read buffer (CAF sizes it to the most a read may take).
+constexpr size_t handshake_chunk = 4 * 1024;
+constexpr size_t read_chunk = 64 * 1024;
+
+struct listener {
+  bool raw = false;
+  caf::strong_actor_ptr node; // BASP: the actor a client gets
+  std::set<std::string> sigs;
+  uint16_t port = 0;
+  uint16_t backend_port = 0; // raw: the TLS port on 127.0.0.1
+};
+
+struct conn {
+  /// The remote side (false: our end towards BASP or the TLS port).
+  bool peer = false;
+  bool inbound = false;
+  bool raw = false;
+  connection_handle other = caf::io::invalid_connection_handle;
+  /// Inbound: the listener it came through.
+  accept_handle via;
+  /// A peer's frames (none when raw).
+  std::optional<basp_frame::parser> frames;
+  /// Raw: turns of speaking, the peer first (4: its handshake is through).
+  int turns = 0;
+  /// Raw: the client's first TLS record, held until it is whole.
+  std::string hello;
+  bool handshaken = false;
+  bool paused = false;
+  clock_type::time_point since, last_rx;
+};
+
+struct pending_dial {
+  caf::response_promise rp;
+  clock_type::time_point deadline;
+  uint16_t port = 0;
+  bool connected = false; // the TCP connect succeeded
+  connection_handle hdl = caf::io::invalid_connection_handle;
+};
+
+} // namespace
+
+struct broker_state {
+  settings cfg;
+  std::map<accept_handle, listener> listeners;
+  std::unordered_map<connection_handle, conn> conns;
+  std::map<uint64_t, pending_dial> dials;
+  size_t peers = 0;      // peer connections
+  size_t waiting = 0;    // inbound peers still in their handshake
+  size_t connecting = 0; // dials before their TCP connect is done
+  uint64_t next_dial = 0;
+  bool ticking = false;
+  counts tally;
+
+  static const char* name;
+
+  size_t active() const { return peers + connecting; }
+  /// Connections still in their handshake may take half the cap: sockets
+  /// that never finish one cannot keep the node from connecting out.
+  bool full(bool inbound) const {
+    return active() >= cfg.max_peers ||
+           (inbound && waiting >= std::max<size_t>(1, cfg.max_peers / 2));
+  }
+  basp_frame::caps caps() const { return {cfg.max_frame, cfg.max_handshake}; }
+};
+
+const char* broker_state::name = "gossip_guard";
+
+namespace {
+
+using broker = caf::io::stateful_broker<broker_state>;
+
+caf::actor basp(broker* self) {
+  return self->parent().named_broker<caf::io::basp_broker>(caf::atom("BASP"));
+}
+
+clock_type::duration tick_interval(const settings& s) {
+  auto t = std::min(s.handshake_timeout, s.idle_timeout) / 10;
+  return std::clamp<clock_type::duration>(t, std::chrono::milliseconds{20},
+                                          std::chrono::seconds{1});
+}
+
+void arm(broker* self) {
+  auto& st = self->state;
+  if (st.ticking)
+    return;
+  st.ticking = true;
+  self->delayed_send(self, tick_interval(st.cfg), tick_atom::value);
+}
+
+void forget(broker* self, connection_handle h) {
+  auto& st = self->state;
+  auto i = st.conns.find(h);
+  if (i == st.conns.end())
+    return;
+  if (i->second.peer) {
+    --st.peers;
+    if (i->second.inbound && !i->second.handshaken)
+      --st.waiting;
+  }
+  st.conns.erase(i);
+  self->close(h);
+}
+
+// Closes a connection and its other side.
+void drop(broker* self, connection_handle h) {
+  auto i = self->state.conns.find(h);
+  if (i == self->state.conns.end())
+    return;
+  auto other = i->second.other;
+  forget(self, h);
+  if (other != caf::io::invalid_connection_handle)
+    forget(self, other);
+}
+
+conn& add_peer(broker* self, connection_handle h, bool inbound, bool raw) {
+  auto& st = self->state;
+  auto& c = st.conns[h];
+  c.peer = true;
+  c.inbound = inbound;
+  c.raw = raw;
+  c.since = c.last_rx = clock_type::now();
+  ++st.peers;
+  if (inbound)
+    ++st.waiting;
+  self->configure_read(h, caf::io::receive_policy::at_most(handshake_chunk));
+  arm(self);
+  return c;
+}
+
+// The peer's handshake is through: no deadline any more, full-size reads.
+void handshake_through(broker* self, connection_handle h, conn& c) {
+  c.handshaken = true;
+  if (c.inbound)
+    --self->state.waiting;
+  self->configure_read(h, caf::io::receive_policy::at_most(read_chunk));
+}
+
+// Our side of a peer: `h` is BASP's end or the TLS port.
+void add_inner(broker* self, connection_handle h, connection_handle peer, bool raw) {
+  auto& c = self->state.conns[h];
+  c.other = peer;
+  c.raw = raw;
+  self->state.conns[peer].other = h;
+  self->configure_read(h, caf::io::receive_policy::at_most(read_chunk));
+}
+
+// A socketpair: one end stays with us (towards `peer`), the other becomes a
+// scribe for BASP.
+caf::io::scribe_ptr make_pair(broker* self, connection_handle peer) {
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+    return nullptr;
+  add_inner(self, self->add_scribe(sv[0]), peer, false);
+  return self->parent().backend().new_scribe(sv[1]);
+}
+
+// A client's first checked header: BASP gets its end of a new socketpair
+// the way middleman().publish() gives it a doorman's connection, and sends
+// its server handshake.
+bool attach_inbound(broker* self, connection_handle h, const listener& l) {
+  auto sp = make_pair(self, h);
+  if (!sp)
+    return false;
+  self->send(basp(self), caf::publish_atom::value, std::move(sp), l.port, l.node, l.sigs);
+  return true;
+}
+
+// Stops reading `from` while its other side has too much to write.
+void backpressure(broker* self, connection_handle from, conn& c) {
+  if (c.other == caf::io::invalid_connection_handle)
+    return;
+  self->flush(c.other);
+  if (self->wr_buf(c.other).size() > self->state.cfg.high_water) {
+    c.paused = true; // takes effect after the current read burst
+    self->halt(from);
+    self->ack_writes(c.other, true);
+  }
+}
+
+void from_inner(broker* self, conn& c, const caf::io::new_data_msg& m) {
+  // Our BASP (or TLS port) towards the peer: trusted, unparsed.
+  self->write(c.other, m.buf.size(), m.buf.data());
+  self->flush(c.other);
+  if (c.raw) {
+    auto p = self->state.conns.find(c.other);
+    if (p != self->state.conns.end() && !p->second.handshaken &&
+        p->second.turns % 2 == 1 && ++p->second.turns >= 4)
+      handshake_through(self, p->first, p->second);
+  }
+}
+
+// TLS: the client's first record is held (16 KiB at most) until it is whole
+// and looks like a ClientHello; only then is the TLS port connected.
+bool hold_hello(broker* self, connection_handle h, conn& c,
+                const caf::io::new_data_msg& m) {
+  c.hello.append(m.buf.begin(), m.buf.end());
+  auto v = tls_record::check_client_hello(
+      reinterpret_cast<const uint8_t*>(c.hello.data()), c.hello.size());
+  if (!v.problem.empty())
+    return false;
+  if (v.record_size == 0 || c.hello.size() < v.record_size)
+    return true; // the rest comes later
+  auto l = self->state.listeners.find(c.via);
+  if (l == self->state.listeners.end())
+    return false;
+  // The TLS port on 127.0.0.1 answers at once (a loopback connect).
+  auto b = self->add_tcp_scribe("127.0.0.1", l->second.backend_port);
+  if (!b)
+    return false;
+  add_inner(self, *b, h, true);
+  self->write(*b, c.hello.size(), c.hello.data());
+  self->flush(*b);
+  std::string{}.swap(c.hello);
+  c.turns = 1;
+  return true;
+}
+
+void from_peer(broker* self, connection_handle h, conn& c,
+               const caf::io::new_data_msg& m) {
+  auto& st = self->state;
+  c.last_rx = clock_type::now();
+  if (c.raw && c.other == caf::io::invalid_connection_handle) {
+    if (!hold_hello(self, h, c, m)) {
+      ++st.tally.rejected;
+      drop(self, h);
+    }
+    return;
+  }
+  if (c.raw) {
+    if (!c.handshaken && c.turns % 2 == 0)
+      ++c.turns;
+    self->write(c.other, m.buf.size(), m.buf.data());
+    backpressure(self, h, c);
+    return;
+  }
+  bool attached = true;
+  auto sink = [&](const char* data, size_t size) {
+    if (c.other == caf::io::invalid_connection_handle) {
+      auto l = st.listeners.find(c.via);
+      attached = l != st.listeners.end() && attach_inbound(self, h, l->second);
+      if (!attached)
+        return;
+    }
+    if (attached)
+      self->write(c.other, size, data);
+  };
+  if (!c.frames->feed(m.buf.data(), m.buf.size(), sink) || !attached) {
+    ++st.tally.rejected;
+    drop(self, h);
+    return;
+  }
+  if (!c.handshaken && c.frames->handshake_done())
+    handshake_through(self, h, c);
+  backpressure(self, h, c);
+}
+
+void on_tick(broker* self) {
+  auto& st = self->state;
+  auto now = clock_type::now();
+  std::vector<connection_handle> late;
+  for (auto& [h, c] : st.conns)
+    if (c.peer && ((!c.handshaken && now - c.since > st.cfg.handshake_timeout) ||
+                   (!c.paused && now - c.last_rx > st.cfg.idle_timeout)))
+      late.push_back(h);
+  for (auto h : late) {
+    ++st.tally.timed_out;
+    drop(self, h);
+  }
+  for (auto i = st.dials.begin(); i != st.dials.end();) {
+    if (now < i->second.deadline) {
+      ++i;
+      continue;
+    }
+    i->second.rp.deliver(
+        caf::make_error(caf::sec::cannot_connect_to_node, "guard: connect timed out"));
+    if (!i->second.connected)
+      --st.connecting;
+    else
+      drop(self, i->second.hdl);
+    i = st.dials.erase(i);
+  }
+  st.ticking = false;
+  if (!st.conns.empty() || !st.dials.empty())
+    arm(self);
+}
+
+caf::error too_many() {
+  return caf::make_error(caf::sec::cannot_connect_to_node, "guard: too many connections");
+}
+
+// A connect the helper made: the server's first frame must be a small
+// server handshake, then BASP takes over the socketpair's other end.
+void connected(broker* self, uint64_t id, caf::io::scribe_ptr& sp) {
+  auto& st = self->state;
+  auto d = st.dials.find(id);
+  if (d == st.dials.end())
+    return; // timed out meanwhile; the scribe closes its socket
+  auto h = sp->hdl();
+  self->add_scribe(std::move(sp));
+  --st.connecting;
+  d->second.connected = true;
+  d->second.hdl = h;
+  auto& c = add_peer(self, h, false, false);
+  c.frames.emplace(basp_frame::speaker::server, st.caps());
+  auto bsp = make_pair(self, h);
+  if (!bsp) {
+    drop(self, h);
+    d->second.rp.deliver(
+        caf::make_error(caf::sec::cannot_connect_to_node, "guard: no socketpair"));
+    st.dials.erase(d);
+    return;
+  }
+  auto port = d->second.port;
+  auto finish = [self, id](auto&&... xs) {
+    auto i = self->state.dials.find(id);
+    if (i == self->state.dials.end())
+      return;
+    i->second.rp.deliver(std::forward<decltype(xs)>(xs)...);
+    self->state.dials.erase(i);
+  };
+  self->request(basp(self), caf::infinite, caf::connect_atom::value, std::move(bsp), port)
+      .then(
+          [finish](caf::node_id& n, caf::strong_actor_ptr& a, std::set<std::string>& s) {
+            finish(std::move(n), std::move(a), std::move(s));
+          },
+          [finish](caf::error& e) { finish(std::move(e)); });
+}
+
+caf::behavior guard_broker(broker* self, settings cfg) {
+  self->state.cfg = std::move(cfg);
+  return {
+      [=](caf::publish_atom, const std::string& host, uint16_t port,
+          caf::strong_actor_ptr& node,
+          std::set<std::string>& sigs) -> caf::result<uint16_t> {
+        auto d = self->add_tcp_doorman(port, host.empty() ? nullptr : host.c_str(), true);
+        if (!d)
+          return std::move(d.error());
+        self->state.listeners[d->first] =
+            listener{false, std::move(node), std::move(sigs), d->second, 0};
+        return d->second;
+      },
+      [=](caf::publish_atom, const std::string& host, uint16_t port,
+          uint16_t backend_port) -> caf::result<uint16_t> {
+        auto d = self->add_tcp_doorman(port, host.empty() ? nullptr : host.c_str(), true);
+        if (!d)
+          return std::move(d.error());
+        self->state.listeners[d->first] = listener{true, {}, {}, d->second, backend_port};
+        return d->second;
+      },
+      [=](const caf::io::new_connection_msg& m) {
+        auto& st = self->state;
+        auto l = st.listeners.find(m.source);
+        if (l == st.listeners.end() || st.full(true)) {
+          ++st.tally.refused;
+          self->close(m.handle);
+          return;
+        }
+        auto& c = add_peer(self, m.handle, true, l->second.raw);
+        c.via = m.source;
+        if (!c.raw)
+          c.frames.emplace(basp_frame::speaker::client, st.caps());
+      },
+      [=](const caf::io::new_data_msg& m) {
+        auto i = self->state.conns.find(m.handle);
+        if (i == self->state.conns.end())
+          return;
+        if (i->second.peer)
+          from_peer(self, m.handle, i->second, m);
+        else if (i->second.other != caf::io::invalid_connection_handle)
+          from_inner(self, i->second, m);
+      },
+      [=](const caf::io::data_transferred_msg& m) {
+        auto& st = self->state;
+        auto i = st.conns.find(m.handle);
+        if (i == st.conns.end())
+          return;
+        auto j = st.conns.find(i->second.other);
+        if (j != st.conns.end() && j->second.paused &&
+            m.remaining < st.cfg.high_water / 4) {
+          j->second.paused = false;
+          j->second.last_rx = clock_type::now();
+          self->ack_writes(m.handle, false);
+          self->trigger(j->first);
+        }
+      },
+      [=](const caf::io::connection_closed_msg& m) { drop(self, m.handle); },
+      [=](const caf::io::acceptor_closed_msg& m) {
+        self->state.listeners.erase(m.handle);
+      },
+      [=](tick_atom) { on_tick(self); },
+      [=](caf::connect_atom, const std::string& host, uint16_t port) {
+        auto& st = self->state;
+        auto rp = self->make_response_promise();
+        if (st.full(false)) {
+          ++st.tally.refused;
+          rp.deliver(too_many());
+          return;
+        }
+        auto id = ++st.next_dial;
+        auto limit = dial_limit(st.cfg);
+        st.dials[id] = pending_dial{rp, clock_type::now() + limit, port};
+        ++st.connecting;
+        arm(self);
+        self->system().spawn(connector, caf::actor_cast<caf::actor>(self), id, host, port,
+                             st.cfg.handshake_timeout);
+      },
+      [=](dialed_atom, uint64_t id, caf::io::scribe_ptr& sp) { connected(self, id, sp); },
+      [=](dialed_atom, uint64_t id, caf::error& err) {
+        auto& st = self->state;
+        auto d = st.dials.find(id);
+        if (d == st.dials.end())
+          return;
+        --st.connecting;
+        d->second.rp.deliver(std::move(err));
+        st.dials.erase(d);
+      },
+      [=](caf::get_atom) {
+        auto& t = self->state.tally;
+        return std::make_tuple(t.rejected, t.timed_out, t.refused,
+                               static_cast<uint64_t>(self->state.peers));
+      },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_broker(caf::actor_system& sys, const settings& cfg) {
+  return sys.middleman().spawn_broker<caf::hidden>(guard_broker, cfg);
+}
+
+} // namespace gossip::guard
