@@ -353,6 +353,7 @@ int main(int argc, char** argv) {
     return fail("cannot reach node at " + to_string(address) + ": " +
                     sys.render(node.error()),
                 3);
+  }
   cmd.timeout = std::max(std::chrono::duration_cast<std::chrono::milliseconds>(
                              deadline - std::chrono::steady_clock::now()),
                          std::chrono::milliseconds{1});

@@ -111,17 +111,13 @@ TEST(Tls, AClientCertificateCannotRunANode) {
 TEST(Tls, HostileClientsLeaveHealthyConnectionsAlone) {
   if (netns::run({"openssl", "version"}) != 0)
     GTEST_SKIP() << "needs the openssl command";
-  auto dir = make_pki();
-  ASSERT_FALSE(dir.empty()) << "could not make certificates";
-  std::vector<std::string> tls{"--tls", "--tls-cert=" + dir + "/node.pem",
-                               "--tls-key=" + dir + "/node.key",
-                               "--tls-ca=" + dir + "/ca.pem"};
+  test::scratch_dir tmp;
+  ASSERT_TRUE(test::make_cluster_pki(tmp.path, 3)) << "gossip-ctl certs failed";
   cluster_spec s;
   s.nodes = 3;
   s.bin_dir = GOSSIP_BIN_DIR;
-  s.node_args = tls;
-  s.node_args.push_back("--interval=200ms");
-  s.ctl_args = tls;
+  s.node_args = {"--interval=200ms"};
+  s.tls_dir = tmp.path;
   process_cluster c{s};
   c.start_all();
   auto all_three = [&] {
@@ -162,5 +158,4 @@ TEST(Tls, HostileClientsLeaveHealthyConnectionsAlone) {
       },
       30s));
   c.stop_all();
-  netns::run({"rm", "-rf", dir});
 }
