@@ -238,7 +238,6 @@ int main(int argc, char** argv) {
       load_config_file(args.values.get_string("config", ""), args.values,
                        caf_file_settings);
     s = read_settings(args.values);
-    cli::configure_heartbeats(cfg, s.guard);
     protocols = make_protocols(s.protocols, args.values);
     cli::reject_unused(args.values);
     if (auto err = validate(s.node); !err.empty())
@@ -258,6 +257,7 @@ int main(int argc, char** argv) {
   tls::configure(cfg, s.tls);
   try {
     cfg.apply(caf_file_settings);
+    cli::configure_heartbeats(cfg, s.guard); // after the file's middleman settings
   } catch (const std::invalid_argument& e) {
     std::cerr << "gossip-node: error: " << e.what() << "\n";
     return 2;
