@@ -46,7 +46,7 @@ std::string check(const settings& s) {
       s.handshake_timeout > max_handshake_timeout)
     return "handshake_timeout must be between 100ms and 60s";
   if (s.idle_timeout < seconds{1} || s.idle_timeout > hours{24})
-    return "idle_timeout must be between 1s and 24h";
+    return "idle_timeout must be between 1s and 24h (60m from the command line)";
   if (s.max_peers == 0 || s.max_peers > 1000000)
     return "max_peers must be between 1 and 1000000";
   return {};

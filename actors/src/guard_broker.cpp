@@ -82,7 +82,8 @@ struct broker_state {
   size_t waiting = 0;    // inbound peers still in their handshake
   size_t connecting = 0; // dials before their TCP connect is done
   uint64_t next_dial = 0;
-  bool ticking = false;
+  /// When the next tick is due (max: none scheduled).
+  clock_type::time_point next_tick = clock_type::time_point::max();
   counts tally;
 
   static const char* name;
@@ -107,18 +108,25 @@ caf::actor basp(broker* self) {
   return self->parent().named_broker<caf::io::basp_broker>(caf::atom("BASP"));
 }
 
-clock_type::duration tick_interval(const settings& s) {
-  auto t = std::min(s.handshake_timeout, s.idle_timeout) / 10;
-  return std::clamp<clock_type::duration>(t, std::chrono::milliseconds{20},
-                                          std::chrono::seconds{1});
-}
-
+// Ticks come often while a handshake or a connect is under way (a tenth of
+// the handshake timeout), rarely otherwise (a tenth of the idle timeout):
+// an idle node wakes up little.
 void arm(broker* self) {
   auto& st = self->state;
-  if (st.ticking)
+  bool busy = st.waiting > 0 || !st.dials.empty() ||
+              std::any_of(st.conns.begin(), st.conns.end(), [](auto& kvp) {
+                return kvp.second.peer && !kvp.second.handshaken;
+              });
+  if (!busy && st.conns.empty())
     return;
-  st.ticking = true;
-  self->delayed_send(self, tick_interval(st.cfg), tick_atom::value);
+  auto t = (busy ? st.cfg.handshake_timeout : st.cfg.idle_timeout) / 10;
+  auto delay = std::clamp<clock_type::duration>(t, std::chrono::milliseconds{20},
+                                                std::chrono::seconds{5});
+  auto due = clock_type::now() + delay;
+  if (due >= st.next_tick)
+    return; // an earlier tick is coming
+  st.next_tick = due;
+  self->delayed_send(self, delay, tick_atom::value);
 }
 
 void forget(broker* self, connection_handle h) {
@@ -291,6 +299,8 @@ void from_peer(broker* self, connection_handle h, conn& c,
 void on_tick(broker* self) {
   auto& st = self->state;
   auto now = clock_type::now();
+  if (now < st.next_tick)
+    return; // superseded by an earlier one, which has re-armed
   std::vector<connection_handle> late;
   for (auto& [h, c] : st.conns)
     if (c.peer && ((!c.handshaken && now - c.since > st.cfg.handshake_timeout) ||
@@ -313,9 +323,8 @@ void on_tick(broker* self) {
       drop(self, i->second.hdl);
     i = st.dials.erase(i);
   }
-  st.ticking = false;
-  if (!st.conns.empty() || !st.dials.empty())
-    arm(self);
+  st.next_tick = clock_type::time_point::max();
+  arm(self);
 }
 
 caf::error too_many() {

@@ -47,7 +47,7 @@ const std::vector<option>& guard_options() {
        "a connection must finish its handshake within this (default 5s; 100ms to 60s)"},
       {"idle-timeout", "DURATION",
        "a connection silent this long is closed; heartbeats go out every third of it "
-       "(default 30s; 1s to 24h)"},
+       "(default 30s; 1s to 60m)"},
       {"max-peers", "N",
        "connections in and out at once, kept below RLIMIT_NOFILE (default 1000)"},
   };
@@ -67,8 +67,8 @@ guard::settings read_guard(const params& ps) {
       s.handshake_timeout > guard::max_handshake_timeout)
     throw std::invalid_argument("--handshake-timeout must be between 100ms and 60s");
   s.idle_timeout = get_duration(ps, "idle-timeout", s.idle_timeout);
-  if (s.idle_timeout < seconds{1} || s.idle_timeout > hours{24})
-    throw std::invalid_argument("--idle-timeout must be between 1s and 24h");
+  if (s.idle_timeout < seconds{1} || s.idle_timeout > minutes{60})
+    throw std::invalid_argument("--idle-timeout must be between 1s and 60m");
   bool explicit_peers = ps.has("max-peers");
   auto peers = ps.get_uint("max-peers", s.max_peers);
   if (peers == 0 || peers > 1000000)
