@@ -4,7 +4,9 @@
 // a stream of steps, checking invariants after each.
 //
 // A protocol target's input:
-//   byte 0        picks one of the target's parameter variants
+//   byte 0        bit 7: tight limits (tight_limits(), so that small inputs
+//                 reach every bound) instead of the defaults; the other bits
+//                 pick one of the target's parameter variants
 //   then steps    one byte each: `op % (messages + 6)`
 //     < messages  the rest of the stream starts that message type, serialized;
 //                 it is delivered through the gate (validated first, as the
@@ -85,7 +87,7 @@ enum class action : uint8_t { tick, write, erase, advance, leave, api, count };
 
 /// The node every protocol target drives, its peers and their labels.
 inline const char* self_name = "n";
-inline const char* self_address = "127.0.0.1:7000";
+inline const char* self_address = "n:7000";
 inline const std::vector<std::string> peer_names{"a", "b", "c"};
 
 /// What a target adds to the common harness.
@@ -102,6 +104,27 @@ struct target {
   using checks = std::function<void(test::fake_node&, const caf::message* delivered)>;
   std::function<checks()> make_checks;
 };
+
+/// Bounds small enough for an input of a few hundred bytes to reach each.
+/// Not max_entries: a store with more keys than that makes push, pull,
+/// push-pull and rumor mongering send whole-store messages that every peer
+/// rejects (a known limit of those protocols, not a hostile input's doing).
+inline limits tight_limits() {
+  limits lim;
+  lim.max_name_bytes = 8;
+  lim.max_key_bytes = 8;
+  lim.max_value_bytes = 16;
+  lim.max_labels = 2;
+  lim.max_label_bytes = 8;
+  lim.max_version_ahead = 1000;
+  lim.max_incarnation_ahead = 16;
+  lim.max_members = 4;
+  lim.max_rumor_ids = 3;
+  lim.max_topics = 2;
+  lim.max_origins = 2;
+  lim.max_subscribers = 1;
+  return lim;
+}
 
 /// Every entry in the store validates, and none is ahead of the clock.
 inline void check_store(test::fake_node& n) {
@@ -161,7 +184,9 @@ int run(types<Ts...>, const target& t, const uint8_t* data, size_t size) {
   n.set_peers(peer_names);
   if (t.setup)
     t.setup(n);
-  n.add(t.protocol, t.variants[data[0] % t.variants.size()]);
+  if ((data[0] & 0x80) != 0)
+    n.lim = tight_limits();
+  n.add(t.protocol, t.variants[(data[0] & 0x7f) % t.variants.size()]);
   auto checks = t.make_checks ? t.make_checks() : target::checks{};
   reader in{data + 1, size - 1};
   constexpr int messages = sizeof...(Ts);

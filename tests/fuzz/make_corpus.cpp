@@ -28,7 +28,7 @@ gossip::rumor a_rumor() {
   return gossip::rumor{"a", 1, "hello", 0, "news"};
 }
 member_update an_update() {
-  return member_update{"a", 2, 0, "127.0.0.1:7001", {{"zone", "eu"}}, "a"};
+  return member_update{"a", 2, 0, "a:7001", {{"zone", "eu"}}, "a"};
 }
 
 template <class T> T sample();
@@ -159,8 +159,9 @@ void wire_corpus(const std::filesystem::path& dir, types<Ts...> ts) {
   (one(static_cast<Ts*>(nullptr)), ...);
 }
 
-/// Three inputs for a protocol target: rounds around a local write; one of
-/// each of its messages; and everything, the api step's arguments included
+/// Four inputs for a protocol target: rounds around a local write; one of
+/// each of its messages, with default and with tight limits; and everything, the api
+/// step's arguments included
 /// (`api`: the bytes it reads, empty for none).
 template <class... Ts>
 void protocol_corpus(const std::filesystem::path& dir, types<Ts...> ts,
@@ -176,6 +177,8 @@ void protocol_corpus(const std::filesystem::path& dir, types<Ts...> ts,
   each(messages);
   messages << tick;
   save(dir, "messages", messages);
+  messages.bytes[0] = static_cast<char>(0x80); // the same within tight limits
+  save(dir, "tight", messages);
   input all;
   all << uint8_t{2} << step_of(action::write, ts) << std::string{"k"} << std::string{"v"}
       << step_of(action::advance, ts) << uint32_t{1000} << tick;

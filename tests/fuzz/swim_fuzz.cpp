@@ -60,7 +60,7 @@ struct membership_checks {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const target t{"swim",
                         {{},
-                         {{"seeds", "127.0.0.1:7001"},
+                         {{"seeds", "s:7001"},
                           {"indirect", "1"},
                           {"suspicion-mult", "1"},
                           {"dead-retry", "2"},
