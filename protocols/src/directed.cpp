@@ -91,9 +91,7 @@ private:
   }
 
   void spread(port& p, const std::string& from, const rumor& r) {
-    auto next = r;
-    ++next.hops;
-    auto msg = wire(directed_msg{p.self(), std::move(next)});
+    auto msg = wire(directed_msg{p.self(), next_hop(r)});
     auto& subs = subscribers(p, r.topic);
     std::set<std::string> picked;
     for (size_t tries = 0; picked.size() < fanout_ && tries < 4 * fanout_; ++tries) {

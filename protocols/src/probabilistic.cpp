@@ -93,8 +93,7 @@ private:
   void spread_now(port& p, const std::string& from, const rumor& r, bool go) {
     if (!go)
       return;
-    auto next = r;
-    ++next.hops;
+    auto next = next_hop(r);
     send(p, from, next);
     if (repeat_ > 0)
       repeating_.emplace_back(std::move(next), repeat_);

@@ -91,8 +91,14 @@ public:
       if (auto err = implausible(m); !err.empty())
         return p.count(tally::rejected_item, err);
       start(p);
-      state_.s += join(m.s_hi, m.s_lo);
-      state_.w += join(m.w_hi, m.w_lo);
+      // Each share is plausible on its own, but enough of them could still
+      // overflow 128 bits (max-value * max-nodes may exceed 2^63): refused.
+      mass s = 0, w = 0;
+      if (__builtin_add_overflow(state_.s, join(m.s_hi, m.s_lo), &s) ||
+          __builtin_add_overflow(state_.w, join(m.w_hi, m.w_lo), &w))
+        return p.count(tally::rejected_item, "push-sum share would overflow the mass");
+      state_.s = s;
+      state_.w = w;
     });
   }
 

@@ -124,17 +124,22 @@ private:
     return result;
   }
 
-  // Merges; what is new to us becomes hot. Returns the keys we already had.
+  // Merges; what is new to us becomes hot. Returns the keys we already had
+  // (not those of entries merge rejects: we had nothing of theirs).
   std::vector<std::string> learn(port& p, const std::string& from,
                                  const std::vector<keyed_entry>& xs) {
+    std::vector<bool> valid;
+    valid.reserve(xs.size());
+    for (auto& x : xs)
+      valid.push_back(check_entry(p, x).empty());
     auto changed = merge(p, from, xs);
     std::unordered_set<std::string> fresh(changed.begin(), changed.end());
     std::vector<std::string> known;
-    for (auto& x : xs) {
-      if (fresh.count(x.key) > 0)
-        hot_[x.key] = 0;
-      else
-        known.push_back(x.key);
+    for (size_t i = 0; i < xs.size(); ++i) {
+      if (fresh.count(xs[i].key) > 0)
+        hot_[xs[i].key] = 0;
+      else if (valid[i])
+        known.push_back(xs[i].key);
     }
     return known;
   }

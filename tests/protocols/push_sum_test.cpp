@@ -141,6 +141,25 @@ TEST(PushSum, ASharePoorInWeightButRichInMassIsDropped) {
   EXPECT_NEAR(state(b).estimate(), (1.0 + 1.0) / 1.5, 1e-9);
 }
 
+TEST(PushSum, AShareThatWouldOverflowTheMassIsDropped) {
+  // Each share is plausible (|s| <= max-value * w), but two of them exceed
+  // the 2^127 of fixed point that the node's s can hold.
+  fake_node b{"b"};
+  b.set_label("b", "value", "0");
+  b.add("push-sum", {{"max-value", "1e18"}});
+  push_sum_share big{"a"};
+  big.s_hi = uint64_t{1} << 62; // 2^62 of value
+  big.w_hi = 8;                 // for a weight of 8
+  b.receive_typed(big, "a");
+  EXPECT_TRUE(b.rejected_items.empty());
+  auto before = state(b);
+  b.receive_typed(big, "a");
+  EXPECT_EQ(b.rejected_items,
+            std::vector<std::string>{"push-sum share would overflow the mass"});
+  EXPECT_EQ(state(b).s, before.s);
+  EXPECT_EQ(state(b).w, before.w);
+}
+
 TEST(PushSum, LabelValuesAreParsedStrictly) {
   EXPECT_EQ(parse_push_sum_value("2.5", 1e15), 2.5);
   for (auto bad : {"nan", "inf", "abc", "1e300", "", "3x"})

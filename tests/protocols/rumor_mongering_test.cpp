@@ -187,3 +187,15 @@ TEST(RumorMongering, AnOverlongFeedbackKeyIsRejected) {
   EXPECT_EQ(a.rejected.size(), 1u);
   EXPECT_EQ(a.pending(), 1u); // the handler did not run
 }
+
+TEST(RumorMongering, FeedbackNamesNoKeyOfARejectedEntry) {
+  fake_node b{"b"};
+  b.lim.max_key_bytes = 4;
+  b.add("rumor", {{"counter", "1"}});
+  b.write("x", "1");
+  keyed_entry had{"x", *b.data().find("x")};
+  b.receive_typed(rm_push{"a", {had, make_entry("too-long", 1, "a")}}, "a");
+  EXPECT_EQ(b.rejected_items.size(), 1u);
+  // "x" it had; "too-long" it dropped, so it did not know it either.
+  EXPECT_EQ(b.replied<rm_feedback>().at(0).known, std::vector<std::string>{"x"});
+}

@@ -65,6 +65,15 @@ TEST(Probabilistic, ForwardsToFanoutPeersNeitherSenderNorOrigin) {
   EXPECT_EQ(ev[0].version, 1u);
 }
 
+TEST(Probabilistic, TheHopCountSaturatesInsteadOfWrapping) {
+  fake_node a{"a"};
+  a.set_peers({"b", "c"});
+  a.add("probabilistic", {{"fanout", "1"}});
+  a.receive_typed(rumor_from("b", 1, UINT32_MAX), "b");
+  ASSERT_EQ(a.sent<rumor_msg>().size(), 1u);
+  EXPECT_EQ(a.sent<rumor_msg>()[0].rumor.hops, UINT32_MAX);
+}
+
 TEST(Probabilistic, WithPZeroOnlyTheFirstKHopsForward) {
   fake_node a{"a"};
   a.set_peers({"b", "c", "d"});
@@ -202,6 +211,17 @@ TEST(Directed, ANonSubscriberRelaysToSubscribersWithoutDelivering) {
   EXPECT_TRUE(a.events_of(event_kind::delivered).empty());
   EXPECT_EQ(as_set(a.targets<directed_msg>()), (std::set<std::string>{"b", "d"}));
   EXPECT_EQ(a.sent<directed_msg>()[0].rumor.hops, 1u);
+}
+
+TEST(Directed, TheHopCountSaturatesInsteadOfWrapping) {
+  fake_node a{"a"};
+  a.set_peers({"b", "c"});
+  a.add("directed", {{"fanout", "1"}});
+  auto m = about("news", "e");
+  m.rumor.hops = UINT32_MAX;
+  a.receive_typed(m, "e");
+  ASSERT_EQ(a.sent<directed_msg>().size(), 1u);
+  EXPECT_EQ(a.sent<directed_msg>()[0].rumor.hops, UINT32_MAX);
 }
 
 TEST(Directed, SubscribersGetItDeliveredOthersNever) {

@@ -25,6 +25,14 @@ struct rumor {
 /// Empty when the rumor is well-formed: an origin, an id, a bounded payload.
 std::string validate(const rumor& r, const limits& lim);
 
+/// `r` one hop further, as it is forwarded: the count saturates rather than
+/// wrap to 0 (a peer may send any count).
+inline rumor next_hop(rumor r) {
+  if (r.hops < UINT32_MAX)
+    ++r.hops;
+  return r;
+}
+
 /// (broadcast_atom, text) -> uint64_t id: a node starts spreading a rumor;
 /// (broadcast_atom, topic, text) -> uint64_t id: one for a topic's subscribers.
 using broadcast_atom = caf::atom_constant<caf::atom("g_bcast")>;
