@@ -196,9 +196,12 @@ caf::io::scribe_ptr make_pair(broker* self, connection_handle peer) {
   return self->parent().backend().new_scribe(sv[1]);
 }
 
-// A client's first checked header: BASP gets its end of a new socketpair
-// the way middleman().publish() gives it a doorman's connection, and sends
-// its server handshake.
+// A new client: BASP gets its end of a new socketpair the way
+// middleman().publish() gives it a doorman's connection, and sends its server
+// handshake at once, as it does without a guard. (Sent only after the
+// client's first checked header, it arrived after the client handshake of a
+// peer connecting back at the same time, and CAF then closed both
+// connections as redundant.)
 bool attach_inbound(broker* self, connection_handle h, const listener& l) {
   auto sp = make_pair(self, h);
   if (!sp)
@@ -275,18 +278,9 @@ void from_peer(broker* self, connection_handle h, conn& c,
     backpressure(self, h, c);
     return;
   }
-  bool attached = true;
-  auto sink = [&](const char* data, size_t size) {
-    if (c.other == caf::io::invalid_connection_handle) {
-      auto l = st.listeners.find(c.via);
-      attached = l != st.listeners.end() && attach_inbound(self, h, l->second);
-      if (!attached)
-        return;
-    }
-    if (attached)
-      self->write(c.other, size, data);
-  };
-  if (!c.frames->feed(m.buf.data(), m.buf.size(), sink) || !attached) {
+  auto sink = [&](const char* data, size_t size) { self->write(c.other, size, data); };
+  if (c.other == caf::io::invalid_connection_handle ||
+      !c.frames->feed(m.buf.data(), m.buf.size(), sink)) {
     ++st.tally.rejected;
     drop(self, h);
     return;
@@ -400,8 +394,11 @@ caf::behavior guard_broker(broker* self, settings cfg) {
         }
         auto& c = add_peer(self, m.handle, true, l->second.raw);
         c.via = m.source;
-        if (!c.raw)
-          c.frames.emplace(basp_frame::speaker::client, st.caps());
+        if (c.raw)
+          return; // the TLS port is connected once a ClientHello is there
+        c.frames.emplace(basp_frame::speaker::client, st.caps());
+        if (!attach_inbound(self, m.handle, l->second))
+          drop(self, m.handle);
       },
       [=](const caf::io::new_data_msg& m) {
         auto i = self->state.conns.find(m.handle);
