@@ -56,8 +56,11 @@ struct conn {
   std::optional<basp_frame::parser> frames;
   /// Raw: turns of speaking, the peer first (4: its handshake is through).
   int turns = 0;
-  /// Raw: the client's first TLS record, held until it is whole.
-  std::string hello;
+  /// Raw: the client's first TLS record, held until it is whole. Outbound:
+  /// the server's handshake, held until it is whole.
+  std::string held;
+  /// Outbound: its dial.
+  uint64_t dial = 0;
   bool handshaken = false;
   bool paused = false;
   clock_type::time_point since, last_rx;
@@ -68,6 +71,7 @@ struct pending_dial {
   clock_type::time_point deadline;
   uint16_t port = 0;
   bool connected = false; // the TCP connect succeeded
+  bool handed = false;    // BASP has the connection
   connection_handle hdl = caf::io::invalid_connection_handle;
 };
 
@@ -138,6 +142,13 @@ void forget(broker* self, connection_handle h) {
     --st.peers;
     if (i->second.inbound && !i->second.handshaken)
       --st.waiting;
+    // A connect that BASP has not seen yet fails here (else BASP answers).
+    auto d = st.dials.find(i->second.dial);
+    if (!i->second.inbound && d != st.dials.end() && !d->second.handed) {
+      d->second.rp.deliver(caf::make_error(caf::sec::cannot_connect_to_node,
+                                           "guard: the server's handshake was refused"));
+      st.dials.erase(d);
+    }
   }
   st.conns.erase(i);
   self->close(h);
@@ -196,14 +207,51 @@ caf::io::scribe_ptr make_pair(broker* self, connection_handle peer) {
   return self->parent().backend().new_scribe(sv[1]);
 }
 
-// A client's first checked header: BASP gets its end of a new socketpair
-// the way middleman().publish() gives it a doorman's connection, and sends
-// its server handshake.
+// A new client: BASP gets its end of a new socketpair the way
+// middleman().publish() gives it a doorman's connection, and sends its server
+// handshake at once, as it does without a guard. (Sent only after the
+// client's first checked header, it arrived after the client handshake of a
+// peer connecting back at the same time, and CAF then closed both
+// connections as redundant.)
 bool attach_inbound(broker* self, connection_handle h, const listener& l) {
   auto sp = make_pair(self, h);
   if (!sp)
     return false;
   self->send(basp(self), caf::publish_atom::value, std::move(sp), l.port, l.node, l.sigs);
+  return true;
+}
+
+// The server's handshake is whole and checked: now BASP gets the connection
+// and writes its client handshake, which thus always follows the server's.
+// (Written at once, as CAF does, two nodes connecting to each other at the
+// same moment could each take the other's connection for the direct one and
+// both close their own as redundant: no connection left between them.)
+bool attach_outbound(broker* self, connection_handle h, conn& c) {
+  auto& st = self->state;
+  auto d = st.dials.find(c.dial);
+  if (d == st.dials.end())
+    return false;
+  auto bsp = make_pair(self, h);
+  if (!bsp)
+    return false;
+  d->second.handed = true;
+  self->write(c.other, c.held.size(), c.held.data());
+  std::string{}.swap(c.held);
+  auto id = c.dial;
+  auto finish = [self, id](auto&&... xs) {
+    auto i = self->state.dials.find(id);
+    if (i == self->state.dials.end())
+      return;
+    i->second.rp.deliver(std::forward<decltype(xs)>(xs)...);
+    self->state.dials.erase(i);
+  };
+  self->request(basp(self), caf::infinite, caf::connect_atom::value, std::move(bsp),
+                d->second.port)
+      .then(
+          [finish](caf::node_id& n, caf::strong_actor_ptr& a, std::set<std::string>& s) {
+            finish(std::move(n), std::move(a), std::move(s));
+          },
+          [finish](caf::error& e) { finish(std::move(e)); });
   return true;
 }
 
@@ -235,12 +283,12 @@ void from_inner(broker* self, conn& c, const caf::io::new_data_msg& m) {
 // and looks like a ClientHello; only then is the TLS port connected.
 bool hold_hello(broker* self, connection_handle h, conn& c,
                 const caf::io::new_data_msg& m) {
-  c.hello.append(m.buf.begin(), m.buf.end());
-  auto v = tls_record::check_client_hello(
-      reinterpret_cast<const uint8_t*>(c.hello.data()), c.hello.size());
+  c.held.append(m.buf.begin(), m.buf.end());
+  auto v = tls_record::check_client_hello(reinterpret_cast<const uint8_t*>(c.held.data()),
+                                          c.held.size());
   if (!v.problem.empty())
     return false;
-  if (v.record_size == 0 || c.hello.size() < v.record_size)
+  if (v.record_size == 0 || c.held.size() < v.record_size)
     return true; // the rest comes later
   auto l = self->state.listeners.find(c.via);
   if (l == self->state.listeners.end())
@@ -250,9 +298,9 @@ bool hold_hello(broker* self, connection_handle h, conn& c,
   if (!b)
     return false;
   add_inner(self, *b, h, true);
-  self->write(*b, c.hello.size(), c.hello.data());
+  self->write(*b, c.held.size(), c.held.data());
   self->flush(*b);
-  std::string{}.swap(c.hello);
+  std::string{}.swap(c.held);
   c.turns = 1;
   return true;
 }
@@ -275,24 +323,25 @@ void from_peer(broker* self, connection_handle h, conn& c,
     backpressure(self, h, c);
     return;
   }
-  bool attached = true;
   auto sink = [&](const char* data, size_t size) {
-    if (c.other == caf::io::invalid_connection_handle) {
-      auto l = st.listeners.find(c.via);
-      attached = l != st.listeners.end() && attach_inbound(self, h, l->second);
-      if (!attached)
-        return;
-    }
-    if (attached)
+    if (c.other == caf::io::invalid_connection_handle)
+      c.held.append(data, size); // outbound, before BASP has it
+    else
       self->write(c.other, size, data);
   };
-  if (!c.frames->feed(m.buf.data(), m.buf.size(), sink) || !attached) {
+  if ((c.inbound && c.other == caf::io::invalid_connection_handle) ||
+      !c.frames->feed(m.buf.data(), m.buf.size(), sink)) {
     ++st.tally.rejected;
     drop(self, h);
     return;
   }
-  if (!c.handshaken && c.frames->handshake_done())
+  if (!c.handshaken && c.frames->handshake_done()) {
+    if (!c.inbound && !attach_outbound(self, h, c)) {
+      drop(self, h);
+      return;
+    }
     handshake_through(self, h, c);
+  }
   backpressure(self, h, c);
 }
 
@@ -315,13 +364,14 @@ void on_tick(broker* self) {
       ++i;
       continue;
     }
-    i->second.rp.deliver(
+    auto late_dial = std::move(i->second);
+    i = st.dials.erase(i);
+    late_dial.rp.deliver(
         caf::make_error(caf::sec::cannot_connect_to_node, "guard: connect timed out"));
-    if (!i->second.connected)
+    if (!late_dial.connected)
       --st.connecting;
     else
-      drop(self, i->second.hdl);
-    i = st.dials.erase(i);
+      drop(self, late_dial.hdl);
   }
   st.next_tick = clock_type::time_point::max();
   arm(self);
@@ -345,28 +395,7 @@ void connected(broker* self, uint64_t id, caf::io::scribe_ptr& sp) {
   d->second.hdl = h;
   auto& c = add_peer(self, h, false, false);
   c.frames.emplace(basp_frame::speaker::server, st.caps());
-  auto bsp = make_pair(self, h);
-  if (!bsp) {
-    drop(self, h);
-    d->second.rp.deliver(
-        caf::make_error(caf::sec::cannot_connect_to_node, "guard: no socketpair"));
-    st.dials.erase(d);
-    return;
-  }
-  auto port = d->second.port;
-  auto finish = [self, id](auto&&... xs) {
-    auto i = self->state.dials.find(id);
-    if (i == self->state.dials.end())
-      return;
-    i->second.rp.deliver(std::forward<decltype(xs)>(xs)...);
-    self->state.dials.erase(i);
-  };
-  self->request(basp(self), caf::infinite, caf::connect_atom::value, std::move(bsp), port)
-      .then(
-          [finish](caf::node_id& n, caf::strong_actor_ptr& a, std::set<std::string>& s) {
-            finish(std::move(n), std::move(a), std::move(s));
-          },
-          [finish](caf::error& e) { finish(std::move(e)); });
+  c.dial = id;
 }
 
 caf::behavior guard_broker(broker* self, settings cfg) {
@@ -400,8 +429,11 @@ caf::behavior guard_broker(broker* self, settings cfg) {
         }
         auto& c = add_peer(self, m.handle, true, l->second.raw);
         c.via = m.source;
-        if (!c.raw)
-          c.frames.emplace(basp_frame::speaker::client, st.caps());
+        if (c.raw)
+          return; // the TLS port is connected once a ClientHello is there
+        c.frames.emplace(basp_frame::speaker::client, st.caps());
+        if (!attach_inbound(self, m.handle, l->second))
+          drop(self, m.handle);
       },
       [=](const caf::io::new_data_msg& m) {
         auto i = self->state.conns.find(m.handle);
