@@ -180,12 +180,15 @@ conn& add_peer(broker* self, connection_handle h, bool inbound, bool raw) {
   return c;
 }
 
-// The peer's handshake is through: no deadline any more, full-size reads.
+// The peer's handshake is through: no deadline any more, full-size reads
+// (both ways).
 void handshake_through(broker* self, connection_handle h, conn& c) {
   c.handshaken = true;
   if (c.inbound)
     --self->state.waiting;
   self->configure_read(h, caf::io::receive_policy::at_most(read_chunk));
+  if (c.other != caf::io::invalid_connection_handle)
+    self->configure_read(c.other, caf::io::receive_policy::at_most(read_chunk));
 }
 
 // Our side of a peer: `h` is BASP's end or the TLS port.
@@ -193,8 +196,10 @@ void add_inner(broker* self, connection_handle h, connection_handle peer, bool r
   auto& c = self->state.conns[h];
   c.other = peer;
   c.raw = raw;
-  self->state.conns[peer].other = h;
-  self->configure_read(h, caf::io::receive_policy::at_most(read_chunk));
+  auto& p = self->state.conns[peer];
+  p.other = h;
+  auto chunk = p.handshaken ? read_chunk : handshake_chunk;
+  self->configure_read(h, caf::io::receive_policy::at_most(chunk));
 }
 
 // A socketpair: one end stays with us (towards `peer`), the other becomes a
