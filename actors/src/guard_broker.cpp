@@ -56,8 +56,11 @@ struct conn {
   std::optional<basp_frame::parser> frames;
   /// Raw: turns of speaking, the peer first (4: its handshake is through).
   int turns = 0;
-  /// Raw: the client's first TLS record, held until it is whole.
-  std::string hello;
+  /// Raw: the client's first TLS record, held until it is whole. Outbound:
+  /// the server's handshake, held until it is whole.
+  std::string held;
+  /// Outbound: its dial.
+  uint64_t dial = 0;
   bool handshaken = false;
   bool paused = false;
   clock_type::time_point since, last_rx;
@@ -68,6 +71,7 @@ struct pending_dial {
   clock_type::time_point deadline;
   uint16_t port = 0;
   bool connected = false; // the TCP connect succeeded
+  bool handed = false;    // BASP has the connection
   connection_handle hdl = caf::io::invalid_connection_handle;
 };
 
@@ -138,6 +142,13 @@ void forget(broker* self, connection_handle h) {
     --st.peers;
     if (i->second.inbound && !i->second.handshaken)
       --st.waiting;
+    // A connect that BASP has not seen yet fails here (else BASP answers).
+    auto d = st.dials.find(i->second.dial);
+    if (!i->second.inbound && d != st.dials.end() && !d->second.handed) {
+      d->second.rp.deliver(caf::make_error(caf::sec::cannot_connect_to_node,
+                                           "guard: the server's handshake was refused"));
+      st.dials.erase(d);
+    }
   }
   st.conns.erase(i);
   self->close(h);
@@ -169,12 +180,15 @@ conn& add_peer(broker* self, connection_handle h, bool inbound, bool raw) {
   return c;
 }
 
-// The peer's handshake is through: no deadline any more, full-size reads.
+// The peer's handshake is through: no deadline any more, full-size reads
+// (both ways).
 void handshake_through(broker* self, connection_handle h, conn& c) {
   c.handshaken = true;
   if (c.inbound)
     --self->state.waiting;
   self->configure_read(h, caf::io::receive_policy::at_most(read_chunk));
+  if (c.other != caf::io::invalid_connection_handle)
+    self->configure_read(c.other, caf::io::receive_policy::at_most(read_chunk));
 }
 
 // Our side of a peer: `h` is BASP's end or the TLS port.
@@ -182,8 +196,10 @@ void add_inner(broker* self, connection_handle h, connection_handle peer, bool r
   auto& c = self->state.conns[h];
   c.other = peer;
   c.raw = raw;
-  self->state.conns[peer].other = h;
-  self->configure_read(h, caf::io::receive_policy::at_most(read_chunk));
+  auto& p = self->state.conns[peer];
+  p.other = h;
+  auto chunk = p.handshaken ? read_chunk : handshake_chunk;
+  self->configure_read(h, caf::io::receive_policy::at_most(chunk));
 }
 
 // A socketpair: one end stays with us (towards `peer`), the other becomes a
@@ -207,6 +223,40 @@ bool attach_inbound(broker* self, connection_handle h, const listener& l) {
   if (!sp)
     return false;
   self->send(basp(self), caf::publish_atom::value, std::move(sp), l.port, l.node, l.sigs);
+  return true;
+}
+
+// The server's handshake is whole and checked: now BASP gets the connection
+// and writes its client handshake, which thus always follows the server's.
+// (Written at once, as CAF does, two nodes connecting to each other at the
+// same moment could each take the other's connection for the direct one and
+// both close their own as redundant: no connection left between them.)
+bool attach_outbound(broker* self, connection_handle h, conn& c) {
+  auto& st = self->state;
+  auto d = st.dials.find(c.dial);
+  if (d == st.dials.end())
+    return false;
+  auto bsp = make_pair(self, h);
+  if (!bsp)
+    return false;
+  d->second.handed = true;
+  self->write(c.other, c.held.size(), c.held.data());
+  std::string{}.swap(c.held);
+  auto id = c.dial;
+  auto finish = [self, id](auto&&... xs) {
+    auto i = self->state.dials.find(id);
+    if (i == self->state.dials.end())
+      return;
+    i->second.rp.deliver(std::forward<decltype(xs)>(xs)...);
+    self->state.dials.erase(i);
+  };
+  self->request(basp(self), caf::infinite, caf::connect_atom::value, std::move(bsp),
+                d->second.port)
+      .then(
+          [finish](caf::node_id& n, caf::strong_actor_ptr& a, std::set<std::string>& s) {
+            finish(std::move(n), std::move(a), std::move(s));
+          },
+          [finish](caf::error& e) { finish(std::move(e)); });
   return true;
 }
 
@@ -238,12 +288,12 @@ void from_inner(broker* self, conn& c, const caf::io::new_data_msg& m) {
 // and looks like a ClientHello; only then is the TLS port connected.
 bool hold_hello(broker* self, connection_handle h, conn& c,
                 const caf::io::new_data_msg& m) {
-  c.hello.append(m.buf.begin(), m.buf.end());
-  auto v = tls_record::check_client_hello(
-      reinterpret_cast<const uint8_t*>(c.hello.data()), c.hello.size());
+  c.held.append(m.buf.begin(), m.buf.end());
+  auto v = tls_record::check_client_hello(reinterpret_cast<const uint8_t*>(c.held.data()),
+                                          c.held.size());
   if (!v.problem.empty())
     return false;
-  if (v.record_size == 0 || c.hello.size() < v.record_size)
+  if (v.record_size == 0 || c.held.size() < v.record_size)
     return true; // the rest comes later
   auto l = self->state.listeners.find(c.via);
   if (l == self->state.listeners.end())
@@ -253,9 +303,9 @@ bool hold_hello(broker* self, connection_handle h, conn& c,
   if (!b)
     return false;
   add_inner(self, *b, h, true);
-  self->write(*b, c.hello.size(), c.hello.data());
+  self->write(*b, c.held.size(), c.held.data());
   self->flush(*b);
-  std::string{}.swap(c.hello);
+  std::string{}.swap(c.held);
   c.turns = 1;
   return true;
 }
@@ -278,15 +328,25 @@ void from_peer(broker* self, connection_handle h, conn& c,
     backpressure(self, h, c);
     return;
   }
-  auto sink = [&](const char* data, size_t size) { self->write(c.other, size, data); };
-  if (c.other == caf::io::invalid_connection_handle ||
+  auto sink = [&](const char* data, size_t size) {
+    if (c.other == caf::io::invalid_connection_handle)
+      c.held.append(data, size); // outbound, before BASP has it
+    else
+      self->write(c.other, size, data);
+  };
+  if ((c.inbound && c.other == caf::io::invalid_connection_handle) ||
       !c.frames->feed(m.buf.data(), m.buf.size(), sink)) {
     ++st.tally.rejected;
     drop(self, h);
     return;
   }
-  if (!c.handshaken && c.frames->handshake_done())
+  if (!c.handshaken && c.frames->handshake_done()) {
+    if (!c.inbound && !attach_outbound(self, h, c)) {
+      drop(self, h);
+      return;
+    }
     handshake_through(self, h, c);
+  }
   backpressure(self, h, c);
 }
 
@@ -309,13 +369,14 @@ void on_tick(broker* self) {
       ++i;
       continue;
     }
-    i->second.rp.deliver(
+    auto late_dial = std::move(i->second);
+    i = st.dials.erase(i);
+    late_dial.rp.deliver(
         caf::make_error(caf::sec::cannot_connect_to_node, "guard: connect timed out"));
-    if (!i->second.connected)
+    if (!late_dial.connected)
       --st.connecting;
     else
-      drop(self, i->second.hdl);
-    i = st.dials.erase(i);
+      drop(self, late_dial.hdl);
   }
   st.next_tick = clock_type::time_point::max();
   arm(self);
@@ -339,28 +400,7 @@ void connected(broker* self, uint64_t id, caf::io::scribe_ptr& sp) {
   d->second.hdl = h;
   auto& c = add_peer(self, h, false, false);
   c.frames.emplace(basp_frame::speaker::server, st.caps());
-  auto bsp = make_pair(self, h);
-  if (!bsp) {
-    drop(self, h);
-    d->second.rp.deliver(
-        caf::make_error(caf::sec::cannot_connect_to_node, "guard: no socketpair"));
-    st.dials.erase(d);
-    return;
-  }
-  auto port = d->second.port;
-  auto finish = [self, id](auto&&... xs) {
-    auto i = self->state.dials.find(id);
-    if (i == self->state.dials.end())
-      return;
-    i->second.rp.deliver(std::forward<decltype(xs)>(xs)...);
-    self->state.dials.erase(i);
-  };
-  self->request(basp(self), caf::infinite, caf::connect_atom::value, std::move(bsp), port)
-      .then(
-          [finish](caf::node_id& n, caf::strong_actor_ptr& a, std::set<std::string>& s) {
-            finish(std::move(n), std::move(a), std::move(s));
-          },
-          [finish](caf::error& e) { finish(std::move(e)); });
+  c.dial = id;
 }
 
 caf::behavior guard_broker(broker* self, settings cfg) {

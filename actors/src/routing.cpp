@@ -42,14 +42,27 @@ caf::actor routing::route(const std::string& name) const {
 
 void routing::bind(const std::string& name, const caf::actor& handle) {
   // In-process peers are found in the directory: no copy of their handle.
-  if (handle && route(name) != handle)
+  if (handle && route(name) != handle) {
     handles_[name] = handle;
+    watch(handle);
+  }
+}
+
+void routing::watch(const caf::actor& handle) {
+  if (handle.node() != self_->node() && watched_.insert(handle.address()).second)
+    self_->monitor(handle);
 }
 
 void routing::drop_remote(const std::string& name) {
+  addresses_.erase(name);
   auto h = handles_.find(name);
   if (h != handles_.end() && h->second.node() != self_->node())
     handles_.erase(h);
+}
+
+void routing::forget(const std::string& name) {
+  addresses_.erase(name);
+  handles_.erase(name);
 }
 
 void routing::send(const std::string& name, const caf::message& msg) {
@@ -58,6 +71,10 @@ void routing::send(const std::string& name, const caf::message& msg) {
     transmit(to, msg);
     return;
   }
+  // Its connection was lost (closed by a guard, say) while it is a member:
+  // connect again.
+  if (auto a = addresses_.find(name); a != addresses_.end())
+    connect(name, a->second);
   auto w = waiting_.find(name);
   if (connecting_.count(name) > 0 && (w == waiting_.end() || w->second.size() < 64))
     waiting_[name].push_back(msg);
@@ -66,8 +83,12 @@ void routing::send(const std::string& name, const caf::message& msg) {
 }
 
 void routing::down(const caf::actor_addr& who) {
+  if (watched_.erase(who) == 0)
+    return;
   for (auto i = by_address_.begin(); i != by_address_.end();)
     i = i->second.address() == who ? by_address_.erase(i) : std::next(i);
+  for (auto i = handles_.begin(); i != handles_.end();)
+    i = i->second.address() == who ? handles_.erase(i) : std::next(i);
 }
 
 void routing::with_connection(const std::string& address, on_actor f, on_fail fail) {
@@ -124,7 +145,7 @@ void routing::dial(const std::string& address, const std::string& host, uint16_t
 }
 
 void routing::dialed(const std::string& address, const caf::actor& h) {
-  self_->monitor(h);
+  watch(h);
   by_address_[address] = h;
   auto waiting = std::move(dialing_[address]);
   dialing_.erase(address);
@@ -145,6 +166,7 @@ void routing::dial_failed(const std::string& address, const caf::error& err) {
 }
 
 void routing::connect(const std::string& name, const std::string& address) {
+  addresses_[name] = address;
   if (!connecting_.insert(name).second)
     return;
   with_connection(

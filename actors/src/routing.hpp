@@ -39,11 +39,12 @@ public:
   /// Forgets the route to `name` if it leads to another process (it dies
   /// with that process; a later connect finds the new one).
   void drop_remote(const std::string& name);
-  void forget(const std::string& name) { handles_.erase(name); }
+  /// Forgets `name` altogether (it left).
+  void forget(const std::string& name);
   void clear() { handles_.clear(); }
 
-  /// Sends to `name`: at once, after its connection is up, or not at all
-  /// (counted as unroutable).
+  /// Sends to `name`: at once, after its connection is up (connecting again
+  /// if a connection to it was lost), or not at all (counted as unroutable).
   void send(const std::string& name, const caf::message& msg);
   /// Connects to `name` at `address` in the background unless a connect is
   /// already under way.
@@ -54,7 +55,8 @@ public:
   /// Sends to whoever listens at `address`, connecting first.
   void send_to_address(const std::string& address, const caf::message& msg);
 
-  /// A monitored actor is gone: connections to it are forgotten.
+  /// A monitored actor is gone: routes to it are forgotten (the next send
+  /// to it connects again).
   void down(const caf::actor_addr& who);
 
   /// Called when an address cannot be reached (for an event).
@@ -70,6 +72,8 @@ private:
   void dial(const std::string& address, const std::string& host, uint16_t port);
   void dialed(const std::string& address, const caf::actor& h);
   void dial_failed(const std::string& address, const caf::error& err);
+  /// Monitors a remote handle once: its connection's loss ends its routes.
+  void watch(const caf::actor& handle);
 
   caf::event_based_actor* self_;
   accounting& acct_;
@@ -81,6 +85,9 @@ private:
   /// Connections by address (monitored), and callers waiting for one.
   std::unordered_map<std::string, caf::actor> by_address_;
   std::unordered_map<std::string, std::vector<std::pair<on_actor, on_fail>>> dialing_;
+  /// Members' addresses, to connect again; the remote handles monitored.
+  std::unordered_map<std::string, std::string> addresses_;
+  std::set<caf::actor_addr> watched_;
 };
 
 } // namespace gossip
