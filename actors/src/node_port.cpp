@@ -69,9 +69,16 @@ void node_port::peer_up(const std::string& name, const std::string& address,
     return;
   if (!labels.empty())
     st_.labels[name] = labels;
+  bool routed = static_cast<bool>(st_.routes->route(name));
+  if (address.empty() && !routed)
+    return; // known by name only (its address unverified where we heard it)
   st_.view->add(name);
-  if (!address.empty() && (reconnect || !st_.routes->route(name)))
+  if (address.empty())
+    return;
+  if (reconnect || !routed)
     st_.routes->connect(name, address);
+  else if (!st_.routes->verified(name, address))
+    st_.routes->verify(name, address);
 }
 
 void node_port::peer_down(const std::string& name) {
@@ -81,6 +88,10 @@ void node_port::peer_down(const std::string& name) {
 
 void node_port::send_to_address(const std::string& address, const caf::message& msg) {
   st_.routes->send_to_address(address, msg);
+}
+
+bool node_port::verified(const std::string& name, const std::string& address) const {
+  return st_.routes->verified(name, address);
 }
 
 bool node_port::admit(const std::string& problem) {
@@ -95,8 +106,11 @@ bool node_port::admit(const std::string& problem) {
 }
 
 void node_port::bind(const std::string& name) {
-  if (name != st_.cfg.name)
-    st_.routes->bind(name, caf::actor_cast<caf::actor>(self_->current_sender()));
+  if (name == st_.cfg.name)
+    return;
+  auto sender = caf::actor_cast<caf::actor>(self_->current_sender());
+  st_.routes->bind(name, sender);
+  st_.routes->heard(name, sender);
 }
 
 void node_port::answer(reply r) {

@@ -36,6 +36,7 @@ public:
                const std::map<std::string, std::string>& labels) override;
   void peer_down(const std::string& name) override;
   void send_to_address(const std::string& address, const caf::message& msg) override;
+  bool verified(const std::string& name, const std::string& address) const override;
 
   // -- gate ------------------------------------------------------------------
   gossip::port& port() override { return *this; }

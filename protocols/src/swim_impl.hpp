@@ -48,6 +48,7 @@ private:
   void bootstrap(port& p);
   void join(port& p);
   void expire_suspicions(port& p);
+  void pass_on_verified();
   void advance_probe(port& p);
   void start_indirect_probe(port& p);
   void probe_failed(port& p);
@@ -73,8 +74,10 @@ private:
   member_update self_update(port& p) const;
   size_t cluster_size() const;
   std::vector<std::string> live_members() const;
-  std::vector<member_update> piggyback();
+  std::vector<member_update> piggyback(port& p);
   std::vector<member_update> full_table(port& p) const;
+  std::vector<member_update> shared_table(port& p) const;
+  std::vector<member_update> vouched(port& p, std::vector<member_update> us) const;
   void emit_member(port& p, event_kind kind, const member_update& m,
                    std::string why = {});
   void emit_state(port& p, std::string detail);
@@ -95,7 +98,8 @@ private:
   uint64_t next_probe_round_ = 0;
   std::map<std::string, suspicion> suspicions_;
   local_health health_;
-  std::set<std::string> conflicts_; // addresses that claimed our name
+  std::set<std::string> conflicts_;              // addresses that claimed our name
+  std::map<std::string, std::string> passed_on_; // verified addresses queued
 };
 
 } // namespace gossip
