@@ -156,7 +156,11 @@ int run(settings& s, caf::actor_system_config& cfg,
         std::vector<std::unique_ptr<protocol>> ps) {
   caf::actor_system sys{cfg};
   auto node = spawn_node(sys, s.node, std::move(ps));
-  auto out = sys.spawn(printer, s.json);
+  // On a thread of its own: a slow reader of stdout (a full pipe) must not
+  // hold the scheduler's threads. It did with --threads=1: a connection
+  // accepted meanwhile lost its first request for good (1 run in 12 of
+  // Startup.PutReadsTheValueFromStandardInput after a 200 KiB stored event).
+  auto out = sys.spawn<caf::detached>(printer, s.json);
   caf::anon_send(node, caf::subscribe_atom::value, out);
   // Through the connection guard, never BASP itself (README: Connection limits).
   auto port = s.tls.enabled ? guard::listen_tls(sys, node, s.host, s.port, s.guard)
