@@ -36,6 +36,8 @@ public:
                const std::map<std::string, std::string>& labels) override;
   void peer_down(const std::string& name) override;
   void send_to_address(const std::string& address, const caf::message& msg) override;
+  uint64_t first_incarnation() const override;
+  void incarnation_changed(uint64_t incarnation) override;
 
   // -- gate ------------------------------------------------------------------
   gossip::port& port() override { return *this; }
@@ -44,6 +46,8 @@ public:
   void answer(reply r) override;
 
 private:
+  void schedule_flush();
+
   node_actor* self_;
   node_state& st_;
 };

@@ -88,6 +88,11 @@ public:
   /// Sends to whoever listens at "host:port" (connecting first if needed):
   /// how seeds are reached before their names are known.
   virtual void send_to_address(const std::string& address, const caf::message& msg) = 0;
+  /// The incarnation this life starts at: 1, or one above the last one a
+  /// data directory kept, so a restarted node outbids its previous life.
+  virtual uint64_t first_incarnation() const { return 1; }
+  /// This node's own incarnation changed (a data directory keeps it).
+  virtual void incarnation_changed(uint64_t /* incarnation */) {}
 };
 
 // -- the data path's shared steps (port.cpp) ---------------------------------
