@@ -110,6 +110,8 @@ struct data_dir::impl {
     case SQLITE_NOTADB:
       fail(file_name + std::string{" is not an SQLite database (corrupt, or another "
                                    "program's file)"});
+    case SQLITE_READONLY:
+      fail(std::string{"cannot write to it or to "} + file_name + ": " + sqlite_says());
     case SQLITE_CORRUPT:
       fail(file_name + std::string{" is corrupt: "} + sqlite_says());
     default:
@@ -157,7 +159,7 @@ struct data_dir::impl {
     std::error_code ec;
     auto status = fs::status(dir, ec);
     if (ec && ec != std::errc::no_such_file_or_directory)
-      fail(ec.message());
+      fail("cannot use it: " + ec.message());
     if (fs::exists(status)) {
       if (!fs::is_directory(status))
         fail("not a directory");
@@ -175,6 +177,10 @@ struct data_dir::impl {
     if (rc != SQLITE_OK)
       fail("cannot open " + std::string{file_name} + ": " + sqlite_says());
     sqlite3_extended_result_codes(db, 1);
+    // SQLite falls back to reading only (a file we may not write); its first
+    // locked read would then look like another process's lock.
+    if (sqlite3_db_readonly(db, "main") == 1)
+      fail(std::string{file_name} + " is not writable");
     // Held from the first read to the end of the process: a second node on
     // the same directory gets SQLITE_BUSY at once (no busy timeout).
     exec("PRAGMA locking_mode=EXCLUSIVE", "cannot lock it");
@@ -204,8 +210,6 @@ struct data_dir::impl {
   }
 
   void start_wal() {
-    if (sqlite3_db_readonly(db, "main") == 1)
-      fail(std::string{file_name} + " is not writable");
     if (query_text("PRAGMA journal_mode=WAL", "cannot start its log") != "wal")
       fail("cannot switch " + std::string{file_name} + " to WAL mode");
     exec("PRAGMA synchronous=FULL", "cannot set its sync mode");

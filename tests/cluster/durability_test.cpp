@@ -174,6 +174,12 @@ TEST(Durability, ADirectoryItMustNotUseStopsTheNodeBeforeItListens) {
   std::ofstream{tmp / "file"} << "x";
   test::expect_refused({dir("file")}, "not a directory");
   test::expect_refused({"--data-dir=/proc/self/gossip-data"}, "cannot create it");
+  if (::geteuid() != 0) { // root writes anywhere
+    std::filesystem::create_directories(tmp / "ro");
+    std::filesystem::permissions(tmp / "ro", std::filesystem::perms::owner_read |
+                                                 std::filesystem::perms::owner_exec);
+    test::expect_refused({dir("ro/x")}, "cannot create it: Permission denied");
+  }
   // Another node's directory, and one a running node holds.
   child holder{{test::bin("gossip-node"), "--name=holder", "--events=json", dir("held")}};
   std::vector<std::string> lines;
