@@ -6,7 +6,12 @@ namespace gossip {
 
 const char* node_state::name = "gossip_node";
 
-node_state::~node_state() = default;
+node_state::~node_state() {
+  // The node's last changes (a clean stop; after a crash the next start
+  // finds what the last commit left).
+  if (disk)
+    disk->flush(data, durability::synced);
+}
 
 int64_t node_port::now_ms() const {
   using namespace std::chrono;
@@ -77,7 +82,7 @@ void node_port::peer_up(const std::string& name, const std::string& address,
     return;
   if (reconnect || !routed)
     st_.routes->connect(name, address);
-  else if (!st_.routes->verified(name, address))
+  else
     st_.routes->verify(name, address);
 }
 
@@ -99,10 +104,30 @@ bool node_port::admit(const std::string& problem) {
     return false; // a crashed node hears nothing
   auto& content = self_->current_mailbox_element()->content();
   st_.acct->received(content);
-  if (problem.empty())
+  if (problem.empty()) {
+    schedule_flush();
     return true;
+  }
   st_.acct->rejected(content, problem);
   return false;
+}
+
+// What the handler about to run changes is committed after it, together with
+// whatever else is in the mailbox before the flush: one commit per burst.
+void node_port::schedule_flush() {
+  if (!st_.disk || st_.disk->flush_scheduled)
+    return;
+  st_.disk->flush_scheduled = true;
+  self_->send(self_, flush_atom::value);
+}
+
+uint64_t node_port::first_incarnation() const {
+  return st_.disk ? st_.disk->first_incarnation() : 1;
+}
+
+void node_port::incarnation_changed(uint64_t incarnation) {
+  if (st_.disk)
+    st_.disk->incarnation_changed(incarnation);
 }
 
 void node_port::bind(const std::string& name) {

@@ -49,8 +49,22 @@ void routing::bind(const std::string& name, const caf::actor& handle) {
 }
 
 void routing::heard(const std::string& name, const caf::actor& handle) {
-  if (handle)
-    heard_[name] = handle;
+  if (!handle)
+    return;
+  heard_[name] = handle;
+  check_verified(name);
+}
+
+void routing::check_verified(const std::string& name) {
+  auto a = addresses_.find(name);
+  if (a == addresses_.end() || !verified(name, a->second))
+    return;
+  auto& r = reported_[name];
+  if (r == a->second)
+    return;
+  r = a->second;
+  if (on_verified)
+    on_verified(name, r);
 }
 
 bool routing::verified(const std::string& name, const std::string& address) const {
@@ -61,7 +75,9 @@ bool routing::verified(const std::string& name, const std::string& address) cons
 
 void routing::verify(const std::string& name, const std::string& address) {
   addresses_[name] = address;
-  if (!verified(name, address) && by_address_.count(address) == 0)
+  if (verified(name, address))
+    check_verified(name);
+  else if (by_address_.count(address) == 0)
     with_connection(
         address, [](const caf::actor&) {}, [] {});
 }
@@ -74,6 +90,7 @@ void routing::watch(const caf::actor& handle) {
 void routing::drop_remote(const std::string& name) {
   addresses_.erase(name);
   heard_.erase(name);
+  reported_.erase(name);
   auto h = handles_.find(name);
   if (h != handles_.end() && h->second.node() != self_->node())
     handles_.erase(h);
@@ -82,6 +99,7 @@ void routing::drop_remote(const std::string& name) {
 void routing::forget(const std::string& name) {
   addresses_.erase(name);
   heard_.erase(name);
+  reported_.erase(name);
   handles_.erase(name);
 }
 
@@ -176,6 +194,9 @@ void routing::dialed(const std::string& address, const caf::actor& h) {
   failed_.erase(address);
   watch(h);
   by_address_[address] = h;
+  for (auto& [name, a] : addresses_)
+    if (a == address)
+      check_verified(name);
   auto waiting = std::move(dialing_[address]);
   dialing_.erase(address);
   for (auto& w : waiting)

@@ -69,14 +69,17 @@ public:
   void heard(const std::string& name, const caf::actor& handle);
   /// True once a message from `name` came through our connection to `address`.
   bool verified(const std::string& name, const std::string& address) const;
-  /// Connects to `address` (unless connected or backing off) so that the
-  /// next message from `name` can verify it; the route to `name` stays.
+  /// `name` claims `address`: connects there (unless connected or backing
+  /// off) so that the next message from `name` can verify it; the route to
+  /// `name` stays.
   void verify(const std::string& name, const std::string& address);
 
   /// A monitored actor is gone: routes to it are forgotten (the next send
   /// to it connects again).
   void down(const caf::actor_addr& who);
 
+  /// Called once when a member's address is verified (a data dir keeps it).
+  std::function<void(const std::string& name, const std::string& address)> on_verified;
   /// Called when an address cannot be reached (for an event).
   std::function<void(const std::string& address, const std::string& why)> on_unreachable;
 
@@ -90,6 +93,8 @@ private:
   void dial(const std::string& address, const std::string& host, uint16_t port);
   void dialed(const std::string& address, const caf::actor& h);
   void dial_failed(const std::string& address, const caf::error& err);
+  /// Calls on_verified if `name`'s address just became verified.
+  void check_verified(const std::string& name);
   /// Monitors a remote handle once: its connection's loss ends its routes.
   void watch(const caf::actor& handle);
 
@@ -108,6 +113,8 @@ private:
   std::set<caf::actor_addr> watched_;
   /// The handle the last message from each member came through.
   std::unordered_map<std::string, caf::actor> heard_;
+  /// The address on_verified was last called with, per member.
+  std::unordered_map<std::string, std::string> reported_;
   /// Addresses that failed, and when they may be dialled again.
   struct backoff {
     std::chrono::steady_clock::time_point until;

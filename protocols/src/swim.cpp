@@ -172,6 +172,7 @@ void swim::on_leave(port& p) {
     return;
   leaving_ = true;
   ++incarnation_;
+  m_->incarnation_changed(incarnation_);
   auto msg = wire(swim_sync{p.self(), false, {self_update(p)}});
   for (auto& name : live_members())
     p.send(name, msg, carries::control);

@@ -3,6 +3,7 @@
 // member is applied, status by status.
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
@@ -34,7 +35,10 @@ public:
   explicit swim(const params& ps);
 
   const char* name() const override { return "swim"; }
-  void attach(membership_port& m) override { m_ = &m; }
+  void attach(membership_port& m) override {
+    m_ = &m;
+    incarnation_ = std::max<uint64_t>(1, m.first_incarnation());
+  }
   void handlers(handler_set& hs) override;
   caf::message_handler api(port& p) override;
   void on_round(port& p) override;

@@ -95,6 +95,11 @@ public:
   /// name; only verified ones may be passed on, or one claim would make every
   /// node connect wherever it says.
   virtual bool verified(const std::string& name, const std::string& address) const = 0;
+  /// The incarnation this life starts at: 1, or one above the last one a
+  /// data directory kept, so a restarted node outbids its previous life.
+  virtual uint64_t first_incarnation() const { return 1; }
+  /// This node's own incarnation changed (a data directory keeps it).
+  virtual void incarnation_changed(uint64_t /* incarnation */) {}
 };
 
 // -- the data path's shared steps (port.cpp) ---------------------------------
