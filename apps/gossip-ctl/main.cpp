@@ -21,11 +21,12 @@
 #include "gossip/atoms.hpp"
 #include "gossip/counters.hpp"
 #include "gossip/event.hpp"
-#include "gossip/limits.hpp"
 #include "gossip/guard.hpp"
+#include "gossip/limits.hpp"
 #include "gossip/membership.hpp"
 #include "gossip/push_sum.hpp"
 #include "gossip/rumor.hpp"
+#include "gossip/store.hpp"
 #include "gossip/types.hpp"
 #include "node_options.hpp"
 #include "output.hpp"
@@ -59,6 +60,7 @@ const char* usage_text =
     "  broadcast TEXT   spread a rumor (prints its id); --topic=T for directed gossip\n"
     "  estimate         the node's push-sum estimate (needs --protocol=...,push-sum)\n"
     "  members          one member per line: name, address, status, incarnation\n"
+    "  dump             every entry of the store, tombstones included, one per line\n"
     "  stats            message and byte counters\n"
     "  watch            stream the node's events until Ctrl-C\n"
     "  certs init       make a cluster CA: DIR/ca.pem, DIR/ca.key\n"
@@ -93,6 +95,23 @@ void print_members(const std::vector<member_update>& ms, bool as_json) {
     else
       std::cout << m.name << " " << address << " " << to_string(m.state()) << " "
                 << m.incarnation << "\n";
+  }
+}
+
+// Text: "KEY VERSION ORIGIN VALUE" ("-" for a tombstone's value); JSON keeps
+// any bytes of key and value.
+void print_entries(const std::vector<keyed_entry>& xs, bool as_json) {
+  for (auto& x : xs) {
+    if (as_json)
+      std::cout << json_line({{"key", x.key},
+                              {"version", x.e.version},
+                              {"origin", x.e.origin},
+                              {"tombstone", x.e.tombstone},
+                              {"value", x.e.value}})
+                << "\n";
+    else
+      std::cout << x.key << " " << x.e.version << " " << x.e.origin << " "
+                << (x.e.tombstone ? "-" : x.e.value) << "\n";
   }
 }
 
@@ -207,6 +226,10 @@ int run(caf::actor_system& sys, const caf::actor& node, const command& cmd) {
         .receive(
             [&](const std::vector<member_update>& ms) { print_members(ms, cmd.json); },
             on_error);
+  } else if (cmd.name == "dump") {
+    self->request(node, cmd.timeout, snapshot_atom::value)
+        .receive([&](const std::vector<keyed_entry>& xs) { print_entries(xs, cmd.json); },
+                 on_error);
   } else if (cmd.name == "stats") {
     self->request(node, cmd.timeout, stats_atom::value)
         .receive([&](const counters& c) { print_stats(c, cmd.json); }, on_error);
@@ -230,8 +253,8 @@ command parse_command(const cli::parsed& args) {
   cmd.name = args.positional[0];
   cmd.args.assign(args.positional.begin() + 1, args.positional.end());
   static const std::map<std::string, size_t> arity{
-      {"put", 2},     {"get", 1},   {"del", 1},   {"broadcast", 1},
-      {"members", 0}, {"stats", 0}, {"watch", 0}, {"estimate", 0}};
+      {"put", 2},  {"get", 1},   {"del", 1},   {"broadcast", 1}, {"members", 0},
+      {"dump", 0}, {"stats", 0}, {"watch", 0}, {"estimate", 0}};
   auto i = arity.find(cmd.name);
   if (i == arity.end())
     throw std::invalid_argument("unknown command '" + cmd.name + "' (try --help)");
