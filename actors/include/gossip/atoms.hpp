@@ -16,6 +16,9 @@
 //   (caf::leave_atom)                 leave the cluster gracefully
 //   (members_atom)                    -> vector<member_update> (membership.hpp)
 //   (broadcast_atom, text)            -> uint64_t id (rumor.hpp; needs a rumor protocol)
+//   (faults_atom, loss, delay_rounds) -> bool: this node's sends lost with probability
+//                                        `loss`, held `delay_rounds` rounds (an error
+//                                        unless node_config::faults.controllable)
 #pragma once
 
 #include <caf/atom.hpp>
@@ -27,5 +30,6 @@ using stats_atom = caf::atom_constant<caf::atom("g_stats")>;
 using snapshot_atom = caf::atom_constant<caf::atom("g_snap")>;
 using round_atom = caf::atom_constant<caf::atom("g_round")>;
 using address_atom = caf::atom_constant<caf::atom("g_addr")>;
+using faults_atom = caf::atom_constant<caf::atom("g_faults")>;
 
 } // namespace gossip
