@@ -70,8 +70,8 @@ struct planner {
   void node_fault(step_kind kind, int64_t t, int64_t end, size_t node) {
     add(t, kind, node);
     if (kind == step_kind::degrade) {
-      steps.back().loss = static_cast<double>(between(10, 40)) / 100.0;
-      steps.back().delay_rounds = static_cast<uint64_t>(between(0, 2));
+      steps.back().loss = static_cast<double>(between(10, 60)) / 100.0;
+      steps.back().delay_rounds = static_cast<uint64_t>(between(0, 3));
     }
     auto until = kind == step_kind::pause  ? step_kind::resume
                  : kind == step_kind::kill ? step_kind::restart

@@ -143,7 +143,7 @@ public:
       }
       cluster_.pump(500ms);
     }
-    return problem;
+    return check(true);
   }
 
   /// What the writes came to, in one line.
@@ -162,8 +162,12 @@ public:
            " acknowledged, " + std::to_string(asserted) +
            " by nodes never killed afterwards (asserted), " + std::to_string(by_killed) +
            " by nodes killed afterwards: " + std::to_string(kept) +
-           " on every node anyway, " + std::to_string(by_killed - kept) + " lost";
+           " on every node anyway, " + std::to_string(by_killed - kept) +
+           " lost; degraded nodes dropped " + std::to_string(lost_) + " messages";
   }
+
+  /// Messages the degraded nodes' fault layers dropped, all told.
+  uint64_t dropped() const { return lost_; }
 
   void stop() { cluster_.stop_all(); }
 
@@ -310,8 +314,19 @@ private:
       if (ctl(s.node,
               {"faults", std::to_string(s.loss), std::to_string(s.delay_rounds)}) != 0)
         say("  (" + node_name(s.node) + " did not take it)");
+      if (s.kind == step_kind::restore)
+        lost_ += messages_lost(s.node);
       break;
     }
+  }
+
+  // What node i's fault layer dropped in this life (its counter `lost`).
+  uint64_t messages_lost(size_t i) {
+    std::string out;
+    if (ctl(i, {"--format=json", "stats"}, &out) != 0)
+      return 0;
+    auto j = json_lines(out);
+    return j.empty() ? 0 : j[0].value("lost", uint64_t{0});
   }
 
   // Empty when node i sees every node alive, else who it does not.
@@ -368,38 +383,49 @@ private:
   }
 
   // Empty when converged: all alive everywhere, one store content, and every
-  // asserted write in it as it was acknowledged.
-  std::string check() {
+  // asserted write in it as it was acknowledged. Else the first problem, or
+  // with `all` every one found (for the report).
+  std::string check(bool all = false) {
+    std::vector<std::string> problems;
+    auto found = [&](std::string p) {
+      problems.push_back(std::move(p));
+      return !all;
+    };
     for (size_t i = 0; i < nodes; ++i)
-      if (auto p = membership_problem(i); !p.empty())
-        return p;
+      if (auto p = membership_problem(i); !p.empty() && found(p))
+        return problems[0];
     std::vector<store_view> stores(nodes);
     for (size_t i = 0; i < nodes; ++i)
-      if (!dump(i, stores[i]))
-        return node_name(i) + " did not answer dump";
+      if (!dump(i, stores[i]) && found(node_name(i) + " did not answer dump"))
+        return problems[0];
     final_ = stores[0];
     for (size_t i = 1; i < nodes; ++i)
-      if (auto key = first_difference(stores[0], stores[i]); !key.empty())
-        return "n1 and " + node_name(i) + " differ (" + std::to_string(stores[0].size()) +
-               " vs " + std::to_string(stores[i].size()) + " entries), first at key " +
-               key;
-    std::string missing;
-    size_t count = 0;
+      if (auto d = first_difference(stores[0], stores[i]);
+          !d.empty() &&
+          found("n1 and " + node_name(i) + " differ (" +
+                std::to_string(stores[0].size()) + " vs " +
+                std::to_string(stores[i].size()) + " entries), first at " + d))
+        return problems[0];
     for (auto& a : acks_) {
       if (!survived(a))
         continue;
-      auto i = final_.find(a.key);
-      if (i != final_.end() &&
-          i->second == held{a.version, node_name(a.node), a.value, false})
-        continue;
-      if (++count <= 5)
-        missing += " " + a.key + "@" + std::to_string(a.version) + " (acknowledged by " +
-                   node_name(a.node) + " at " + seconds(a.at_ms) + ")";
+      std::string lacking;
+      for (size_t i = 0; i < nodes; ++i)
+        if (auto e = stores[i].find(a.key);
+            e == stores[i].end() ||
+            e->second != held{a.version, node_name(a.node), a.value, false})
+          lacking += " " + node_name(i);
+      if (!lacking.empty() && found(a.key + "@" + std::to_string(a.version) +
+                                    " acknowledged by " + node_name(a.node) + " at " +
+                                    seconds(a.at_ms) + " is missing on" + lacking))
+        return problems[0];
+      if (problems.size() > 12)
+        break;
     }
-    if (count > 0)
-      return std::to_string(count) +
-             " acknowledged writes missing on every node:" + missing;
-    return {};
+    std::string text;
+    for (auto& p : problems)
+      text += (text.empty() ? "" : "\n") + p;
+    return text;
   }
 
   uint64_t seed_;
@@ -414,6 +440,7 @@ private:
   std::vector<ack> acks_;
   size_t attempts_ = 0;
   size_t ctl_crashes_ = 0;
+  uint64_t lost_ = 0;
   std::vector<std::string> died_;
   store_view final_;
 };
@@ -504,6 +531,11 @@ TEST_P(Chaos, AcknowledgedWritesSurviveAndNodesConverge) {
   std::cout << "[chaos seed=" << seed << "] " << run.summary() << std::endl;
   EXPECT_TRUE(problem.empty()) << problem << "\n"
                                << describe(seed, steps) << run.log_tails();
+  // The degraded nodes did lose messages: the fault layer was in force.
+  if (std::any_of(steps.begin(), steps.end(),
+                  [](const step& x) { return x.kind == step_kind::degrade; })) {
+    EXPECT_GT(run.dropped(), 0u);
+  }
   EXPECT_EQ(run.crashes(), "") << describe(seed, steps) << run.log_tails();
   run.stop();
 }
