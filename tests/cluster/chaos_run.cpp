@@ -81,6 +81,7 @@ proc::cluster_spec spec(const run_options& o, netns::lan& lan) {
   s.log_dir = o.log_dir;
   s.ctl_log = o.log_dir + "/ctl.log";
   s.netns_port = port;
+  s.data_root = o.data_root;
   return s;
 }
 
@@ -163,17 +164,18 @@ void run::stop() {
 std::string run::summary() const {
   size_t asserted = 0, by_killed = 0, kept = 0;
   for (auto& a : acks_) {
-    if (survived(a)) {
-      ++asserted;
+    asserted += survived(a) ? 1 : 0;
+    if (lives_[a.node] == a.life)
       continue;
-    }
     ++by_killed;
     auto i = final_.find(a.key);
     kept += i != final_.end() && i->second.version == a.version ? 1 : 0;
   }
   return std::to_string(attempts_) + " writes, " + std::to_string(acks_.size()) +
-         " acknowledged, " + std::to_string(asserted) +
-         " by nodes never killed afterwards (asserted), " + std::to_string(by_killed) +
+         " acknowledged, " + std::to_string(asserted) + " asserted (" +
+         (opts_.data_root.empty() ? "by nodes never killed afterwards"
+                                  : "data dirs: all") +
+         "), " + std::to_string(by_killed) +
          " by nodes killed afterwards: " + std::to_string(kept) + " kept, " +
          std::to_string(by_killed - kept) + " lost; degraded nodes dropped " +
          std::to_string(lost_) + " messages";
@@ -375,12 +377,18 @@ std::string run::check(bool all) {
   return result;
 }
 
-std::string describe(uint64_t seed, const std::vector<step>& steps) {
+std::string describe(uint64_t seed, const std::vector<step>& steps,
+                     const run_options& o) {
   std::string text = "seed " + std::to_string(seed) + ", schedule:\n";
   for (auto& s : steps)
     text += "  " + to_string(s) + "\n";
-  return text + "rerun: GOSSIP_CHAOS_SEED=" + std::to_string(seed) +
-         " build/bin/cluster_test --gtest_filter='Seeds/Chaos.*/0'\n";
+  std::string knobs;
+  if (!o.protocol.empty())
+    knobs += "GOSSIP_CHAOS_PROTOCOL=" + o.protocol + " ";
+  if (!o.data_root.empty())
+    knobs += "GOSSIP_CHAOS_DATA_DIR=1 ";
+  return text + "rerun: " + knobs + "GOSSIP_CHAOS_SEED=" + std::to_string(seed) +
+         " build/bin/cluster_test --gtest_filter='Seeds/Chaos.*seed1'\n";
 }
 
 } // namespace gossip::chaos

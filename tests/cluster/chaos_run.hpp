@@ -53,6 +53,9 @@ struct run_options {
   std::string log_dir;
   /// gossip-node --protocol; empty: its default.
   std::string protocol;
+  /// Non-empty: every node keeps its data in DATA_ROOT/<name> (--data-dir),
+  /// so a write is asserted even if its node was killed afterwards.
+  std::string data_root;
 };
 
 class run {
@@ -86,8 +89,11 @@ private:
   int ctl(size_t i, const std::vector<std::string>& args, std::string* out = nullptr);
   int64_t elapsed() const;
   void say(const std::string& what) const;
-  /// An acknowledged write is asserted if its node was not killed afterwards.
-  bool survived(const ack& a) const { return lives_[a.node] == a.life; }
+  /// An acknowledged write is asserted if its node was not killed afterwards,
+  /// or kept its data across the kill.
+  bool survived(const ack& a) const {
+    return !opts_.data_root.empty() || lives_[a.node] == a.life;
+  }
   void write();
   void restart(size_t i);
   void apply(const step& s);
@@ -112,7 +118,7 @@ private:
   store_view final_;
 };
 
-/// The seed, the schedule and how to rerun it.
-std::string describe(uint64_t seed, const std::vector<step>& steps);
+/// The seed, the schedule and how to rerun it (with the options of `o`).
+std::string describe(uint64_t seed, const std::vector<step>& steps, const run_options& o);
 
 } // namespace gossip::chaos
