@@ -15,11 +15,14 @@ namespace {
 /// itself only).
 using retry_atom = caf::atom_constant<caf::atom("g_retry")>;
 
-// A write asks more members (or asks again) when its first ones are slow;
-// waits and agreement checks poll. Each pause doubles, up to a second.
+// A write asks more members (or asks again) when its first ones are slow,
+// each pause twice the last, up to a second. Waits and agreement checks poll
+// the members not there yet: from 10 ms, up to 100 ms (what a wait returns
+// late at most; the answers are small).
 constexpr int64_t write_retry_ms = 100;
-constexpr int64_t poll_retry_ms = 10;
-constexpr int64_t max_retry_ms = 1000;
+constexpr int64_t max_write_retry_ms = 1000;
+constexpr int64_t poll_ms = 10;
+constexpr int64_t max_poll_ms = 100;
 
 caf::error bad_input(const std::string& what) {
   return caf::make_error(caf::sec::invalid_argument, what);
@@ -92,15 +95,16 @@ std::string replicator::refusal(const write_level& level) {
   return level.replicas == 1 ? std::string{} : no_room();
 }
 
-replicator::pending replicator::start(uint64_t timeout_ms, int64_t first_retry_ms) {
+replicator::pending replicator::start(uint64_t timeout_ms, int64_t first_ms,
+                                      int64_t max_ms) {
   return pending{self_->make_response_promise(),
-                 st_.port->now_ms() + static_cast<int64_t>(timeout_ms), first_retry_ms};
+                 st_.port->now_ms() + static_cast<int64_t>(timeout_ms), first_ms, max_ms};
 }
 
 void replicator::schedule(uint64_t seq, pending& p) {
   auto left = std::max<int64_t>(p.deadline_ms - st_.port->now_ms(), 0);
   auto delay = std::chrono::milliseconds{std::min(p.backoff_ms, left)};
-  p.backoff_ms = std::min(p.backoff_ms * 2, max_retry_ms);
+  p.backoff_ms = std::min(p.backoff_ms * 2, p.max_backoff_ms);
   self_->delayed_send(self_, delay, retry_atom::value, seq);
 }
 
@@ -117,7 +121,8 @@ caf::result<hold_report> replicator::replicate(const std::string& key,
   auto seq = ++seq_;
   auto msg = caf::make_message(replica_write{st_.cfg.name, seq, keyed_entry{key, e}});
   auto& w = writes_
-                .emplace(seq, pending_write{start(level.timeout_ms, write_retry_ms),
+                .emplace(seq, pending_write{start(level.timeout_ms, write_retry_ms,
+                                                  max_write_retry_ms),
                                             std::move(q), std::move(msg)})
                 .first->second;
   for (auto& name : w.quorum.ask_more(w.quorum.shortfall()))
@@ -140,8 +145,9 @@ caf::result<hold_report> replicator::wait(const std::string& key, uint64_t timeo
   if (auto err = no_room(); !err.empty())
     return caf::make_error(caf::sec::runtime_error, err);
   auto seq = ++seq_;
-  auto& w = waits_.emplace(seq, pending_wait{start(timeout_ms, poll_retry_ms), conv})
-                .first->second;
+  auto& w =
+      waits_.emplace(seq, pending_wait{start(timeout_ms, poll_ms, max_poll_ms), conv})
+          .first->second;
   query(seq, w);
   schedule(seq, w);
   return w.rp;
@@ -157,8 +163,8 @@ caf::result<view_report> replicator::agree(uint64_t timeout_ms) {
   if (auto err = no_room(); !err.empty())
     return caf::make_error(caf::sec::runtime_error, err);
   auto seq = ++seq_;
-  auto& a =
-      agrees_.emplace(seq, pending_agree{start(timeout_ms, poll_retry_ms)}).first->second;
+  auto& a = agrees_.emplace(seq, pending_agree{start(timeout_ms, poll_ms, max_poll_ms)})
+                .first->second;
   query(seq, a);
   schedule(seq, a);
   return a.rp;

@@ -44,6 +44,7 @@ private:
     caf::response_promise rp;
     int64_t deadline_ms = 0;
     int64_t backoff_ms = 0;
+    int64_t max_backoff_ms = 0;
   };
   struct pending_write : pending {
     pending_write(pending p, write_quorum q, caf::message m)
@@ -75,8 +76,8 @@ private:
   void finish_wait(uint64_t seq);
   void finish_agree(uint64_t seq);
 
-  /// A pending request's first state: a promise and a deadline.
-  pending start(uint64_t timeout_ms, int64_t first_retry_ms);
+  /// A pending request's first state: a promise, a deadline, its pauses.
+  pending start(uint64_t timeout_ms, int64_t first_ms, int64_t max_ms);
   std::string no_room();
   void schedule(uint64_t seq, pending& p);
   /// The live members but this node.
