@@ -32,8 +32,9 @@ const std::vector<cli::option> options{
     {"idle", "DURATION",
      "instead: one idle run of the first size, counting false suspicions"},
     {"writes", "N",
-     "instead: N timed puts per write level (1, 2, majority, all) and N/4 writes "
+     "instead: N timed puts per write level (1, 2, majority, all) and N/2 writes "
      "each followed by a wait, per size"},
+    {"plot", "FILE.svg", "--writes: the waits' lags by percentile, one line per cluster"},
     {"protocols", "A/B/...",
      "--writes: the protocol lists to run, slash-separated (default "
      "push-pull,probabilistic/anti-entropy)"},
@@ -123,7 +124,8 @@ int main(int argc, char** argv) {
           args.values.get_string("protocols", "push-pull,probabilistic/anti-entropy")};
       for (std::string p; std::getline(lists, p, '/');)
         protocols.push_back(p);
-      return write_levels(sizes, protocols, puts, puts / 4,
+      return write_levels(sizes, protocols, puts, puts / 2,
+                          args.values.get_string("plot", ""),
                           [&](size_t n) { return make_spec(n, args); });
     }
   } catch (const std::invalid_argument& e) {

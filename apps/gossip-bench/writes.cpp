@@ -8,11 +8,13 @@
 #include <caf/io/middleman.hpp>
 #include <caf/scoped_actor.hpp>
 
+#include <cstdio>
 #include <functional>
 #include <iostream>
 #include <optional>
 #include <sstream>
 
+#include "../gossip-sim/plot.hpp"
 #include "bench.hpp"
 #include "gossip/address.hpp"
 #include "gossip/atoms.hpp"
@@ -35,10 +37,19 @@ double ms_since(clock_type::time_point t0) {
 struct stats {
   double median = -1, p99 = -1;
   size_t failed = 0;
+  std::vector<double> values;
 };
 
 stats summary(const std::vector<double>& xs, size_t failed) {
-  return stats{median(xs), percentile(xs, 99), failed};
+  return stats{median(xs), percentile(xs, 99), failed, xs};
+}
+
+// The plot's line for one cluster: the lag at each percent of writes.
+std::vector<double> by_percent(const std::vector<double>& xs) {
+  std::vector<double> line;
+  for (int p = 0; p <= 100; ++p)
+    line.push_back(percentile(xs, std::max(p, 1)));
+  return line;
 }
 
 class client {
@@ -139,18 +150,25 @@ std::pair<stats, stats> time_waits(client& cl, process_cluster& c, const caf::ac
 }
 
 std::string cell(const stats& s) {
-  std::ostringstream o;
-  o.precision(s.median < 10 ? 2 : 3);
-  o << s.median << " / " << s.p99;
-  return o.str();
+  char buf[64];
+  auto digits = [](double x) { return x < 10 ? 1 : 0; };
+  std::snprintf(buf, sizeof(buf), "%.*f / %.*f", digits(s.median), s.median,
+                digits(s.p99), s.p99);
+  return buf;
 }
 
 } // namespace
 
 int write_levels(const std::vector<size_t>& sizes,
                  const std::vector<std::string>& protocols, size_t puts, size_t waits,
+                 const std::string& plot_path,
                  const std::function<proc::cluster_spec(size_t)>& spec_of) {
   client cl;
+  sim::plot_spec plot;
+  plot.title = "From a put to every live member holding it (gossip-ctl wait)";
+  plot.x_label = "percent of writes";
+  plot.y_label = "ms until wait returned (log scale)";
+  plot.log_y = true;
   std::ostringstream levels, lags;
   levels << "| N | protocol | replicas | put latency, median / p99 (ms) | failed |\n"
          << "|---|---|---|---|---|\n";
@@ -185,6 +203,8 @@ int write_levels(const std::vector<size_t>& sizes,
       auto [waited, stored] = time_waits(cl, c, node, waits);
       lags << "| " << n << " | " << protocol << " | " << cell(waited) << " | "
            << cell(stored) << " |\n";
+      plot.series.push_back(by_percent(waited.values));
+      plot.names.push_back("N=" + std::to_string(n) + ", " + protocol);
       std::cout << "{\"n\":" << n << ",\"protocol\":\"" << protocol
                 << "\",\"wait_median_ms\":" << waited.median
                 << ",\"wait_p99_ms\":" << waited.p99
@@ -196,6 +216,8 @@ int write_levels(const std::vector<size_t>& sizes,
     }
   }
   std::cout << "\n" << levels.str() << "\n" << lags.str();
+  if (!plot_path.empty())
+    sim::write_svg(plot, plot_path);
   return 0;
 }
 
