@@ -17,6 +17,7 @@
 #include "gossip/node.hpp"
 #include "gossip/sampler.hpp"
 #include "peer_view.hpp"
+#include "persistence.hpp"
 #include "routing.hpp"
 
 namespace gossip {
@@ -40,6 +41,8 @@ struct node_state {
   std::unique_ptr<node_port> port;
   std::unique_ptr<replicator> replicas;
   std::vector<caf::actor> subscribers;
+  /// With a data directory only.
+  std::optional<persistence> disk;
   static const char* name;
 
   ~node_state();

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -108,6 +109,17 @@ public:
   static constexpr uint64_t max_clock = uint64_t{1} << 62;
   bool can_write() const { return clock_ < max_clock; }
 
+  /// Raises the clock to at least `version` (a node restoring the clock of
+  /// its previous life); it still saturates at max_clock.
+  void advance_clock(uint64_t version);
+
+  /// From now on, remembers the keys whose entry changes (written, merged,
+  /// forgotten) until take_changes() hands them over: what a node with a
+  /// data directory writes to disk. Off by default (no cost).
+  void track_changes();
+  bool has_changes() const { return !changed_.empty(); }
+  std::set<std::string> take_changes();
+
   size_t size() const { return map_.size(); }
   const map_type& items() const { return map_; }
 
@@ -116,8 +128,15 @@ public:
   friend bool operator!=(const store& a, const store& b) { return !(a == b); }
 
 private:
+  void changed(const std::string& key) {
+    if (tracking_)
+      changed_.insert(key);
+  }
+
   map_type map_;
   uint64_t clock_ = 0;
+  bool tracking_ = false;
+  std::set<std::string> changed_;
 };
 
 } // namespace gossip
