@@ -28,6 +28,7 @@ std::string to_json(const counters& x) {
          {"lost", x.lost},
          {"refused_subscribers", x.refused_subscribers},
          {"deferred_dials", x.deferred_dials},
+         {"refused_requests", x.refused_requests},
          {"total", traffic_json(x.total)},
          {"by_type", std::move(by_type)}};
   return j.dump(-1, ' ', false, json::error_handler_t::replace);

@@ -62,6 +62,28 @@ struct local_cluster::impl {
     return result;
   }
 
+  // The same for a request that waits up to `budget` for other nodes: under
+  // the test scheduler, timers fire one by one in virtual time until the
+  // answer is in.
+  template <class T, class... Args>
+  T ask_waiting(const caf::actor& dest, std::chrono::milliseconds budget,
+                Args&&... args) {
+    auto h = self->request(dest, budget + std::chrono::seconds(30),
+                           std::forward<Args>(args)...);
+    if (auto s = sched()) {
+      s->run();
+      while (self->mailbox().empty() && s->trigger_timeout())
+        s->run();
+    }
+    T result{};
+    std::string failure;
+    h.receive([&](T x) { result = std::move(x); },
+              [&](caf::error& err) { failure = sys.render(err); });
+    if (!failure.empty())
+      throw std::runtime_error("request to node failed: " + failure);
+    return result;
+  }
+
   cluster_options opts;
   caf::actor_system_config cfg;
   caf::actor_system sys;
@@ -154,6 +176,31 @@ uint64_t local_cluster::put(size_t i, const std::string& key, const std::string&
 
 bool local_cluster::erase(size_t i, const std::string& key) {
   return impl_->ask_for<bool>(node(i), caf::delete_atom::value, key);
+}
+
+hold_report local_cluster::put(size_t i, const std::string& key, const std::string& value,
+                               const write_level& level) {
+  return impl_->ask_waiting<hold_report>(node(i),
+                                         std::chrono::milliseconds{level.timeout_ms},
+                                         caf::put_atom::value, key, value, level);
+}
+
+hold_report local_cluster::erase(size_t i, const std::string& key,
+                                 const write_level& level) {
+  return impl_->ask_waiting<hold_report>(node(i),
+                                         std::chrono::milliseconds{level.timeout_ms},
+                                         caf::delete_atom::value, key, level);
+}
+
+hold_report local_cluster::wait(size_t i, const std::string& key,
+                                std::chrono::milliseconds timeout) {
+  return impl_->ask_waiting<hold_report>(node(i), timeout, wait_atom::value, key,
+                                         static_cast<uint64_t>(timeout.count()));
+}
+
+view_report local_cluster::agree(size_t i, std::chrono::milliseconds timeout) {
+  return impl_->ask_waiting<view_report>(node(i), timeout, agree_atom::value,
+                                         static_cast<uint64_t>(timeout.count()));
 }
 
 std::vector<keyed_entry> local_cluster::snapshot(size_t i) {

@@ -12,6 +12,7 @@
 #include "gossip/atoms.hpp"
 #include "gossip/membership.hpp"
 #include "node_port.hpp"
+#include "replicator.hpp"
 
 namespace gossip {
 
@@ -130,6 +131,33 @@ caf::result<bool> set_faults(node_actor* self, double loss, uint64_t delay_round
   return true;
 }
 
+// A write with a level: made as any other, then reported once enough
+// members hold it (replicator.cpp).
+caf::result<hold_report> put_with_level(node_actor* self, const std::string& key,
+                                        const std::string& value,
+                                        const write_level& level) {
+  auto& r = *self->state.replicas;
+  if (auto err = r.refusal(level); !err.empty())
+    return caf::make_error(caf::sec::invalid_argument, err);
+  auto written = put(self, key, value);
+  if (written.flag == caf::rt_error)
+    return std::move(written.err);
+  return r.replicate(key, level);
+}
+
+caf::result<hold_report> erase_with_level(node_actor* self, const std::string& key,
+                                          const write_level& level) {
+  auto& r = *self->state.replicas;
+  if (auto err = r.refusal(level); !err.empty())
+    return caf::make_error(caf::sec::invalid_argument, err);
+  auto erased = erase(self, key);
+  if (erased.flag == caf::rt_error)
+    return std::move(erased.err);
+  if (!erased.value.get_as<bool>(0))
+    return hold_report{}; // nothing to delete: nothing written
+  return r.replicate(key, level);
+}
+
 std::vector<member_update> static_members(node_actor* self) {
   // Without a membership protocol, the static peers are the members.
   auto& st = self->state;
@@ -160,6 +188,11 @@ caf::message_handler api(node_actor* self) {
         return std::make_tuple(value != nullptr, value ? *value : std::string{});
       },
       [=](caf::delete_atom, const std::string& key) { return erase(self, key); },
+      [=](caf::put_atom, const std::string& key, const std::string& value,
+          const write_level& level) { return put_with_level(self, key, value, level); },
+      [=](caf::delete_atom, const std::string& key, const write_level& level) {
+        return erase_with_level(self, key, level);
+      },
       [=](caf::subscribe_atom, const caf::actor& who) {
         auto& st = self->state;
         auto& subs = st.subscribers;
@@ -252,6 +285,7 @@ void init_state(node_actor* self, node_setup& setup) {
       self->state.port->schedule_flush();
     }
   };
+  st.replicas = std::make_unique<replicator>(self, st);
   st.routes->on_unreachable = [self](const std::string& address, const std::string& why) {
     if (self->state.port->observed())
       self->state.port->emit(unreachable_event(address, why));
@@ -280,8 +314,11 @@ caf::behavior node_impl(node_actor* self, std::shared_ptr<node_setup> setup) {
   if (st.cfg.auto_tick)
     schedule_tick(self);
   // Protocols first, in the order given: their wire messages, then their API;
-  // the node's own interface last.
-  caf::message_handler result = api(self);
+  // then the write levels' exchange; the node's own interface last.
+  handler_set exchange;
+  st.replicas->handlers(exchange);
+  caf::message_handler result =
+      exchange.build(*st.port).or_else(st.replicas->api()).or_else(api(self));
   for (auto i = st.protocols.rbegin(); i != st.protocols.rend(); ++i) {
     handler_set hs;
     (*i)->handlers(hs);

@@ -2,6 +2,8 @@
 
 #include <caf/event_based_actor.hpp>
 
+#include "replicator.hpp"
+
 namespace gossip {
 
 const char* node_state::name = "gossip_node";

@@ -23,6 +23,7 @@
 namespace gossip {
 
 class node_port;
+class replicator;
 
 struct node_state {
   node_config cfg;
@@ -38,6 +39,7 @@ struct node_state {
   std::optional<fault_layer> faults;
   std::optional<routing> routes;
   std::unique_ptr<node_port> port;
+  std::unique_ptr<replicator> replicas;
   std::vector<caf::actor> subscribers;
   /// With a data directory only.
   std::optional<persistence> disk;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -47,6 +48,17 @@ void measure_cpu(proc::process_cluster& c, trial& t, std::chrono::milliseconds w
 void measure_broadcast(proc::process_cluster& c, trial& t, size_t origin,
                        const std::string& text);
 void measure_detection(proc::process_cluster& c, trial& t, size_t victim);
+
+// -- writes.cpp -----------------------------------------------------------------
+
+/// --writes: for each protocol list and size, one cluster; `puts` timed puts
+/// at replicas 1, 2, majority and all, then `waits` writes each followed by
+/// a wait. One JSON object per row on stdout, then two Markdown tables; the
+/// waits' lags by percentile as an SVG plot at `plot_path` (none if empty).
+int write_levels(const std::vector<size_t>& sizes,
+                 const std::vector<std::string>& protocols, size_t puts, size_t waits,
+                 const std::string& plot_path,
+                 const std::function<proc::cluster_spec(size_t)>& spec_of);
 
 // -- report.cpp -----------------------------------------------------------------
 

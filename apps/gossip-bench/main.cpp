@@ -31,6 +31,13 @@ const std::vector<cli::option> options{
      "least wait after the join, then until the load is steady (default 3s)"},
     {"idle", "DURATION",
      "instead: one idle run of the first size, counting false suspicions"},
+    {"writes", "N",
+     "instead: N timed puts per write level (1, 2, majority, all) and N/2 writes "
+     "each followed by a wait, per size"},
+    {"plot", "FILE.svg", "--writes: the waits' lags by percentile, one line per cluster"},
+    {"protocols", "A/B/...",
+     "--writes: the protocol lists to run, slash-separated (default "
+     "push-pull,probabilistic/anti-entropy)"},
     {"seed", "N", "picks origins and victims (default 1)"},
     {"json", "FILE", "append one JSON object per trial to FILE"},
     {"md", "FILE", "write the Markdown tables to FILE"},
@@ -108,6 +115,19 @@ int main(int argc, char** argv) {
     make_spec(3, args);
     if (args.values.has("idle"))
       return idle_run(args, sizes.at(0), cli::get_duration(args.values, "idle", 60000ms));
+    if (args.values.has("writes")) {
+      auto puts = args.values.get_uint("writes", 100);
+      if (puts < 4 || puts > 100000)
+        throw std::invalid_argument("--writes must be between 4 and 100000");
+      std::vector<std::string> protocols;
+      std::istringstream lists{
+          args.values.get_string("protocols", "push-pull,probabilistic/anti-entropy")};
+      for (std::string p; std::getline(lists, p, '/');)
+        protocols.push_back(p);
+      return write_levels(sizes, protocols, puts, puts / 2,
+                          args.values.get_string("plot", ""),
+                          [&](size_t n) { return make_spec(n, args); });
+    }
   } catch (const std::invalid_argument& e) {
     std::cerr << "gossip-bench: error: " << e.what() << "\n";
     return 2;

@@ -2,7 +2,7 @@
 // same typed messages an application actor uses.
 //
 // Exit codes: 0 done, 1 key not found, 2 bad command line, 3 node unreachable
-// or the request failed.
+// or the request failed (a write level, wait or agreement not met in time).
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/io/middleman.hpp>
@@ -25,11 +25,13 @@
 #include "gossip/limits.hpp"
 #include "gossip/membership.hpp"
 #include "gossip/push_sum.hpp"
+#include "gossip/replicas.hpp"
 #include "gossip/rumor.hpp"
 #include "gossip/store.hpp"
 #include "gossip/types.hpp"
 #include "node_options.hpp"
 #include "output.hpp"
+#include "replicas.hpp"
 #include "tls.hpp"
 
 namespace {
@@ -44,6 +46,9 @@ const std::vector<cli::option> ctl_options{
     {"timeout", "DURATION",
      "how long to wait for the node, connecting included (default 5s)"},
     {"topic", "TOPIC", "broadcast: for the topic's subscribers (directed gossip)"},
+    {"replicas", "K|majority|all",
+     "put, del: answer once K members (this node included), a majority or all live "
+     "members hold the write"},
 };
 
 std::vector<cli::option> all_options() {
@@ -54,9 +59,12 @@ const char* usage_text =
     "usage: gossip-ctl --node=HOST:PORT [--format=json] COMMAND [ARGS]\n"
     "       gossip-ctl certs init | node NAME | client NAME [--dir=DIR]\n\n"
     "Commands:\n"
-    "  put KEY VALUE    write a key (prints its version); VALUE - reads standard input\n"
+    "  put KEY VALUE    write a key (prints its version); VALUE - reads standard input;\n"
+    "                   --replicas=K|majority|all: once that many members hold it\n"
     "  get KEY          print the value alone (exit 1 if absent)\n"
-    "  del KEY          delete a key (exit 1 if absent)\n"
+    "  del KEY          delete a key (exit 1 if absent); also: delete; --replicas too\n"
+    "  wait KEY         return once every live member holds this node's version of KEY\n"
+    "  agree            return once every live member counts the same members\n"
     "  broadcast TEXT   spread a rumor (prints its id); --topic=T for directed gossip\n"
     "  estimate         the node's push-sum estimate (needs --protocol=...,push-sum)\n"
     "  members          one member per line: name, address, status, incarnation\n"
@@ -69,7 +77,8 @@ const char* usage_text =
     "  certs init       make a cluster CA: DIR/ca.pem, DIR/ca.key\n"
     "  certs node NAME  a node certificate signed by it: DIR/NAME.pem, DIR/NAME.key\n"
     "  certs client NAME  a client certificate (drives nodes, cannot run one)\n\n"
-    "Exit codes: 0 ok, 1 not found, 2 bad command line, 3 unreachable or failed";
+    "Exit codes: 0 ok, 1 not found, 2 bad command line, 3 unreachable or failed\n"
+    "(--replicas, wait, agree: not met within --timeout)";
 
 volatile std::sig_atomic_t interrupted = 0;
 
@@ -81,6 +90,8 @@ struct command {
   std::string topic;
   double loss = 0;           // faults
   uint64_t delay_rounds = 0; // faults
+  /// --replicas: a write level (replicas.hpp); none: a plain put or del.
+  std::optional<uint32_t> replicas;
 };
 
 int fail(const std::string& what, int code) {
@@ -167,6 +178,15 @@ int run(caf::actor_system& sys, const caf::actor& node, const command& cmd) {
   int rc = 0;
   auto on_error = [&](caf::error& err) { rc = fail(sys.render(err), 3); };
   auto& a = cmd.args;
+  ctl::call call{self, node, cmd.timeout, cmd.json};
+  if (cmd.replicas && cmd.name == "put")
+    return ctl::put(call, a[0], a[1], *cmd.replicas);
+  if (cmd.replicas && cmd.name == "del")
+    return ctl::del(call, a[0], *cmd.replicas);
+  if (cmd.name == "wait")
+    return ctl::wait(call, a[0]);
+  if (cmd.name == "agree")
+    return ctl::agree(call);
   if (cmd.name == "put") {
     self->request(node, cmd.timeout, caf::put_atom::value, a[0], a[1])
         .receive(
@@ -265,17 +285,28 @@ command parse_command(const cli::parsed& args) {
   cmd.topic = args.values.get_string("topic", "");
   if (args.positional.empty())
     throw std::invalid_argument("no command given (try --help)");
-  cmd.name = args.positional[0];
+  cmd.name = args.positional[0] == "delete" ? "del" : args.positional[0];
   cmd.args.assign(args.positional.begin() + 1, args.positional.end());
   static const std::map<std::string, size_t> arity{
-      {"put", 2},  {"get", 1},   {"del", 1},   {"broadcast", 1}, {"members", 0},
-      {"dump", 0}, {"stats", 0}, {"watch", 0}, {"estimate", 0},  {"faults", 2}};
+      {"put", 2},      {"get", 1},    {"del", 1},   {"broadcast", 1},
+      {"members", 0},  {"dump", 0},   {"stats", 0}, {"watch", 0},
+      {"estimate", 0}, {"faults", 2}, {"wait", 1},  {"agree", 0}};
   auto i = arity.find(cmd.name);
   if (i == arity.end())
     throw std::invalid_argument("unknown command '" + cmd.name + "' (try --help)");
   if (cmd.args.size() != i->second)
     throw std::invalid_argument(cmd.name + " takes " + std::to_string(i->second) +
                                 " argument(s), got " + std::to_string(cmd.args.size()));
+  if (args.values.has("replicas")) {
+    auto text = args.values.get_string("replicas", "");
+    cmd.replicas = parse_replicas(text);
+    if (cmd.name != "put" && cmd.name != "del")
+      throw std::invalid_argument("--replicas is for put and del");
+    if (!cmd.replicas || !validate(write_level{*cmd.replicas, 1}, limits{}).empty())
+      throw std::invalid_argument("invalid value '" + text + "' for --replicas: 1 to " +
+                                  std::to_string(limits{}.max_members) +
+                                  ", majority or all");
+  }
   return cmd;
 }
 
@@ -317,7 +348,8 @@ void check_input(command& cmd) {
   if (cmd.name == "faults")
     return read_faults(cmd);
   const limits lim;
-  if ((cmd.name == "put" || cmd.name == "get" || cmd.name == "del") &&
+  if ((cmd.name == "put" || cmd.name == "get" || cmd.name == "del" ||
+       cmd.name == "wait") &&
       (cmd.args[0].empty() || cmd.args[0].size() > lim.max_key_bytes))
     throw std::invalid_argument("a key has 1 to " + std::to_string(lim.max_key_bytes) +
                                 " bytes, got " + std::to_string(cmd.args[0].size()));

@@ -104,6 +104,13 @@ void write_svg(const plot_spec& p, const std::string& path) {
     }
     o << "'/>\n";
   }
+  for (size_t i = 0; i < p.names.size() && i < p.series.size(); ++i) {
+    auto y = top + 14 + 16 * static_cast<double>(i);
+    o << "<line x1='" << left + 12 << "' y1='" << y - 4 << "' x2='" << left + 32
+      << "' y2='" << y - 4 << "' stroke-width='2' stroke='" << colors[i % 10]
+      << "'/><text x='" << left + 38 << "' y='" << y << "'>" << esc(p.names[i])
+      << "</text>\n";
+  }
   o << "</svg>\n";
   std::ofstream out{path};
   if (!out || !(out << o.str()))

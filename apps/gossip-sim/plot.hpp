@@ -1,5 +1,5 @@
 // A line plot as a standalone SVG file: one line per series, axes, ticks and
-// labels; optionally a log-scale y axis.
+// labels; optionally a log-scale y axis and a legend.
 #pragma once
 
 #include <string>
@@ -14,6 +14,8 @@ struct plot_spec {
   bool log_y = false;
   /// series[i][x] = y at x = 0, 1, 2, ...
   std::vector<std::vector<double>> series;
+  /// A legend: names[i] for series i (none when empty).
+  std::vector<std::string> names;
 };
 
 /// Writes the plot; throws std::runtime_error if the file cannot be written.

@@ -39,23 +39,27 @@ std::string check_entry(port& p, const keyed_entry& x) {
   return {};
 }
 
+bool merge(port& p, const std::string& from, const keyed_entry& x) {
+  if (auto err = check_entry(p, x); !err.empty()) {
+    p.count(tally::rejected_item, err);
+    return false;
+  }
+  if (p.observed())
+    p.emit(delivered_event(from, x.key, x.e));
+  if (!p.data().merge(x.key, x.e, p.now_ms()))
+    return false;
+  p.count(tally::fresh);
+  if (p.observed())
+    p.emit(stored_event(x.key, *p.data().find(x.key)));
+  return true;
+}
+
 std::vector<std::string> merge(port& p, const std::string& from,
                                const std::vector<keyed_entry>& entries) {
   std::vector<std::string> changed;
-  for (auto& x : entries) {
-    if (auto err = check_entry(p, x); !err.empty()) {
-      p.count(tally::rejected_item, err);
-      continue;
-    }
-    if (p.observed())
-      p.emit(delivered_event(from, x.key, x.e));
-    if (p.data().merge(x.key, x.e, p.now_ms())) {
-      p.count(tally::fresh);
+  for (auto& x : entries)
+    if (merge(p, from, x))
       changed.push_back(x.key);
-      if (p.observed())
-        p.emit(stored_event(x.key, *p.data().find(x.key)));
-    }
-  }
   return changed;
 }
 

@@ -127,6 +127,30 @@ template <> counters sample() {
 template <> event sample() {
   return delivered_event("a", "k", an_entry());
 }
+template <> write_level sample() {
+  return {write_level::majority, 2000};
+}
+template <> replica_write sample() {
+  return {"a", 1, a_keyed_entry()};
+}
+template <> held_query sample() {
+  return {"a", 2, "k"};
+}
+template <> held sample() {
+  return {"b", 1, a_digest_item()};
+}
+template <> view_query sample() {
+  return {"a", 3};
+}
+template <> view_digest sample() {
+  return {"b", 3, 4, 0x9e3779b97f4a7c15};
+}
+template <> hold_report sample() {
+  return {1, 2, 3, 4, {"c"}};
+}
+template <> view_report sample() {
+  return {4, 0x9e3779b97f4a7c15, {"c"}, {"d"}};
+}
 
 // -- inputs ---------------------------------------------------------------------
 

@@ -13,6 +13,7 @@
 #include "gossip/push.hpp"
 #include "gossip/push_pull.hpp"
 #include "gossip/push_sum.hpp"
+#include "gossip/replicas.hpp"
 #include "gossip/rumor.hpp"
 #include "gossip/rumor_mongering.hpp"
 #include "gossip/store.hpp"
@@ -40,6 +41,8 @@ using wire_types =
           push_pull_update, origin_version, ae_syn, ae_ack, ae_ack2, rumor_msg,
           directed_msg, rm_push, rm_feedback, rm_pull, push_sum_share, member_update,
           swim_ping, swim_ack, swim_ping_req, swim_indirect_ack, swim_gossip, swim_sync,
-          entry, keyed_entry, digest_item, rumor, traffic, counters, event>;
+          entry, keyed_entry, digest_item, rumor, traffic, counters, event, write_level,
+          replica_write, held_query, held, view_query, view_digest, hold_report,
+          view_report>;
 
 } // namespace gossip::fuzz

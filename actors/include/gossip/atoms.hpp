@@ -19,6 +19,14 @@
 //   (faults_atom, loss, delay_rounds) -> bool: this node's sends lost with probability
 //                                        `loss`, held `delay_rounds` rounds (an error
 //                                        unless node_config::faults.controllable)
+// Write levels and convergence (replicas.hpp):
+//   (caf::put_atom, key, value, write_level) -> hold_report  write, answered once the
+//                                     level's members hold it (or its time is up)
+//   (caf::delete_atom, key, write_level) -> hold_report  likewise; version 0: no such key
+//   (wait_atom, key, uint64_t timeout_ms) -> hold_report  once every live member holds
+//                                     the key's current version here (version 0: no key)
+//   (agree_atom, uint64_t timeout_ms) -> view_report  once every live member counts
+//                                     the same live members as this node
 #pragma once
 
 #include <caf/atom.hpp>
@@ -31,5 +39,7 @@ using snapshot_atom = caf::atom_constant<caf::atom("g_snap")>;
 using round_atom = caf::atom_constant<caf::atom("g_round")>;
 using address_atom = caf::atom_constant<caf::atom("g_addr")>;
 using faults_atom = caf::atom_constant<caf::atom("g_faults")>;
+using wait_atom = caf::atom_constant<caf::atom("g_wait")>;
+using agree_atom = caf::atom_constant<caf::atom("g_agree")>;
 
 } // namespace gossip

@@ -25,7 +25,7 @@ struct traffic {
 struct counters {
   GOSSIP_WIRE("gossip::counters", by_type, total, unknown, unroutable, rounds,
               update_msgs, lost, refused_subscribers, deferred_dials, fresh,
-              first_fresh_round, last_fresh_round)
+              first_fresh_round, last_fresh_round, refused_requests)
   /// Keyed by the message's registered type name, e.g. "gossip::push_msg".
   std::map<std::string, traffic> by_type;
   traffic total;
@@ -47,6 +47,9 @@ struct counters {
   uint64_t fresh = 0;
   uint64_t first_fresh_round = 0;
   uint64_t last_fresh_round = 0;
+  /// Writes with a level, waits and agreement checks turned away
+  /// (limits::max_pending of them were waiting already).
+  uint64_t refused_requests = 0;
 };
 
 std::string to_json(const counters& x);

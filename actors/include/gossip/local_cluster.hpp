@@ -5,6 +5,7 @@
 
 #include <caf/fwd.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -16,6 +17,7 @@
 #include "gossip/membership.hpp"
 #include "gossip/node.hpp"
 #include "gossip/params.hpp"
+#include "gossip/replicas.hpp"
 #include "gossip/store.hpp"
 
 namespace gossip {
@@ -61,6 +63,14 @@ public:
 
   uint64_t put(size_t i, const std::string& key, const std::string& value);
   bool erase(size_t i, const std::string& key);
+  /// Write levels and convergence (replicas.hpp). Deterministic: the nodes'
+  /// retries and deadlines fire in virtual time, in order, until the answer
+  /// is in (no rounds run meanwhile).
+  hold_report put(size_t i, const std::string& key, const std::string& value,
+                  const write_level& level);
+  hold_report erase(size_t i, const std::string& key, const write_level& level);
+  hold_report wait(size_t i, const std::string& key, std::chrono::milliseconds timeout);
+  view_report agree(size_t i, std::chrono::milliseconds timeout);
   std::vector<keyed_entry> snapshot(size_t i);
   counters stats(size_t i);
   /// The peers node i samples from (never itself).

@@ -31,6 +31,10 @@ struct limits {
   size_t max_topics = 1024;
   size_t max_origins = 100000;
   size_t max_subscribers = 64;
+  /// Requests waiting for members' answers (writes with a level, waits,
+  /// agreement checks), and how long one may wait.
+  size_t max_pending = 1024;
+  uint64_t max_wait_ms = 600000;
 };
 
 /// Empty when `name` is a plausible node name, else what is wrong with it.

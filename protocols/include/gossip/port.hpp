@@ -118,6 +118,8 @@ std::string check_entry(port& p, const keyed_entry& x);
 /// is dropped and counted. Returns the keys that changed.
 std::vector<std::string> merge(port& p, const std::string& from,
                                const std::vector<keyed_entry>& entries);
+/// The same for one entry; true when it changed the store.
+bool merge(port& p, const std::string& from, const keyed_entry& x);
 
 /// A rumor new to this node arrived from `from` and is delivered here.
 void deliver(port& p, const std::string& from, const rumor& r);
