@@ -53,7 +53,8 @@ const std::vector<cli::option> node_options{
 };
 
 std::vector<cli::option> all_options() {
-  return node_options + cli::guard_options() + tls::node_options() + cli::protocol_options();
+  return node_options + cli::guard_options() + tls::node_options() +
+         cli::protocol_options();
 }
 
 // CAF's config file: [gossip] holds our options (the CLI wins), the other
@@ -171,7 +172,7 @@ int run(settings& s, caf::actor_system_config& cfg,
     return 1;
   }
   auto address = to_string(host_port{s.host, *port});
-  caf::anon_send(node, address_atom::value, address);
+  caf::anon_send(node, in_process, address_atom::value, address);
   if (s.json)
     std::cout << cli::json_line({{"event", "listening"},
                                  {"node", s.node.name},
@@ -189,7 +190,7 @@ int run(settings& s, caf::actor_system_config& cfg,
   sigwait(&set, &sig);
   // Leave gracefully: the goodbye goes straight to every member; give the
   // network a moment to carry it before the process ends.
-  caf::anon_send(node, caf::leave_atom::value);
+  caf::anon_send(node, in_process, caf::leave_atom::value);
   std::this_thread::sleep_for(
       std::min<std::chrono::milliseconds>(s.node.interval, 300ms));
   // Closes the port and every connection (the TLS port on 127.0.0.1 closes

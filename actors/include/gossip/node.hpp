@@ -45,7 +45,7 @@ struct node_config {
     /// From this round on the node is silent and deaf (0: never).
     uint64_t crash_round = 0;
   } faults;
-  /// false: no tick of its own; rounds run only on (round_atom).
+  /// false: no tick of its own; rounds run only on (in_process, round_atom).
   bool auto_tick = true;
   gossip::limits limits;
 };
