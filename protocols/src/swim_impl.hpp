@@ -59,8 +59,7 @@ private:
   // -- swim_updates.cpp: applying updates --------------------------------------
   void apply_all(port& p, const std::vector<member_update>& us, bool first_contact);
   void apply(port& p, const member_update& u, bool first_contact = false);
-  bool verdict_becomes_suspicion(port& p, const member_update& u,
-                                 const member_update* old);
+  bool verdict_becomes_suspicion(port& p, const member_update& u);
   void now_alive(port& p, const member_update& m, const std::optional<member_update>& old,
                  bool known, member_status before);
   void now_suspect(port& p, const member_update& m, const std::string& reporter);

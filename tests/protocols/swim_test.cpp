@@ -217,6 +217,32 @@ TEST(Swim, ADeadVerdictAboutALiveMemberStartsAsASuspicion) {
   EXPECT_EQ(member(t.a, "c")->incarnation, 2u);
 }
 
+// A verdict that names the receiver as its reporter, or a newer incarnation
+// than the receiver knows, is still someone else's: a suspicion, refuted.
+TEST(Swim, AVerdictInTheReceiversNameOrAheadStartsAsASuspicion) {
+  for (auto verdict :
+       {mu("c", 1, member_status::dead, "a"), mu("c", 7, member_status::dead, "b")}) {
+    trio t;
+    t.a.receive_typed(swim_gossip{"b", {verdict}}, "b");
+    EXPECT_TRUE(t.a.downs.empty());
+    EXPECT_TRUE(t.a.events_of(event_kind::member_down).empty());
+    EXPECT_EQ(member(t.a, "c")->state(), member_status::suspect);
+    t.net.settle();
+    t.net.round();
+    EXPECT_EQ(member(t.a, "c")->state(), member_status::alive);
+    EXPECT_EQ(member(t.a, "c")->incarnation, verdict.incarnation + 1);
+  }
+}
+
+TEST(Swim, ALeaveReportedByAnotherMemberIsRejected) {
+  trio t;
+  t.a.receive_typed(swim_gossip{"b", {mu("c", 1, member_status::left, "b")}}, "b");
+  EXPECT_TRUE(t.a.downs.empty());
+  EXPECT_TRUE(t.a.events.empty());
+  EXPECT_EQ(member(t.a, "c")->state(), member_status::alive);
+  EXPECT_EQ(t.a.rejected_items.size(), 1u);
+}
+
 TEST(Swim, AVerdictAboutAnOlderIncarnationIsIgnored) {
   trio t;
   t.a.receive_typed(swim_gossip{"b", {mu("c", 0, member_status::dead, "b")}}, "b");

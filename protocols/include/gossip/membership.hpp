@@ -42,7 +42,8 @@ struct member_update {
 };
 
 /// Empty when the update may be applied: a plausible name and reporter, a
-/// known status, bounded address and labels.
+/// known status, bounded address and labels, and a "left" only as reported
+/// by the member itself.
 std::string validate(const member_update& u, const limits& lim);
 
 /// True if `u` supersedes a member currently at (incarnation, status).
