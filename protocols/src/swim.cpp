@@ -181,7 +181,7 @@ void swim::bootstrap(port& p) {
   if (bootstrapped_)
     return;
   bootstrapped_ = true;
-  queue_.push(self_update(p));
+  queue_.push(self_update(p), true);
   // Peers given up front (an in-process cluster) start out alive.
   for (auto& peer : p.peers())
     if (peer != p.self())

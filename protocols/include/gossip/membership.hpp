@@ -66,11 +66,15 @@ private:
 };
 
 /// Updates waiting to be piggybacked, each sent a limited number of times
-/// (retransmit_mult * ceil(log10(n + 1)), as memberlist does), fewest sends
-/// first; a newer update about a member replaces the queued one.
+/// (retransmit_mult * ceil(log10(n + 1)), as memberlist does): fewest sends
+/// first, then urgent ones (a node's own refutation), then the newest. A
+/// newer update about a member replaces the queued one. Newest first keeps a
+/// flood of updates (10,000 made-up members, say) from holding back what
+/// came after it, and urgent first keeps even a continuing flood from
+/// delaying a refutation until the refuting node is declared dead.
 class broadcast_queue {
 public:
-  void push(member_update u);
+  void push(member_update u, bool urgent = false);
   /// Up to `max` updates for the next message; counts them as sent once more.
   std::vector<member_update> take(size_t max, size_t limit);
   size_t size() const { return items_.size(); }
@@ -79,8 +83,11 @@ private:
   struct item {
     member_update update;
     size_t sent = 0;
+    bool urgent = false;
+    uint64_t seq = 0; // order of arrival
   };
   std::vector<item> items_;
+  uint64_t next_seq_ = 0;
 };
 
 } // namespace gossip
