@@ -33,8 +33,9 @@ void forward(port& p, size_t k, const caf::message& msg, const std::string& a,
 std::string check_entry(port& p, const keyed_entry& x) {
   if (auto err = validate(x, p.limits()); !err.empty())
     return err;
-  auto clock = p.data().clock();
-  if (x.e.version > clock && x.e.version - clock > p.limits().max_version_ahead)
+  auto& lim = p.limits();
+  if (x.e.version >
+      p.data().remote_ceiling(p.now_ms(), lim.max_version_ahead, lim.max_version_rate))
     return "version absurdly far ahead of this node's clock";
   return {};
 }

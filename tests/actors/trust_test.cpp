@@ -85,6 +85,21 @@ TEST(Trust, VersionsFarAheadAreRejectedNearOnesTaken) {
   EXPECT_EQ(snap[0].key, "near");
 }
 
+// Versions each just within max_version_ahead of the clock, one after the
+// other, would walk it to its end (2^22 steps): only the first is taken.
+TEST(Trust, VersionsThatStepAheadAgainAndAgainCannotExhaustTheClock) {
+  local_cluster c{deterministic(2, "push")};
+  limits lim;
+  push_msg creep{"0", {}};
+  for (uint64_t i = 1; i <= 100; ++i)
+    creep.entries.push_back(
+        keyed_entry{"k", entry{"x", i * lim.max_version_ahead, "0", false, 0}});
+  caf::anon_send(c.node(1), creep);
+  c.settle();
+  EXPECT_EQ(c.stats(1).by_type["gossip::push_msg"].rejected_items, 99u);
+  EXPECT_EQ(c.put(1, "k", "mine"), lim.max_version_ahead + 1);
+}
+
 TEST(Trust, ADeathVerdictAtTheLastIncarnationExcludesNobody) {
   local_cluster c{deterministic(4, "swim")};
   for (int r = 0; r < 3; ++r)

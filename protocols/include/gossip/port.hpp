@@ -98,7 +98,8 @@ void forward(port& p, size_t k, const caf::message& msg, const std::string& a = 
              const std::string& b = {});
 
 /// Empty when `x` may be merged here: valid (validate(keyed_entry)) and its
-/// version not absurdly far ahead of this node's clock.
+/// version not absurdly far ahead of this node's clock, nor moving it faster
+/// than limits::max_version_rate (store::remote_ceiling).
 std::string check_entry(port& p, const keyed_entry& x);
 
 /// The last step of every update: each valid entry is delivered, merged into
