@@ -27,6 +27,7 @@ std::string to_json(const counters& x) {
          {"update_msgs", x.update_msgs},
          {"lost", x.lost},
          {"refused_subscribers", x.refused_subscribers},
+         {"deferred_dials", x.deferred_dials},
          {"total", traffic_json(x.total)},
          {"by_type", std::move(by_type)}};
   return j.dump(-1, ' ', false, json::error_handler_t::replace);

@@ -19,6 +19,18 @@ namespace {
 
 const char* sampler_names = "uniform, round-robin, ring, zone";
 
+// Commits what changed to the data directory, if there is one; empty on
+// success, else why (reported once on stderr).
+std::string persist(node_actor* self, durability how) {
+  auto& st = self->state;
+  if (!st.disk)
+    return {};
+  auto err = st.disk->flush(st.data, how);
+  if (!err.empty())
+    st.acct->log_once("data dir", err);
+  return err;
+}
+
 void run_round(node_actor* self) {
   auto& st = self->state;
   if (st.faults->crashed())
@@ -32,6 +44,7 @@ void run_round(node_actor* self) {
     self->send(to, msg);
   for (auto& p : st.protocols)
     p->on_round(*st.port);
+  persist(self, durability::written); // what the round changed (collected tombstones)
 }
 
 void schedule_tick(node_actor* self) {
@@ -68,6 +81,13 @@ uint64_t spread_local_write(node_actor* self, const std::string& key) {
   return e.version;
 }
 
+// The write is in the store (and spreads) but its commit failed: the
+// writer must not take it as durable.
+caf::error not_durable(const std::string& why) {
+  return caf::make_error(caf::sec::runtime_error,
+                         "written in memory only, not to the data dir: " + why);
+}
+
 caf::result<uint64_t> put(node_actor* self, const std::string& key,
                           const std::string& value) {
   auto& st = self->state;
@@ -78,14 +98,22 @@ caf::result<uint64_t> put(node_actor* self, const std::string& key,
   if (!st.data.can_write())
     return caf::make_error(caf::sec::runtime_error, "the store's clock is exhausted");
   st.data.put(key, value, st.cfg.name, st.port->now_ms());
-  return spread_local_write(self, key);
+  // Durable before its "ok" (and before it spreads).
+  auto failed = persist(self, durability::synced);
+  auto version = spread_local_write(self, key);
+  if (!failed.empty())
+    return not_durable(failed);
+  return version;
 }
 
-bool erase(node_actor* self, const std::string& key) {
+caf::result<bool> erase(node_actor* self, const std::string& key) {
   auto& st = self->state;
   if (!st.data.can_write() || !st.data.erase(key, st.cfg.name, st.port->now_ms()))
     return false;
+  auto err = persist(self, durability::synced);
   spread_local_write(self, key);
+  if (!err.empty())
+    return not_durable(err);
   return true;
 }
 
@@ -163,6 +191,12 @@ caf::message_handler api(node_actor* self) {
       [=](in_process_t, caf::leave_atom) {
         for (auto& p : self->state.protocols)
           p->on_leave(*self->state.port);
+        persist(self, durability::written);
+      },
+      [=](flush_atom) {
+        if (self->state.disk)
+          self->state.disk->flush_scheduled = false;
+        persist(self, durability::written);
       },
       [=](members_atom) { return static_members(self); },
       [=](stats_atom) { return self->state.acct->stats; },
@@ -190,6 +224,20 @@ void init_state(node_actor* self, node_setup& setup) {
   st.faults.emplace(st.cfg.faults, st.cfg.seed);
   st.routes.emplace(self, *st.acct, *st.faults);
   st.port = std::make_unique<node_port>(self);
+  // The previous life, before the first message (and before SWIM reads its
+  // first incarnation in attach).
+  if (st.cfg.storage) {
+    st.disk.emplace(st.cfg.storage);
+    st.disk->restore(st.data, st.port->now_ms());
+  }
+  // Only verified addresses are kept: a forged claim must not become a seed
+  // of the next life.
+  st.routes->on_verified = [self](const std::string& name, const std::string& address) {
+    if (self->state.disk) {
+      self->state.disk->member_seen(name, address);
+      self->state.port->schedule_flush();
+    }
+  };
   st.routes->on_unreachable = [self](const std::string& address, const std::string& why) {
     if (self->state.port->observed())
       self->state.port->emit(unreachable_event(address, why));

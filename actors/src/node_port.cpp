@@ -6,7 +6,12 @@ namespace gossip {
 
 const char* node_state::name = "gossip_node";
 
-node_state::~node_state() = default;
+node_state::~node_state() {
+  // The node's last changes (a clean stop; after a crash the next start
+  // finds what the last commit left).
+  if (disk)
+    disk->flush(data, durability::synced);
+}
 
 int64_t node_port::now_ms() const {
   using namespace std::chrono;
@@ -69,9 +74,16 @@ void node_port::peer_up(const std::string& name, const std::string& address,
     return;
   if (!labels.empty())
     st_.labels[name] = labels;
+  bool routed = static_cast<bool>(st_.routes->route(name));
+  if (address.empty() && !routed)
+    return; // known by name only (its address unverified where we heard it)
   st_.view->add(name);
-  if (!address.empty() && (reconnect || !st_.routes->route(name)))
+  if (address.empty())
+    return;
+  if (reconnect || !routed)
     st_.routes->connect(name, address);
+  else
+    st_.routes->verify(name, address);
 }
 
 void node_port::peer_down(const std::string& name) {
@@ -83,20 +95,47 @@ void node_port::send_to_address(const std::string& address, const caf::message& 
   st_.routes->send_to_address(address, msg);
 }
 
+bool node_port::verified(const std::string& name, const std::string& address) const {
+  return st_.routes->verified(name, address);
+}
+
 bool node_port::admit(const std::string& problem) {
   if (st_.faults->crashed())
     return false; // a crashed node hears nothing
   auto& content = self_->current_mailbox_element()->content();
   st_.acct->received(content);
-  if (problem.empty())
+  if (problem.empty()) {
+    schedule_flush();
     return true;
+  }
   st_.acct->rejected(content, problem);
   return false;
 }
 
+// What the handler about to run changes is committed after it, together with
+// whatever else is in the mailbox before the flush: one commit per burst.
+void node_port::schedule_flush() {
+  if (!st_.disk || st_.disk->flush_scheduled)
+    return;
+  st_.disk->flush_scheduled = true;
+  self_->send(self_, flush_atom::value);
+}
+
+uint64_t node_port::first_incarnation() const {
+  return st_.disk ? st_.disk->first_incarnation() : 1;
+}
+
+void node_port::incarnation_changed(uint64_t incarnation) {
+  if (st_.disk)
+    st_.disk->incarnation_changed(incarnation);
+}
+
 void node_port::bind(const std::string& name) {
-  if (name != st_.cfg.name)
-    st_.routes->bind(name, caf::actor_cast<caf::actor>(self_->current_sender()));
+  if (name == st_.cfg.name)
+    return;
+  auto sender = caf::actor_cast<caf::actor>(self_->current_sender());
+  st_.routes->bind(name, sender);
+  st_.routes->heard(name, sender);
 }
 
 void node_port::answer(reply r) {

@@ -36,12 +36,19 @@ public:
                const std::map<std::string, std::string>& labels) override;
   void peer_down(const std::string& name) override;
   void send_to_address(const std::string& address, const caf::message& msg) override;
+  bool verified(const std::string& name, const std::string& address) const override;
+  uint64_t first_incarnation() const override;
+  void incarnation_changed(uint64_t incarnation) override;
 
   // -- gate ------------------------------------------------------------------
   gossip::port& port() override { return *this; }
   bool admit(const std::string& problem) override;
   void bind(const std::string& name) override;
   void answer(reply r) override;
+
+  /// A data dir commits what changed after the current message (and the rest
+  /// of its burst).
+  void schedule_flush();
 
 private:
   node_actor* self_;

@@ -17,6 +17,7 @@
 #include "gossip/node.hpp"
 #include "gossip/sampler.hpp"
 #include "peer_view.hpp"
+#include "persistence.hpp"
 #include "routing.hpp"
 
 namespace gossip {
@@ -38,6 +39,8 @@ struct node_state {
   std::optional<routing> routes;
   std::unique_ptr<node_port> port;
   std::vector<caf::actor> subscribers;
+  /// With a data directory only.
+  std::optional<persistence> disk;
   static const char* name;
 
   ~node_state();

@@ -48,6 +48,40 @@ void routing::bind(const std::string& name, const caf::actor& handle) {
   }
 }
 
+void routing::heard(const std::string& name, const caf::actor& handle) {
+  if (!handle)
+    return;
+  heard_[name] = handle;
+  check_verified(name);
+}
+
+void routing::check_verified(const std::string& name) {
+  auto a = addresses_.find(name);
+  if (a == addresses_.end() || !verified(name, a->second))
+    return;
+  auto& r = reported_[name];
+  if (r == a->second)
+    return;
+  r = a->second;
+  if (on_verified)
+    on_verified(name, r);
+}
+
+bool routing::verified(const std::string& name, const std::string& address) const {
+  auto a = by_address_.find(address);
+  auto h = heard_.find(name);
+  return a != by_address_.end() && h != heard_.end() && a->second == h->second;
+}
+
+void routing::verify(const std::string& name, const std::string& address) {
+  addresses_[name] = address;
+  if (verified(name, address))
+    check_verified(name);
+  else if (by_address_.count(address) == 0)
+    with_connection(
+        address, [](const caf::actor&) {}, [] {});
+}
+
 void routing::watch(const caf::actor& handle) {
   if (handle.node() != self_->node() && watched_.insert(handle.address()).second)
     self_->monitor(handle);
@@ -55,6 +89,8 @@ void routing::watch(const caf::actor& handle) {
 
 void routing::drop_remote(const std::string& name) {
   addresses_.erase(name);
+  heard_.erase(name);
+  reported_.erase(name);
   auto h = handles_.find(name);
   if (h != handles_.end() && h->second.node() != self_->node())
     handles_.erase(h);
@@ -62,6 +98,8 @@ void routing::drop_remote(const std::string& name) {
 
 void routing::forget(const std::string& name) {
   addresses_.erase(name);
+  heard_.erase(name);
+  reported_.erase(name);
   handles_.erase(name);
 }
 
@@ -89,6 +127,8 @@ void routing::down(const caf::actor_addr& who) {
     i = i->second.address() == who ? by_address_.erase(i) : std::next(i);
   for (auto i = handles_.begin(); i != handles_.end();)
     i = i->second.address() == who ? handles_.erase(i) : std::next(i);
+  for (auto i = heard_.begin(); i != heard_.end();)
+    i = i->second.address() == who ? heard_.erase(i) : std::next(i);
 }
 
 void routing::with_connection(const std::string& address, on_actor f, on_fail fail) {
@@ -101,6 +141,12 @@ void routing::with_connection(const std::string& address, on_actor f, on_fail fa
   }
   if (auto i = by_address_.find(address); i != by_address_.end()) {
     f(i->second);
+    return;
+  }
+  if (auto b = failed_.find(address);
+      b != failed_.end() && std::chrono::steady_clock::now() < b->second.until) {
+    ++acct_.stats.deferred_dials;
+    fail();
     return;
   }
   auto& waiting = dialing_[address];
@@ -145,8 +191,12 @@ void routing::dial(const std::string& address, const std::string& host, uint16_t
 }
 
 void routing::dialed(const std::string& address, const caf::actor& h) {
+  failed_.erase(address);
   watch(h);
   by_address_[address] = h;
+  for (auto& [name, a] : addresses_)
+    if (a == address)
+      check_verified(name);
   auto waiting = std::move(dialing_[address]);
   dialing_.erase(address);
   for (auto& w : waiting)
@@ -154,6 +204,13 @@ void routing::dialed(const std::string& address, const caf::actor& h) {
 }
 
 void routing::dial_failed(const std::string& address, const caf::error& err) {
+  using namespace std::chrono;
+  if (failed_.size() >= 4096 && failed_.count(address) == 0)
+    failed_.erase(failed_.begin()); // bounded: claims may name any address
+  auto& b = failed_[address];
+  b.next = b.next.count() == 0 ? milliseconds{1000}
+                               : std::min(b.next * 2, milliseconds{16000});
+  b.until = steady_clock::now() + b.next;
   auto waiting = std::move(dialing_[address]);
   dialing_.erase(address);
   for (auto& w : waiting)

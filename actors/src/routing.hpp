@@ -4,14 +4,24 @@
 // (guard.hpp), or, with TLS or without a guard, through a middleman actor of
 // their own (CAF's connects one at a time). Every connect proceeds on its own
 // with its own timeout; one per address at a time, and an address already
-// connected is not dialled again. Messages for a peer still being connected
-// wait for it (a few at most): losing them would, e.g., lose push-sum mass.
+// connected is not dialled again, and an address that failed is not dialled
+// again before its backoff (1 s, doubling to 16 s) is over: a claimed address
+// that leads nowhere costs a few attempts, not one per round. Messages for a
+// peer still being connected wait for it (a few at most): losing them would,
+// e.g., lose push-sum mass.
+//
+// A member's address is *verified* once a message from that member came
+// through the connection we made to that address: the actor listening there
+// is the member itself. Only verified addresses are passed on to others
+// (membership_port::verified), so one peer's claim about where a member
+// lives makes no other node connect anywhere.
 #pragma once
 
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 #include <caf/message.hpp>
 
+#include <chrono>
 #include <functional>
 #include <set>
 #include <string>
@@ -55,10 +65,21 @@ public:
   /// Sends to whoever listens at `address`, connecting first.
   void send_to_address(const std::string& address, const caf::message& msg);
 
+  /// A message from `name` came through `handle` (the gate's binding).
+  void heard(const std::string& name, const caf::actor& handle);
+  /// True once a message from `name` came through our connection to `address`.
+  bool verified(const std::string& name, const std::string& address) const;
+  /// `name` claims `address`: connects there (unless connected or backing
+  /// off) so that the next message from `name` can verify it; the route to
+  /// `name` stays.
+  void verify(const std::string& name, const std::string& address);
+
   /// A monitored actor is gone: routes to it are forgotten (the next send
   /// to it connects again).
   void down(const caf::actor_addr& who);
 
+  /// Called once when a member's address is verified (a data dir keeps it).
+  std::function<void(const std::string& name, const std::string& address)> on_verified;
   /// Called when an address cannot be reached (for an event).
   std::function<void(const std::string& address, const std::string& why)> on_unreachable;
 
@@ -72,6 +93,8 @@ private:
   void dial(const std::string& address, const std::string& host, uint16_t port);
   void dialed(const std::string& address, const caf::actor& h);
   void dial_failed(const std::string& address, const caf::error& err);
+  /// Calls on_verified if `name`'s address just became verified.
+  void check_verified(const std::string& name);
   /// Monitors a remote handle once: its connection's loss ends its routes.
   void watch(const caf::actor& handle);
 
@@ -88,6 +111,16 @@ private:
   /// Members' addresses, to connect again; the remote handles monitored.
   std::unordered_map<std::string, std::string> addresses_;
   std::set<caf::actor_addr> watched_;
+  /// The handle the last message from each member came through.
+  std::unordered_map<std::string, caf::actor> heard_;
+  /// The address on_verified was last called with, per member.
+  std::unordered_map<std::string, std::string> reported_;
+  /// Addresses that failed, and when they may be dialled again.
+  struct backoff {
+    std::chrono::steady_clock::time_point until;
+    std::chrono::milliseconds next;
+  };
+  std::unordered_map<std::string, backoff> failed_;
 };
 
 } // namespace gossip

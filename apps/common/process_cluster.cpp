@@ -91,6 +91,8 @@ void process_cluster::launch(size_t i, size_t seed,
   if (seed != i && seed < size() && !nodes_[seed].address.empty())
     argv.push_back("--seeds=" + nodes_[seed].address);
   argv.insert(argv.end(), spec_.node_args.begin(), spec_.node_args.end());
+  if (!spec_.data_root.empty())
+    argv.push_back("--data-dir=" + spec_.data_root + "/" + name(i));
   auto tls = tls_args(name(i));
   argv.insert(argv.end(), tls.begin(), tls.end());
   argv.insert(argv.end(), extra.begin(), extra.end());

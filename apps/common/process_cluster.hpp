@@ -32,6 +32,8 @@ struct cluster_spec {
   std::string tls_dir;
   /// Where each node's stderr goes (node name + ".log"); empty: inherited.
   std::string log_dir;
+  /// Non-empty: every node runs with --data-dir=DIR/<name>.
+  std::string data_root;
   /// Non-null: one namespace per node (root only).
   netns::lan* lan = nullptr;
   /// TCP port of every node in netns mode (each has its own address).

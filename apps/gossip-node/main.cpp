@@ -6,6 +6,7 @@
 #include <caf/io/middleman.hpp>
 #include <caf/openssl/publish.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <fstream>
 #include <iostream>
@@ -16,6 +17,7 @@
 #include "cli.hpp"
 #include "gossip/address.hpp"
 #include "gossip/atoms.hpp"
+#include "gossip/data_dir.hpp"
 #include "gossip/event.hpp"
 #include "gossip/guard.hpp"
 #include "gossip/node.hpp"
@@ -49,6 +51,9 @@ const std::vector<cli::option> node_options{
     {"config", "FILE",
      "CAF config file: [gossip] takes these options, other sections go to CAF"},
     {"threads", "N", "scheduler threads (default 1)"},
+    {"data-dir", "DIR",
+     "keep the store, clock, incarnation and last known members in DIR/gossip.db "
+     "(SQLite) and resume them on restart"},
     {"help-params", "", "every protocol parameter and preset, as Markdown tables"},
 };
 
@@ -113,6 +118,7 @@ struct settings {
   std::string protocols;
   bool json = false;
   size_t threads = 1;
+  std::string data_dir;
   tls::settings tls;
   guard::settings guard;
 };
@@ -138,6 +144,9 @@ settings read_settings(params& ps) {
                                 "' for --events: json or text");
   s.json = events == "json";
   s.threads = ps.get_uint("threads", 1);
+  s.data_dir = ps.get_string("data-dir", "");
+  if (ps.has("data-dir") && s.data_dir.empty())
+    throw std::invalid_argument("--data-dir needs a directory");
   s.tls = tls::read(ps);
   tls::require_tls_off_loopback(s.tls, s.host, ps.scoped("swim").get_list("seeds"));
   s.guard = cli::read_guard(ps);
@@ -153,11 +162,38 @@ settings read_settings(params& ps) {
   return s;
 }
 
+// The last known members join the seeds, so that a node whose seeds are gone
+// rejoins through them (without TLS only those on loopback, as for --seeds).
+// True if the seeds changed.
+bool add_known_members(params& ps, const data_dir& dir, const settings& s) {
+  auto seeds = ps.scoped("swim").get_list("seeds");
+  auto before = seeds.size();
+  for (auto& m : dir.members()) {
+    auto hp = parse_host_port(m.address);
+    if (m.name == s.node.name || !hp ||
+        std::find(seeds.begin(), seeds.end(), m.address) != seeds.end())
+      continue;
+    if (s.tls.enabled || s.tls.insecure || tls::is_loopback(hp->host))
+      seeds.push_back(m.address);
+  }
+  if (seeds.size() == before)
+    return false;
+  std::string joined;
+  for (auto& x : seeds)
+    joined += (joined.empty() ? "" : ",") + x;
+  ps.set("swim.seeds", joined);
+  return true;
+}
+
 int run(settings& s, caf::actor_system_config& cfg,
         std::vector<std::unique_ptr<protocol>> ps) {
   caf::actor_system sys{cfg};
   auto node = spawn_node(sys, s.node, std::move(ps));
-  auto out = sys.spawn(printer, s.json);
+  // On a thread of its own: a slow reader of stdout (a full pipe) must not
+  // hold the scheduler's threads. It did with --threads=1: a connection
+  // accepted meanwhile lost its first request for good (1 run in 12 of
+  // Startup.PutReadsTheValueFromStandardInput after a 200 KiB stored event).
+  auto out = sys.spawn<caf::detached>(printer, s.json);
   caf::anon_send(node, caf::subscribe_atom::value, out);
   // Through the connection guard, never BASP itself (README: Connection limits).
   auto port = s.tls.enabled ? guard::listen_tls(sys, node, s.host, s.port, s.guard)
@@ -248,6 +284,16 @@ int main(int argc, char** argv) {
         v != s.node.labels.end() && !parse_push_sum_value(v->second, 1e18))
       throw std::invalid_argument("invalid value '" + v->second +
                                   "' for --meta value: expected a finite number");
+    // Last, once everything else is known good: it takes the directory's
+    // lock and starts a new life in it.
+    if (!s.data_dir.empty()) {
+      s.node.storage = std::make_shared<data_dir>(s.data_dir, s.node.name, s.node.limits);
+      if (add_known_members(args.values, *s.node.storage, s))
+        protocols = make_protocols(s.protocols, args.values); // SWIM reads its seeds
+    }
+  } catch (const data_dir_error& e) {
+    std::cerr << "gossip-node: error: " << e.what() << "\n";
+    return 2;
   } catch (const std::invalid_argument& e) {
     std::cerr << "gossip-node: error: " << e.what() << "\n";
     return 2;

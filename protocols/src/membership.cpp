@@ -24,6 +24,17 @@ bool supersedes(const member_update& u, uint64_t incarnation, member_status stat
          (u.incarnation == incarnation && u.status > static_cast<uint8_t>(status));
 }
 
+// The same news with the address we lacked (it was passed on to us before
+// the sender had verified it): taken, and news again only for a live member,
+// which can now be reached.
+bool member_table::fills_address(const member_update& u, member_update& m) {
+  if (!m.address.empty() || u.address.empty() || u.incarnation != m.incarnation ||
+      u.status != m.status)
+    return false;
+  m.address = u.address;
+  return m.state() == member_status::alive;
+}
+
 bool member_table::apply(const member_update& u, bool& was_known, member_status& before) {
   auto i = members_.find(u.name);
   was_known = i != members_.end();
@@ -34,7 +45,7 @@ bool member_table::apply(const member_update& u, bool& was_known, member_status&
   auto& m = i->second;
   before = m.state();
   if (!supersedes(u, m.incarnation, m.state()))
-    return false;
+    return fills_address(u, m);
   auto address = m.address;
   auto meta = m.meta;
   m = u;

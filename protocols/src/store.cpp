@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <tuple>
 #include <unordered_map>
+#include <utility>
 
 namespace gossip {
 
@@ -27,6 +28,7 @@ const entry& store::put(const std::string& key, std::string value,
   auto& e = map_[key];
   clock_ = std::min(clock_ + 1, max_clock);
   e = entry{std::move(value), clock_, origin, false, now_ms};
+  changed(key);
   return e;
 }
 
@@ -36,6 +38,7 @@ bool store::erase(const std::string& key, const std::string& origin, int64_t now
     return false;
   clock_ = std::min(clock_ + 1, max_clock);
   i->second = entry{std::string{}, clock_, origin, true, now_ms};
+  changed(key);
   return true;
 }
 
@@ -48,6 +51,7 @@ bool store::merge(const std::string& key, const entry& e, int64_t now_ms) {
     i->second = e;
   }
   i->second.stored_at = now_ms;
+  changed(key);
   return true;
 }
 
@@ -131,6 +135,7 @@ bool store::forget(const std::string& key) {
   auto i = map_.find(key);
   if (i == map_.end() || !i->second.tombstone)
     return false;
+  changed(key);
   map_.erase(i);
   return true;
 }
@@ -139,6 +144,7 @@ size_t store::collect_garbage(int64_t now_ms, int64_t grace_ms) {
   size_t dropped = 0;
   for (auto i = map_.begin(); i != map_.end();) {
     if (i->second.tombstone && i->second.stored_at <= now_ms - grace_ms) {
+      changed(i->first);
       i = map_.erase(i);
       ++dropped;
     } else {
@@ -146,6 +152,18 @@ size_t store::collect_garbage(int64_t now_ms, int64_t grace_ms) {
     }
   }
   return dropped;
+}
+
+void store::advance_clock(uint64_t version) {
+  clock_ = std::min(std::max(clock_, version), max_clock);
+}
+
+void store::track_changes() {
+  tracking_ = true;
+}
+
+std::set<std::string> store::take_changes() {
+  return std::exchange(changed_, {});
 }
 
 bool operator==(const store& a, const store& b) {

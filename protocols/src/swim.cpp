@@ -98,7 +98,7 @@ swim::swim(const params& ps) : cfg_(read(ps)) {}
 void swim::handlers(handler_set& hs) {
   hs.on<swim_ping>([this](port& p, const swim_ping& m) {
     apply_all(p, m.updates, false);
-    return reply_with(swim_ack{p.self(), m.seq, piggyback()});
+    return reply_with(swim_ack{p.self(), m.seq, piggyback(p)});
   });
   hs.on<swim_ack>([this](port& p, const swim_ack& m) { on_ack(p, m); });
   hs.on<swim_ping_req>([this](port& p, const swim_ping_req& m) { on_ping_req(p, m); });
@@ -129,7 +129,7 @@ void swim::on_ack(port& p, const swim_ack& m) {
 void swim::on_ping_req(port& p, const swim_ping_req& m) {
   apply_all(p, m.updates, false);
   auto seq = probes_.add_relay(relay{m.from, m.seq, m.target, p.round() + 3});
-  p.send(m.target, wire(swim_ping{p.self(), seq, piggyback()}), carries::control);
+  p.send(m.target, wire(swim_ping{p.self(), seq, piggyback(p)}), carries::control);
 }
 
 answer swim::on_sync(port& p, const swim_sync& m) {
@@ -139,7 +139,7 @@ answer swim::on_sync(port& p, const swim_sync& m) {
   // restarted) and must outbid it.
   std::vector<member_update> table;
   if (m.reply)
-    table = full_table(p);
+    table = shared_table(p);
   bool newcomer = table_.find(m.from) == nullptr;
   apply_all(p, m.members, first_contact);
   // A join: tell a few members now rather than next round, and a joiner
@@ -159,6 +159,7 @@ void swim::on_round(port& p) {
   bootstrap(p);
   join(p);
   expire_suspicions(p);
+  pass_on_verified();
   advance_probe(p);
   gossip(p);
   retry_dead(p);
@@ -171,6 +172,7 @@ void swim::on_leave(port& p) {
     return;
   leaving_ = true;
   ++incarnation_;
+  m_->incarnation_changed(incarnation_);
   auto msg = wire(swim_sync{p.self(), false, {self_update(p)}});
   for (auto& name : live_members())
     p.send(name, msg, carries::control);
@@ -194,7 +196,7 @@ void swim::join(port& p) {
   if (joined_ || p.round() < next_join_round_)
     return;
   ++join_attempts_;
-  auto msg = wire(swim_sync{p.self(), true, full_table(p)});
+  auto msg = wire(swim_sync{p.self(), true, shared_table(p)});
   for (auto& seed : cfg_.seeds)
     if (seed != m_->address())
       m_->send_to_address(seed, msg);
@@ -202,6 +204,21 @@ void swim::join(port& p) {
                     ", next in " + std::to_string(join_backoff_) + " rounds");
   next_join_round_ = p.round() + join_backoff_;
   join_backoff_ = std::min<uint64_t>(join_backoff_ * 2, 32);
+}
+
+// An address we just verified is news to those who got the member from us
+// without it: its update goes out again.
+void swim::pass_on_verified() {
+  for (auto& [name, m] : table_.all()) {
+    if (m.address.empty() || m.state() == member_status::dead ||
+        m.state() == member_status::left)
+      continue;
+    auto& passed = passed_on_[name];
+    if (passed != m.address && m_->verified(name, m.address)) {
+      passed = m.address;
+      queue_.push(m);
+    }
+  }
 }
 
 void swim::expire_suspicions(port& p) {
@@ -238,7 +255,7 @@ void swim::advance_probe(port& p) {
   if (target.empty())
     return;
   auto seq = probes_.next_seq();
-  p.send(target, wire(swim_ping{p.self(), seq, piggyback()}), carries::control);
+  p.send(target, wire(swim_ping{p.self(), seq, piggyback(p)}), carries::control);
   auto scale = health_.multiplier();
   probes_.start(
       probe{target, table_.find(target)->incarnation, seq, p.round() + scale, false});
@@ -251,7 +268,7 @@ void swim::start_indirect_probe(port& p) {
   helpers.erase(std::remove(helpers.begin(), helpers.end(), probe.target), helpers.end());
   std::shuffle(helpers.begin(), helpers.end(), p.rng());
   helpers.resize(std::min(cfg_.indirect, helpers.size()));
-  auto msg = wire(swim_ping_req{p.self(), probe.seq, probe.target, piggyback()});
+  auto msg = wire(swim_ping_req{p.self(), probe.seq, probe.target, piggyback(p)});
   for (auto& h : helpers)
     p.send(h, msg, carries::control);
   probe.indirect = true;
@@ -283,13 +300,13 @@ void swim::gossip(port& p) {
   targets.resize(std::min(cfg_.gossip_fanout, targets.size()));
   if (targets.empty())
     return;
-  auto msg = wire(swim_gossip{p.self(), piggyback()});
+  auto msg = wire(swim_gossip{p.self(), piggyback(p)});
   for (auto& t : targets)
     p.send(t, msg, carries::control);
 }
 
 void swim::send_sync(port& p, const member_update& to) {
-  auto msg = wire(swim_sync{p.self(), true, full_table(p)});
+  auto msg = wire(swim_sync{p.self(), true, shared_table(p)});
   if (!to.address.empty())
     m_->send_to_address(to.address, msg);
   else
@@ -310,7 +327,7 @@ void swim::periodic_sync(port& p) {
   auto alive = table_.names({member_status::alive});
   if (!alive.empty())
     p.send(alive[uniform_index(p.rng(), alive.size())],
-           wire(swim_sync{p.self(), true, full_table(p)}), carries::control);
+           wire(swim_sync{p.self(), true, shared_table(p)}), carries::control);
 }
 
 // -- helpers ------------------------------------------------------------------
@@ -329,10 +346,25 @@ size_t swim::cluster_size() const {
   return live_members().size() + 1;
 }
 
-std::vector<member_update> swim::piggyback() {
+std::vector<member_update> swim::piggyback(port& p) {
   auto n = static_cast<double>(cluster_size());
   auto limit = cfg_.retransmit_mult * static_cast<size_t>(std::ceil(std::log10(n + 1)));
-  return queue_.take(cfg_.piggyback, std::max<size_t>(limit, 1));
+  return vouched(p, queue_.take(cfg_.piggyback, std::max<size_t>(limit, 1)));
+}
+
+std::vector<member_update> swim::shared_table(port& p) const {
+  return vouched(p, full_table(p));
+}
+
+// What we pass on carries only addresses we verified (membership_port::
+// verified): a claimed address stays with the node that heard the claim, and
+// travels on once that node has heard from the member there. Receivers keep
+// the address they know and take one that arrives later (member_table).
+std::vector<member_update> swim::vouched(port& p, std::vector<member_update> us) const {
+  for (auto& u : us)
+    if (!u.address.empty() && u.name != p.self() && !m_->verified(u.name, u.address))
+      u.address.clear();
+  return us;
 }
 
 std::vector<member_update> swim::full_table(port& p) const {

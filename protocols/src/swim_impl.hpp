@@ -3,6 +3,7 @@
 // member is applied, status by status.
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
@@ -34,7 +35,10 @@ public:
   explicit swim(const params& ps);
 
   const char* name() const override { return "swim"; }
-  void attach(membership_port& m) override { m_ = &m; }
+  void attach(membership_port& m) override {
+    m_ = &m;
+    incarnation_ = std::max<uint64_t>(1, m.first_incarnation());
+  }
   void handlers(handler_set& hs) override;
   caf::message_handler api(port& p) override;
   void on_round(port& p) override;
@@ -48,6 +52,7 @@ private:
   void bootstrap(port& p);
   void join(port& p);
   void expire_suspicions(port& p);
+  void pass_on_verified();
   void advance_probe(port& p);
   void start_indirect_probe(port& p);
   void probe_failed(port& p);
@@ -72,8 +77,10 @@ private:
   member_update self_update(port& p) const;
   size_t cluster_size() const;
   std::vector<std::string> live_members() const;
-  std::vector<member_update> piggyback();
+  std::vector<member_update> piggyback(port& p);
   std::vector<member_update> full_table(port& p) const;
+  std::vector<member_update> shared_table(port& p) const;
+  std::vector<member_update> vouched(port& p, std::vector<member_update> us) const;
   void emit_member(port& p, event_kind kind, const member_update& m,
                    std::string why = {});
   void emit_state(port& p, std::string detail);
@@ -94,7 +101,8 @@ private:
   uint64_t next_probe_round_ = 0;
   std::map<std::string, suspicion> suspicions_;
   local_health health_;
-  std::set<std::string> conflicts_; // addresses that claimed our name
+  std::set<std::string> conflicts_;              // addresses that claimed our name
+  std::map<std::string, std::string> passed_on_; // verified addresses queued
 };
 
 } // namespace gossip

@@ -134,6 +134,7 @@ void swim::refute_if_needed(port& p, const member_update& u, bool first_contact)
   if (u.state() != member_status::alive)
     health_.penalize(); // Lifeguard: being suspected hints at our own lag
   incarnation_ = std::max(incarnation_, u.incarnation + 1); // bounded: check_plausible
+  m_->incarnation_changed(incarnation_);
   queue_.push(self_update(p), true);
   emit_state(p, std::string{"refuted "} + to_string(u.state()) + " by " + u.reporter +
                     ", incarnation now " + std::to_string(incarnation_));

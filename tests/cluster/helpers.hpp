@@ -3,9 +3,11 @@
 // with `gossip-ctl certs`, and what tests ask of a process_cluster.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -74,6 +76,18 @@ inline outcome run(const std::vector<std::string>& argv,
   r.code = r.in_time && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   r.err = slurp(err_path);
   return r;
+}
+
+/// gossip-node with `args`: it must exit 2 with one line on stderr matching
+/// `why`, and never print that it listens.
+inline void expect_refused(const std::vector<std::string>& args, const std::string& why) {
+  std::vector<std::string> argv{bin("gossip-node")};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto r = run(argv, std::chrono::seconds(30));
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_TRUE(r.out.empty()) << "printed: " << (r.out.empty() ? "" : r.out[0]);
+  EXPECT_NE(r.err.find(why), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
 }
 
 /// `gossip-ctl certs WORDS --dir=DIR`; its exit code.

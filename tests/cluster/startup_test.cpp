@@ -27,17 +27,7 @@ std::vector<std::string> tls_args(const std::string& cert, const std::string& ke
   return {"--tls", "--tls-cert=" + cert, "--tls-key=" + key, "--tls-ca=" + ca};
 }
 
-// gossip-node with `args`: it must exit 2 with one line on stderr matching
-// `why`, and never print that it listens.
-void expect_refused(const std::vector<std::string>& args, const std::string& why) {
-  std::vector<std::string> argv{test::bin("gossip-node")};
-  argv.insert(argv.end(), args.begin(), args.end());
-  auto r = test::run(argv, 30s);
-  EXPECT_EQ(r.code, 2) << r.err;
-  EXPECT_TRUE(r.out.empty()) << "printed: " << (r.out.empty() ? "" : r.out[0]);
-  EXPECT_NE(r.err.find(why), std::string::npos) << r.err;
-  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-}
+using test::expect_refused;
 
 } // namespace
 

@@ -183,6 +183,10 @@ void fake_node::send_to_address(const std::string& address, const caf::message& 
   record(envelope{envelope::to_address, name_, address, msg, carries::control});
 }
 
+bool fake_node::verified(const std::string& name, const std::string& address) const {
+  return verify_all || verified_at.count(name + "@" + address) > 0;
+}
+
 // -- gate ---------------------------------------------------------------------
 
 bool fake_node::admit(const std::string& problem) {

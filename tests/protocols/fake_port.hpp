@@ -155,6 +155,7 @@ public:
                const std::map<std::string, std::string>& labels) override;
   void peer_down(const std::string& name) override;
   void send_to_address(const std::string& address, const caf::message& msg) override;
+  bool verified(const std::string& name, const std::string& address) const override;
 
   // -- gate --------------------------------------------------------------------
   gossip::port& port() override { return *this; }
@@ -168,6 +169,9 @@ public:
   bool observed_flag = true;
   /// Own address ("host:port"); a network routes address sends by it.
   std::string addr;
+  /// membership_port::verified: every address, or only these name@address.
+  bool verify_all = true;
+  std::set<std::string> verified_at;
 
 private:
   void record(envelope e);

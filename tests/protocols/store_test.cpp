@@ -103,6 +103,30 @@ TEST(Store, GarbageCollectsOnlyOldTombstones) {
   EXPECT_NE(s.get("live"), nullptr);
 }
 
+TEST(Store, TracksWhatChangedOnlyWhenAsked) {
+  store s;
+  s.put("before", "v", "a");
+  EXPECT_FALSE(s.has_changes()) << "off by default";
+  s.track_changes();
+  s.put("p", "v", "a");
+  s.merge("m", entry{"v", 10, "b", false, 0});
+  s.merge("m", entry{"older", 9, "b", false, 0}); // loses: no change
+  s.erase("e-missing", "a");                      // nothing to delete
+  s.put("gone", "v", "a", 0);
+  EXPECT_EQ(s.take_changes(), (std::set<std::string>{"gone", "m", "p"}));
+  EXPECT_FALSE(s.has_changes());
+  s.erase("gone", "a", 0);
+  s.erase("p", "a", 100);
+  EXPECT_EQ(s.take_changes(), (std::set<std::string>{"gone", "p"}));
+  s.forget("gone");
+  EXPECT_EQ(s.collect_garbage(200, 100), 1u);
+  EXPECT_EQ(s.take_changes(), (std::set<std::string>{"gone", "p"}));
+  s.advance_clock(50);
+  EXPECT_EQ(s.put("p", "v", "a").version, 51u);
+  s.advance_clock(store::max_clock + 5);
+  EXPECT_EQ(s.clock(), store::max_clock);
+}
+
 #include "gossip/anti_entropy.hpp"
 
 TEST(Store, RemoteVersionsMoveTheClockOneBurstAtOnceThenAtTheRate) {

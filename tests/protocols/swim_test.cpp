@@ -333,3 +333,61 @@ TEST(Swim, APingWithoutASenderIsNotAnswered) {
   EXPECT_EQ(t.a.rejected.size(), 1u);
   EXPECT_TRUE(t.a.log.empty());
 }
+
+// Anyone can claim that a member lives at some address. The node that hears
+// the claim may try it itself, but passes the address on only once it is
+// verified (a message from the member came through our connection there):
+// otherwise one claim would make every node connect wherever it says.
+TEST(Swim, AClaimedAddressIsPassedOnOnlyOnceVerified) {
+  trio t;
+  auto& d = t.net.add("d"); // answers a's probes; gossips no address of its own
+  d.add("swim");
+  t.a.verify_all = false;
+  auto claim = mu("d", 1, member_status::alive);
+  claim.address = "10.9.9.9:1";
+  t.a.receive_typed(swim_gossip{"b", {claim}}, "b");
+  ASSERT_FALSE(t.a.ups.empty());
+  EXPECT_EQ(t.a.ups.back().address, "10.9.9.9:1"); // a may try it itself
+  for (int i = 0; i < 12; ++i) // past every retransmission of the claim
+    t.net.round();
+  auto at_c = member(t.c, "d");
+  ASSERT_TRUE(at_c); // the member is news, its address is not
+  EXPECT_EQ(at_c->state(), member_status::alive);
+  EXPECT_EQ(at_c->address, "");
+  t.a.receive_typed(swim_sync{"b", true, {}}, "b");
+  auto answers = t.a.replied<swim_sync>();
+  ASSERT_FALSE(answers.empty());
+  for (auto& m : answers.back().members) {
+    if (m.name == "d") {
+      EXPECT_EQ(m.address, "");
+    }
+  }
+  // Verified now: the address travels on and c takes it.
+  t.a.verified_at.insert("d@10.9.9.9:1");
+  t.c.ups.clear();
+  for (int i = 0; i < 3; ++i)
+    t.net.round();
+  at_c = member(t.c, "d");
+  ASSERT_TRUE(at_c);
+  EXPECT_EQ(at_c->address, "10.9.9.9:1");
+  ASSERT_FALSE(t.c.ups.empty());
+  EXPECT_EQ(t.c.ups.back().address, "10.9.9.9:1");
+}
+
+TEST(Swim, ANodeAlwaysPassesOnItsOwnAddress) {
+  fake_network net;
+  auto& a = net.add("a");
+  auto& b = net.add("b");
+  a.addr = "10.0.0.1:7000";
+  b.addr = "10.0.0.2:7000";
+  a.verify_all = b.verify_all = false;
+  a.add("swim");
+  b.add("swim", {{"seeds", "10.0.0.1:7000"}});
+  a.tick();
+  b.tick();
+  net.settle();
+  ASSERT_FALSE(a.ups.empty());
+  EXPECT_EQ(a.ups[0].address, "10.0.0.2:7000");
+  ASSERT_FALSE(b.ups.empty());
+  EXPECT_EQ(b.ups[0].address, "10.0.0.1:7000");
+}

@@ -24,8 +24,8 @@ struct traffic {
 
 struct counters {
   GOSSIP_WIRE("gossip::counters", by_type, total, unknown, unroutable, rounds,
-              update_msgs, lost, refused_subscribers, fresh, first_fresh_round,
-              last_fresh_round)
+              update_msgs, lost, refused_subscribers, deferred_dials, fresh,
+              first_fresh_round, last_fresh_round)
   /// Keyed by the message's registered type name, e.g. "gossip::push_msg".
   std::map<std::string, traffic> by_type;
   traffic total;
@@ -40,6 +40,8 @@ struct counters {
   uint64_t lost = 0;
   /// Subscribers turned away (limits::max_subscribers).
   uint64_t refused_subscribers = 0;
+  /// Connects not made: the address failed within its backoff (routing.hpp).
+  uint64_t deferred_dials = 0;
   /// Updates or rumors new to this node that arrived, and the rounds of the
   /// first and the last of them (0: none yet).
   uint64_t fresh = 0;

@@ -19,6 +19,8 @@
 
 namespace gossip {
 
+class data_dir;
+
 struct node_config {
   /// Unique within the cluster.
   std::string name;
@@ -47,6 +49,10 @@ struct node_config {
   } faults;
   /// false: no tick of its own; rounds run only on (in_process, round_atom).
   bool auto_tick = true;
+  /// Non-null: the store, the clock, the incarnation and the last known
+  /// members live on in this data directory (gossip-node --data-dir); the
+  /// node restores them before its first message.
+  std::shared_ptr<data_dir> storage;
   gossip::limits limits;
 };
 

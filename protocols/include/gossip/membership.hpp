@@ -51,7 +51,8 @@ bool supersedes(const member_update& u, uint64_t incarnation, member_status stat
 
 class member_table {
 public:
-  /// Applies `u` if it supersedes what we know (or the member is new).
+  /// Applies `u` if it supersedes what we know (or the member is new), or
+  /// takes the address it brings for a member we knew without one.
   /// Returns false when nothing changed. `before` gets the previous status
   /// (left untouched for a new member), `was_known` whether it existed.
   bool apply(const member_update& u, bool& was_known, member_status& before);
@@ -62,6 +63,7 @@ public:
   std::vector<std::string> names(std::initializer_list<member_status> states) const;
 
 private:
+  static bool fills_address(const member_update& u, member_update& m);
   std::map<std::string, member_update> members_;
 };
 

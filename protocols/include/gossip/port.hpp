@@ -79,7 +79,9 @@ public:
   virtual const std::map<std::string, std::string>& labels() const = 0;
   /// `name` is live: sampled from now on, its labels visible through
   /// port::label. With an address and no route yet (or `reconnect`), the
-  /// node connects to it in the background.
+  /// node connects to it in the background; with a route but an unverified
+  /// address, it connects there to verify it. Without either it is not
+  /// sampled: there is no way to reach it yet.
   virtual void peer_up(const std::string& name, const std::string& address,
                        bool reconnect,
                        const std::map<std::string, std::string>& labels) = 0;
@@ -88,6 +90,16 @@ public:
   /// Sends to whoever listens at "host:port" (connecting first if needed):
   /// how seeds are reached before their names are known.
   virtual void send_to_address(const std::string& address, const caf::message& msg) = 0;
+  /// True when `name` is known to listen at `address`: a message from it came
+  /// through our connection there. Anyone can *claim* an address for any
+  /// name; only verified ones may be passed on, or one claim would make every
+  /// node connect wherever it says.
+  virtual bool verified(const std::string& name, const std::string& address) const = 0;
+  /// The incarnation this life starts at: 1, or one above the last one a
+  /// data directory kept, so a restarted node outbids its previous life.
+  virtual uint64_t first_incarnation() const { return 1; }
+  /// This node's own incarnation changed (a data directory keeps it).
+  virtual void incarnation_changed(uint64_t /* incarnation */) {}
 };
 
 // -- the data path's shared steps (port.cpp) ---------------------------------

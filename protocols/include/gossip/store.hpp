@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -115,6 +116,17 @@ public:
   /// first). Local writes are not limited.
   uint64_t remote_ceiling(int64_t now_ms, uint64_t burst, uint64_t per_ms);
 
+  /// Raises the clock to at least `version` (a node restoring the clock of
+  /// its previous life); it still saturates at max_clock.
+  void advance_clock(uint64_t version);
+
+  /// From now on, remembers the keys whose entry changes (written, merged,
+  /// forgotten) until take_changes() hands them over: what a node with a
+  /// data directory writes to disk. Off by default (no cost).
+  void track_changes();
+  bool has_changes() const { return !changed_.empty(); }
+  std::set<std::string> take_changes();
+
   size_t size() const { return map_.size(); }
   const map_type& items() const { return map_; }
 
@@ -123,10 +135,17 @@ public:
   friend bool operator!=(const store& a, const store& b) { return !(a == b); }
 
 private:
+  void changed(const std::string& key) {
+    if (tracking_)
+      changed_.insert(key);
+  }
+
   map_type map_;
   uint64_t clock_ = 0;
   uint64_t ceiling_ = max_clock;
   int64_t ceiling_at_ms_ = std::numeric_limits<int64_t>::min();
+  bool tracking_ = false;
+  std::set<std::string> changed_;
 };
 
 } // namespace gossip
