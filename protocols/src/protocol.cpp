@@ -3,6 +3,7 @@
 #include "gossip/protocol.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 
 namespace gossip {
 
@@ -43,6 +44,7 @@ std::string check_entry(port& p, const keyed_entry& x) {
 std::vector<std::string> merge(port& p, const std::string& from,
                                const std::vector<keyed_entry>& entries) {
   std::vector<std::string> changed;
+  std::unordered_set<std::string> once; // a key repeated in the batch changed once
   for (auto& x : entries) {
     if (auto err = check_entry(p, x); !err.empty()) {
       p.count(tally::rejected_item, err);
@@ -52,7 +54,8 @@ std::vector<std::string> merge(port& p, const std::string& from,
       p.emit(delivered_event(from, x.key, x.e));
     if (p.data().merge(x.key, x.e, p.now_ms())) {
       p.count(tally::fresh);
-      changed.push_back(x.key);
+      if (once.insert(x.key).second)
+        changed.push_back(x.key);
       if (p.observed())
         p.emit(stored_event(x.key, *p.data().find(x.key)));
     }

@@ -116,7 +116,7 @@ std::string check_entry(port& p, const keyed_entry& x);
 
 /// The last step of every update: each valid entry is delivered, merged into
 /// the store and reported as stored when it changed something; an invalid one
-/// is dropped and counted. Returns the keys that changed.
+/// is dropped and counted. Returns the keys that changed, each once.
 std::vector<std::string> merge(port& p, const std::string& from,
                                const std::vector<keyed_entry>& entries);
 
