@@ -222,3 +222,20 @@ TEST(Trust, ControlsWithoutTheInProcessTagAreNotUnderstood) {
     EXPECT_EQ(member_in(c, i, "0").state(), member_status::alive) << "at node " << i;
   EXPECT_EQ(c.peers(0).size(), 2u);
 }
+
+// An actor that calls itself after a member gets none of that member's
+// traffic: the node keeps its route (it got the member's rounds and probes
+// until the member's next message took the route back).
+TEST(Trust, ASenderNamingItselfAfterAMemberGetsNoneOfItsTraffic) {
+  local_cluster c{deterministic(3, "swim,push-pull")};
+  for (int r = 0; r < 3; ++r)
+    c.run_round();
+  caf::scoped_actor impostor{c.system()};
+  impostor->send(c.node(0), swim_gossip{"1", {}});
+  c.settle();
+  c.put(0, "k", "v");
+  for (int r = 0; r < 10; ++r)
+    c.run_round();
+  EXPECT_TRUE(impostor->mailbox().empty());
+  EXPECT_TRUE(c.converged());
+}
