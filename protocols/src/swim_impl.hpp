@@ -101,6 +101,7 @@ private:
   uint64_t next_probe_round_ = 0;
   std::map<std::string, suspicion> suspicions_;
   local_health health_;
+  bool outbid_alive_ = false;                    // we outbid someone's "alive" about us
   std::set<std::string> conflicts_;              // addresses that claimed our name
   std::map<std::string, std::string> passed_on_; // verified addresses queued
 };

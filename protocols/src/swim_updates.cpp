@@ -133,6 +133,8 @@ void swim::refute_if_needed(port& p, const member_update& u, bool first_contact)
     return;
   if (u.state() != member_status::alive)
     health_.penalize(); // Lifeguard: being suspected hints at our own lag
+  else
+    outbid_alive_ = true;
   incarnation_ = std::max(incarnation_, u.incarnation + 1); // bounded: check_plausible
   m_->incarnation_changed(incarnation_);
   queue_.push(self_update(p), true);
@@ -140,17 +142,25 @@ void swim::refute_if_needed(port& p, const member_update& u, bool first_contact)
                     ", incarnation now " + std::to_string(incarnation_));
 }
 
-// Another node alive under our name at another address (not an older life
-// of ours, which only a joining node can meet): a duplicate name. Outbidding
-// it would start an endless incarnation war, so it is reported once per
-// address and left alone; the cluster keeps whichever claim is newer.
+// Another node alive under our name: a duplicate name. Outbidding it would
+// start an endless incarnation war, so it is reported once per address and
+// left alone; the cluster keeps whichever claim is newer. It shows either by
+// another address, or, where its address did not travel (only verified ones
+// do), by outbidding us back: a node that restarted outbids its previous life
+// once, and a previous life never answers.
 bool swim::claims_our_name(port& p, const member_update& u, bool first_contact) {
-  if (first_contact || u.state() != member_status::alive || u.address.empty() ||
-      m_->address().empty() || u.address == m_->address())
+  if (first_contact || u.state() != member_status::alive)
+    return false;
+  bool elsewhere =
+      !u.address.empty() && !m_->address().empty() && u.address != m_->address();
+  bool outbids_us_back = outbid_alive_ && u.incarnation > incarnation_;
+  if (!elsewhere && !outbids_us_back)
     return false;
   if (conflicts_.size() < 16 && conflicts_.insert(u.address).second && p.observed())
     p.emit(member_event(event_kind::name_conflict, u,
-                        "another node at " + u.address + " claims this name"));
+                        u.address.empty()
+                            ? std::string{"another node claims this name"}
+                            : "another node at " + u.address + " claims this name"));
   return true;
 }
 

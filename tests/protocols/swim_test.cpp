@@ -243,6 +243,22 @@ TEST(Swim, ALeaveReportedByAnotherMemberIsRejected) {
   EXPECT_EQ(t.a.rejected_items.size(), 1u);
 }
 
+// Where no address travels with it, a second node under our name shows by
+// outbidding us back: once is a previous life of ours, twice is a conflict.
+TEST(Swim, ANameThatOutbidsUsBackIsAConflictNotAWar) {
+  trio t;
+  t.c.receive_typed(swim_gossip{"a", {mu("c", 5, member_status::alive, "c")}}, "a");
+  EXPECT_EQ(member(t.c, "c")->incarnation, 6u);
+  EXPECT_TRUE(t.c.events_of(event_kind::name_conflict).empty());
+  for (uint64_t inc : {7, 9})
+    t.c.receive_typed(swim_gossip{"a", {mu("c", inc, member_status::alive, "c")}}, "a");
+  EXPECT_EQ(member(t.c, "c")->incarnation, 6u);
+  EXPECT_EQ(t.c.events_of(event_kind::name_conflict).size(), 1u);
+  // A suspicion is still refuted.
+  t.c.receive_typed(swim_gossip{"a", {mu("c", 9, member_status::suspect, "a")}}, "a");
+  EXPECT_EQ(member(t.c, "c")->incarnation, 10u);
+}
+
 TEST(Swim, AVerdictAboutAnOlderIncarnationIsIgnored) {
   trio t;
   t.a.receive_typed(swim_gossip{"b", {mu("c", 0, member_status::dead, "b")}}, "b");
