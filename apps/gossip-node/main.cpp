@@ -247,6 +247,10 @@ int main(int argc, char** argv) {
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  // Only the printer's thread may wait for stdout: std::cerr is tied to
+  // std::cout, so a line logged to stderr (a rejection, say) flushed stdout
+  // first and held the scheduler thread while a full pipe held the printer.
+  std::cerr.tie(nullptr);
   cli::checked_config cfg;
   cli::caf_settings caf_file_settings;
   // Defaults a config file may override. Few threads, no busy polling: a
