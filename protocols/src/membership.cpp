@@ -80,8 +80,8 @@ void broadcast_queue::push(member_update u, bool urgent) {
 
 std::vector<member_update> broadcast_queue::take(size_t max, size_t limit) {
   std::sort(items_.begin(), items_.end(), [](const item& a, const item& b) {
-    return std::make_tuple(a.sent, !a.urgent, b.seq) <
-           std::make_tuple(b.sent, !b.urgent, a.seq);
+    return std::make_tuple(!a.urgent, a.sent, b.seq) <
+           std::make_tuple(!b.urgent, b.sent, a.seq);
   });
   std::vector<member_update> result;
   for (size_t i = 0; i < items_.size() && result.size() < max; ++i) {

@@ -68,12 +68,12 @@ private:
 };
 
 /// Updates waiting to be piggybacked, each sent a limited number of times
-/// (retransmit_mult * ceil(log10(n + 1)), as memberlist does): fewest sends
-/// first, then urgent ones (a node's own refutation), then the newest. A
-/// newer update about a member replaces the queued one. Newest first keeps a
-/// flood of updates (10,000 made-up members, say) from holding back what
-/// came after it, and urgent first keeps even a continuing flood from
-/// delaying a refutation until the refuting node is declared dead.
+/// (retransmit_mult * ceil(log10(n + 1)), as memberlist does): urgent ones
+/// first (a node's own state: its refutation), then the fewest sends, then
+/// the newest. A newer update about a member replaces the queued one. Newest
+/// first keeps a flood of updates (10,000 made-up members, say) from holding
+/// back what came after it; urgent first keeps a refutation in every message
+/// until its sends are used up, not once and then behind the whole flood.
 class broadcast_queue {
 public:
   void push(member_update u, bool urgent = false);
