@@ -77,6 +77,8 @@ private:
   member_update self_update(port& p) const;
   size_t cluster_size() const;
   std::vector<std::string> live_members() const;
+  std::vector<std::string> reachable(port& p,
+                                     std::initializer_list<member_status> states) const;
   std::vector<member_update> piggyback(port& p);
   std::vector<member_update> full_table(port& p) const;
   std::vector<member_update> shared_table(port& p) const;

@@ -259,6 +259,31 @@ TEST(Swim, ANameThatOutbidsUsBackIsAConflictNotAWar) {
   EXPECT_EQ(member(t.c, "c")->incarnation, 10u);
 }
 
+// Names the node cannot reach (made up, with no address and no route: not
+// in its view) are neither probed nor sent gossip; a refutation goes to
+// those who can hear it.
+TEST(Swim, MembersOutsideTheViewAreNeitherProbedNorSentGossip) {
+  trio t;
+  std::vector<member_update> crowd;
+  for (int i = 0; i < 1000; ++i)
+    crowd.push_back(mu("m" + std::to_string(i), 1, member_status::alive, "m"));
+  t.a.receive_typed(swim_sync{"b", false, crowd}, "b");
+  t.a.set_peers({"b", "c"}); // as the node's view has it
+  t.a.receive_typed(swim_gossip{"b", {mu("a", 1, member_status::suspect, "b")}}, "b");
+  t.a.clear_records();
+  for (int r = 0; r < 10; ++r)
+    t.a_round();
+  size_t sends = 0;
+  for (auto& e : t.a.log)
+    if (e.kind == envelope::send) {
+      ++sends;
+      EXPECT_TRUE(e.to == "b" || e.to == "c") << e.to;
+    }
+  EXPECT_GT(sends, 0u);
+  EXPECT_EQ(member(t.b, "a")->incarnation, 2u) << "the refutation reached b";
+  EXPECT_EQ(member(t.c, "a")->incarnation, 2u) << "and c";
+}
+
 TEST(Swim, AVerdictAboutAnOlderIncarnationIsIgnored) {
   trio t;
   t.a.receive_typed(swim_gossip{"b", {mu("c", 0, member_status::dead, "b")}}, "b");
