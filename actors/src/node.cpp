@@ -117,6 +117,19 @@ caf::result<bool> erase(node_actor* self, const std::string& key) {
   return true;
 }
 
+// Loss and delay changed from outside: only where the operator allowed it.
+caf::result<bool> set_faults(node_actor* self, double loss, uint64_t delay_rounds) {
+  auto& st = self->state;
+  if (!st.cfg.faults.controllable) {
+    st.acct->log_once("faults", "refused to change its faults: fault control is off");
+    return caf::make_error(caf::sec::runtime_error, "fault control is off on this node");
+  }
+  if (auto err = fault_layer::check(loss, delay_rounds); !err.empty())
+    return caf::make_error(caf::sec::invalid_argument, err);
+  st.faults->set(loss, delay_rounds);
+  return true;
+}
+
 std::vector<member_update> static_members(node_actor* self) {
   // Without a membership protocol, the static peers are the members.
   auto& st = self->state;
@@ -199,6 +212,9 @@ caf::message_handler api(node_actor* self) {
         persist(self, durability::written);
       },
       [=](members_atom) { return static_members(self); },
+      [=](faults_atom, double loss, uint64_t delay_rounds) {
+        return set_faults(self, loss, delay_rounds);
+      },
       [=](stats_atom) { return self->state.acct->stats; },
       [=](snapshot_atom) { return self->state.data.entries(); },
   };

@@ -229,7 +229,7 @@ int process_cluster::ctl(size_t i, const std::vector<std::string>& args, std::st
   auto tls = tls_args("ctl");
   argv.insert(argv.end(), tls.begin(), tls.end());
   argv.insert(argv.end(), args.begin(), args.end());
-  child c{argv, {}, stdin_path};
+  child c{argv, spec_.ctl_log, stdin_path};
   std::vector<std::string> lines;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (c.read_lines(lines) && std::chrono::steady_clock::now() < deadline) {

@@ -34,6 +34,8 @@ struct cluster_spec {
   std::string log_dir;
   /// Non-empty: every node runs with --data-dir=DIR/<name>.
   std::string data_root;
+  /// Where gossip-ctl's stderr goes (appended); empty: inherited.
+  std::string ctl_log;
   /// Non-null: one namespace per node (root only).
   netns::lan* lan = nullptr;
   /// TCP port of every node in netns mode (each has its own address).

@@ -21,11 +21,12 @@
 #include "gossip/atoms.hpp"
 #include "gossip/counters.hpp"
 #include "gossip/event.hpp"
-#include "gossip/limits.hpp"
 #include "gossip/guard.hpp"
+#include "gossip/limits.hpp"
 #include "gossip/membership.hpp"
 #include "gossip/push_sum.hpp"
 #include "gossip/rumor.hpp"
+#include "gossip/store.hpp"
 #include "gossip/types.hpp"
 #include "node_options.hpp"
 #include "output.hpp"
@@ -59,7 +60,11 @@ const char* usage_text =
     "  broadcast TEXT   spread a rumor (prints its id); --topic=T for directed gossip\n"
     "  estimate         the node's push-sum estimate (needs --protocol=...,push-sum)\n"
     "  members          one member per line: name, address, status, incarnation\n"
+    "  dump             every entry of the store, tombstones included, one per line\n"
     "  stats            message and byte counters\n"
+    "  faults LOSS DELAY  the node loses each send with probability LOSS and holds\n"
+    "                   it DELAY rounds (needs gossip-node --fault-injection; 0 0 ends "
+    "it)\n"
     "  watch            stream the node's events until Ctrl-C\n"
     "  certs init       make a cluster CA: DIR/ca.pem, DIR/ca.key\n"
     "  certs node NAME  a node certificate signed by it: DIR/NAME.pem, DIR/NAME.key\n"
@@ -74,6 +79,8 @@ struct command {
   bool json = false;
   std::chrono::milliseconds timeout{5000};
   std::string topic;
+  double loss = 0;           // faults
+  uint64_t delay_rounds = 0; // faults
 };
 
 int fail(const std::string& what, int code) {
@@ -93,6 +100,23 @@ void print_members(const std::vector<member_update>& ms, bool as_json) {
     else
       std::cout << m.name << " " << address << " " << to_string(m.state()) << " "
                 << m.incarnation << "\n";
+  }
+}
+
+// Text: "KEY VERSION ORIGIN VALUE" ("-" for a tombstone's value); JSON keeps
+// any bytes of key and value.
+void print_entries(const std::vector<keyed_entry>& xs, bool as_json) {
+  for (auto& x : xs) {
+    if (as_json)
+      std::cout << json_line({{"key", x.key},
+                              {"version", x.e.version},
+                              {"origin", x.e.origin},
+                              {"tombstone", x.e.tombstone},
+                              {"value", x.e.value}})
+                << "\n";
+    else
+      std::cout << x.key << " " << x.e.version << " " << x.e.origin << " "
+                << (x.e.tombstone ? "-" : x.e.value) << "\n";
   }
 }
 
@@ -207,6 +231,20 @@ int run(caf::actor_system& sys, const caf::actor& node, const command& cmd) {
         .receive(
             [&](const std::vector<member_update>& ms) { print_members(ms, cmd.json); },
             on_error);
+  } else if (cmd.name == "dump") {
+    self->request(node, cmd.timeout, snapshot_atom::value)
+        .receive([&](const std::vector<keyed_entry>& xs) { print_entries(xs, cmd.json); },
+                 on_error);
+  } else if (cmd.name == "faults") {
+    self->request(node, cmd.timeout, faults_atom::value, cmd.loss, cmd.delay_rounds)
+        .receive(
+            [&](bool) {
+              if (cmd.json)
+                std::cout << json_line({{"ok", true}}) << "\n";
+              else
+                std::cout << "ok\n";
+            },
+            on_error);
   } else if (cmd.name == "stats") {
     self->request(node, cmd.timeout, stats_atom::value)
         .receive([&](const counters& c) { print_stats(c, cmd.json); }, on_error);
@@ -230,8 +268,8 @@ command parse_command(const cli::parsed& args) {
   cmd.name = args.positional[0];
   cmd.args.assign(args.positional.begin() + 1, args.positional.end());
   static const std::map<std::string, size_t> arity{
-      {"put", 2},     {"get", 1},   {"del", 1},   {"broadcast", 1},
-      {"members", 0}, {"stats", 0}, {"watch", 0}, {"estimate", 0}};
+      {"put", 2},  {"get", 1},   {"del", 1},   {"broadcast", 1}, {"members", 0},
+      {"dump", 0}, {"stats", 0}, {"watch", 0}, {"estimate", 0},  {"faults", 2}};
   auto i = arity.find(cmd.name);
   if (i == arity.end())
     throw std::invalid_argument("unknown command '" + cmd.name + "' (try --help)");
@@ -256,9 +294,28 @@ std::string read_stdin(size_t limit) {
   return value;
 }
 
+// faults LOSS DELAY: a probability and a number of rounds, strictly.
+void read_faults(command& cmd) {
+  auto& loss = cmd.args[0];
+  char* end = nullptr;
+  cmd.loss = std::strtod(loss.c_str(), &end);
+  if (loss.empty() || end != loss.c_str() + loss.size() || !(cmd.loss >= 0) ||
+      !(cmd.loss <= 1))
+    throw std::invalid_argument("faults: LOSS must be a number from 0 to 1, got '" +
+                                loss + "'");
+  auto& delay = cmd.args[1];
+  if (delay.empty() || delay.size() > 6 ||
+      delay.find_first_not_of("0123456789") != std::string::npos)
+    throw std::invalid_argument("faults: DELAY must be a number of rounds, got '" +
+                                delay + "'");
+  cmd.delay_rounds = std::stoull(delay);
+}
+
 // Keys and values checked here as the node checks them: bad input (exit 2),
 // not a failed request. `put KEY -` takes the value from standard input.
 void check_input(command& cmd) {
+  if (cmd.name == "faults")
+    return read_faults(cmd);
   const limits lim;
   if ((cmd.name == "put" || cmd.name == "get" || cmd.name == "del") &&
       (cmd.args[0].empty() || cmd.args[0].size() > lim.max_key_bytes))

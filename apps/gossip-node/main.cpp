@@ -54,6 +54,8 @@ const std::vector<cli::option> node_options{
     {"data-dir", "DIR",
      "keep the store, clock, incarnation and last known members in DIR/gossip.db "
      "(SQLite) and resume them on restart"},
+    {"fault-injection", "",
+     "let gossip-ctl faults make this node lose and delay its sends (chaos tests only)"},
     {"help-params", "", "every protocol parameter and preset, as Markdown tables"},
 };
 
@@ -147,6 +149,7 @@ settings read_settings(params& ps) {
   s.data_dir = ps.get_string("data-dir", "");
   if (ps.has("data-dir") && s.data_dir.empty())
     throw std::invalid_argument("--data-dir needs a directory");
+  s.node.faults.controllable = ps.get_bool("fault-injection", false);
   s.tls = tls::read(ps);
   tls::require_tls_off_loopback(s.tls, s.host, ps.scoped("swim").get_list("seeds"));
   s.guard = cli::read_guard(ps);

@@ -6,6 +6,7 @@
 
 #include <cmath>
 
+#include "gossip/atoms.hpp"
 #include "gossip/counters.hpp"
 #include "gossip/local_cluster.hpp"
 #include "gossip/push_sum.hpp"
@@ -310,4 +311,41 @@ TEST(Faults, LossDelayAndCrash) {
     EXPECT_EQ(c.peek(1).stats->fresh, 1u) << "round 1 went out before the crash";
     EXPECT_EQ(c.peek(2).stats->fresh, 0u) << "1 crashed before forwarding";
   }
+}
+
+// (faults_atom, loss, delay): accepted only where allowed, checked, and in
+// force from the next message on.
+TEST(Faults, ChangedWhileRunningOnlyWhereAllowed) {
+  auto o = det(20, "push", 13);
+  auto set = [](local_cluster& c, caf::scoped_actor& self, double loss, uint64_t delay) {
+    auto h = self->request(c.node(0), 1s, faults_atom::value, loss, delay);
+    c.settle();
+    bool ok = false;
+    h.receive([&](bool) { ok = true; }, [](caf::error&) {});
+    return ok;
+  };
+  {
+    local_cluster c{o};
+    caf::scoped_actor self{c.system()};
+    EXPECT_FALSE(set(c, self, 1.0, 0)) << "fault control is off by default";
+    c.put(0, "k", "v");
+    c.run_round();
+    EXPECT_EQ(c.peek(0).stats->lost, 0u);
+  }
+  o.node.faults.controllable = true;
+  local_cluster c{o};
+  caf::scoped_actor self{c.system()};
+  EXPECT_FALSE(set(c, self, std::nan(""), 0));
+  EXPECT_FALSE(set(c, self, 1.5, 0));
+  EXPECT_FALSE(set(c, self, 0, 101)) << "delays are bounded";
+  ASSERT_TRUE(set(c, self, 1.0, 0));
+  c.put(0, "k", "v");
+  for (int r = 0; r < 5; ++r)
+    c.run_round();
+  EXPECT_GT(c.peek(0).stats->lost, 0u);
+  EXPECT_EQ(residue(c, 0), 19.0 / 20.0) << "every message lost";
+  ASSERT_TRUE(set(c, self, 0, 0));
+  for (int r = 0; r < 30; ++r)
+    c.run_round();
+  EXPECT_EQ(residue(c, 0), 0.0) << "spreads once the loss ends";
 }

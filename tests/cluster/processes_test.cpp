@@ -63,6 +63,15 @@ TEST_F(Processes, PutOnOneNodeReachesAll) {
   std::string out;
   EXPECT_EQ(cluster.ctl(5, {"get", "color"}, &out), 0);
   EXPECT_EQ(out, "blue\n");
+  // dump: the whole store, the writer's version and name beside the value.
+  out.clear();
+  EXPECT_EQ(cluster.ctl(5, {"dump"}, &out), 0);
+  EXPECT_EQ(out, "color 1 n1 blue\n");
+  out.clear();
+  EXPECT_EQ(cluster.ctl(3, {"--format=json", "dump"}, &out), 0);
+  EXPECT_EQ(
+      out, R"({"key":"color","version":1,"origin":"n1","tombstone":false,"value":"blue"})"
+           "\n");
 }
 
 TEST_F(Processes, BroadcastReachesAll) {

@@ -10,6 +10,9 @@
 //   (snapshot_atom)                   -> vector<keyed_entry> whole store
 //   (members_atom)                    -> vector<member_update> (membership.hpp)
 //   (broadcast_atom, text)            -> uint64_t id (rumor.hpp; needs a rumor protocol)
+//   (faults_atom, loss, delay_rounds) -> bool: this node's sends lost with probability
+//                                        `loss`, held `delay_rounds` rounds (an error
+//                                        unless node_config::faults.controllable)
 //
 // Controls for the node's own process only, tagged `in_process`:
 //   (in_process, caf::join_atom, peer)         add or update a peer
@@ -34,6 +37,7 @@ using stats_atom = caf::atom_constant<caf::atom("g_stats")>;
 using snapshot_atom = caf::atom_constant<caf::atom("g_snap")>;
 using round_atom = caf::atom_constant<caf::atom("g_round")>;
 using address_atom = caf::atom_constant<caf::atom("g_addr")>;
+using faults_atom = caf::atom_constant<caf::atom("g_faults")>;
 
 struct in_process_t {};
 constexpr in_process_t in_process{};

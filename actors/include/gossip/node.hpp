@@ -46,6 +46,9 @@ struct node_config {
     uint64_t delay_rounds = 0;
     /// From this round on the node is silent and deaf (0: never).
     uint64_t crash_round = 0;
+    /// Accepts (faults_atom, loss, delay) while running, for chaos tests.
+    /// Off by default: it lets a client degrade the node.
+    bool controllable = false;
   } faults;
   /// false: no tick of its own; rounds run only on (in_process, round_atom).
   bool auto_tick = true;
