@@ -158,7 +158,7 @@ void local_cluster::run_round() {
     // Every node gets its round before any node runs: messages sent in this
     // round queue up behind the round trigger and are handled after it.
     for (auto& n : d.nodes)
-      caf::anon_send(n, round_atom::value);
+      caf::anon_send(n, in_process, round_atom::value);
     s->run();
   } else {
     std::this_thread::sleep_for(d.opts.node.interval);
@@ -231,7 +231,7 @@ void local_cluster::crash(size_t i) {
 }
 
 void local_cluster::leave(size_t i) {
-  caf::anon_send(node(i), caf::leave_atom::value);
+  caf::anon_send(node(i), in_process, caf::leave_atom::value);
   settle();
 }
 

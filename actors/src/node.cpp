@@ -55,7 +55,7 @@ void schedule_tick(node_actor* self) {
     factor +=
         std::uniform_real_distribution<double>{-st.cfg.jitter, st.cfg.jitter}(st.rng);
   auto delay = std::chrono::duration_cast<caf::timespan>(st.cfg.interval * factor);
-  self->delayed_send(self, delay, caf::tick_atom::value);
+  self->delayed_send(self, delay, in_process, caf::tick_atom::value);
 }
 
 void add_peer(node_actor* self, const peer& p) {
@@ -172,11 +172,11 @@ std::vector<member_update> static_members(node_actor* self) {
 // The node's own interface (atoms.hpp lists it).
 caf::message_handler api(node_actor* self) {
   return {
-      [=](caf::tick_atom) {
+      [=](in_process_t, caf::tick_atom) {
         run_round(self);
         schedule_tick(self);
       },
-      [=](round_atom) {
+      [=](in_process_t, round_atom) {
         run_round(self);
         return self->state.round;
       },
@@ -211,9 +211,11 @@ caf::message_handler api(node_actor* self) {
         auto& subs = self->state.subscribers;
         subs.erase(std::remove(subs.begin(), subs.end(), who), subs.end());
       },
-      [=](caf::join_atom, const peer& p) { add_peer(self, p); },
-      [=](caf::leave_atom, const std::string& name) { remove_peer(self, name); },
-      [=](peers_atom, const std::vector<peer>& ps) {
+      [=](in_process_t, caf::join_atom, const peer& p) { add_peer(self, p); },
+      [=](in_process_t, caf::leave_atom, const std::string& name) {
+        remove_peer(self, name);
+      },
+      [=](in_process_t, peers_atom, const std::vector<peer>& ps) {
         self->state.routes->clear();
         self->state.view->assign({});
         for (auto& p : ps)
@@ -229,10 +231,10 @@ caf::message_handler api(node_actor* self) {
                     names.end());
         return names;
       },
-      [=](address_atom, const std::string& address) {
+      [=](in_process_t, address_atom, const std::string& address) {
         self->state.cfg.address = address;
       },
-      [=](caf::leave_atom) {
+      [=](in_process_t, caf::leave_atom) {
         for (auto& p : self->state.protocols)
           p->on_leave(*self->state.port);
         persist(self, durability::written);

@@ -136,7 +136,12 @@ void node_port::bind(const std::string& name) {
   if (name == st_.cfg.name)
     return;
   auto sender = caf::actor_cast<caf::actor>(self_->current_sender());
-  st_.routes->bind(name, sender);
+  // A claim never replaces a route: anyone can name any sender, and a peer
+  // calling itself after a member got that member's traffic until the
+  // member's next message took it back. A route ends with its connection,
+  // or is made anew for a new life or address (peer_up).
+  if (!st_.routes->route(name))
+    st_.routes->bind(name, sender);
   st_.routes->heard(name, sender);
 }
 

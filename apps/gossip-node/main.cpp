@@ -211,7 +211,7 @@ int run(settings& s, caf::actor_system_config& cfg,
     return 1;
   }
   auto address = to_string(host_port{s.host, *port});
-  caf::anon_send(node, address_atom::value, address);
+  caf::anon_send(node, in_process, address_atom::value, address);
   if (s.json)
     std::cout << cli::json_line({{"event", "listening"},
                                  {"node", s.node.name},
@@ -229,7 +229,7 @@ int run(settings& s, caf::actor_system_config& cfg,
   sigwait(&set, &sig);
   // Leave gracefully: the goodbye goes straight to every member; give the
   // network a moment to carry it before the process ends.
-  caf::anon_send(node, caf::leave_atom::value);
+  caf::anon_send(node, in_process, caf::leave_atom::value);
   std::this_thread::sleep_for(
       std::min<std::chrono::milliseconds>(s.node.interval, 300ms));
   // Closes the port and every connection (the TLS port on 127.0.0.1 closes
@@ -250,6 +250,10 @@ int main(int argc, char** argv) {
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  // Only the printer's thread may wait for stdout: std::cerr is tied to
+  // std::cout, so a line logged to stderr (a rejection, say) flushed stdout
+  // first and held the scheduler thread while a full pipe held the printer.
+  std::cerr.tie(nullptr);
   cli::checked_config cfg;
   cli::caf_settings caf_file_settings;
   // Defaults a config file may override. Few threads, no busy polling: a

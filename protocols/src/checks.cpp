@@ -69,6 +69,10 @@ std::string validate(const member_update& u, const limits& lim) {
     return "member update: " + err;
   if (u.status > static_cast<uint8_t>(member_status::left))
     return "member update with unknown status " + std::to_string(u.status);
+  // Only a member itself leaves (its goodbye names it as the reporter, and
+  // is passed on unchanged); anyone else's "left" is a forgery.
+  if (u.state() == member_status::left && u.reporter != u.name)
+    return "member update: a leave reported by another member";
   if (u.address.size() > lim.max_name_bytes || u.reporter.size() > lim.max_name_bytes)
     return "member update with an oversized address or reporter";
   if (u.meta.size() > lim.max_labels)

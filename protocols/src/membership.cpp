@@ -1,6 +1,7 @@
 #include "gossip/membership.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 namespace gossip {
 
@@ -70,18 +71,18 @@ member_table::names(std::initializer_list<member_status> states) const {
   return result;
 }
 
-void broadcast_queue::push(member_update u) {
-  auto i = std::find_if(items_.begin(), items_.end(),
-                        [&](const item& x) { return x.update.name == u.name; });
-  if (i != items_.end())
-    *i = item{std::move(u), 0};
-  else
-    items_.push_back(item{std::move(u), 0});
+void broadcast_queue::push(member_update u, bool urgent) {
+  items_.erase(std::remove_if(items_.begin(), items_.end(),
+                              [&](const item& x) { return x.update.name == u.name; }),
+               items_.end());
+  items_.push_back(item{std::move(u), 0, urgent, next_seq_++});
 }
 
 std::vector<member_update> broadcast_queue::take(size_t max, size_t limit) {
-  std::stable_sort(items_.begin(), items_.end(),
-                   [](const item& a, const item& b) { return a.sent < b.sent; });
+  std::sort(items_.begin(), items_.end(), [](const item& a, const item& b) {
+    return std::make_tuple(!a.urgent, a.sent, b.seq) <
+           std::make_tuple(!b.urgent, b.sent, a.seq);
+  });
   std::vector<member_update> result;
   for (size_t i = 0; i < items_.size() && result.size() < max; ++i) {
     result.push_back(items_[i].update);

@@ -3,6 +3,7 @@
 #include "gossip/protocol.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 
 namespace gossip {
 
@@ -33,8 +34,9 @@ void forward(port& p, size_t k, const caf::message& msg, const std::string& a,
 std::string check_entry(port& p, const keyed_entry& x) {
   if (auto err = validate(x, p.limits()); !err.empty())
     return err;
-  auto clock = p.data().clock();
-  if (x.e.version > clock && x.e.version - clock > p.limits().max_version_ahead)
+  auto& lim = p.limits();
+  if (x.e.version >
+      p.data().remote_ceiling(p.now_ms(), lim.max_version_ahead, lim.max_version_rate))
     return "version absurdly far ahead of this node's clock";
   return {};
 }
@@ -57,8 +59,9 @@ bool merge(port& p, const std::string& from, const keyed_entry& x) {
 std::vector<std::string> merge(port& p, const std::string& from,
                                const std::vector<keyed_entry>& entries) {
   std::vector<std::string> changed;
+  std::unordered_set<std::string> once; // a key repeated in the batch changed once
   for (auto& x : entries)
-    if (merge(p, from, x))
+    if (merge(p, from, x) && once.insert(x.key).second)
       changed.push_back(x.key);
   return changed;
 }

@@ -139,17 +139,25 @@ public:
 
 private:
   // An honest share carries part of some nodes' (x, 1) (or (x, 0) for sum and
-  // count): its weight stands for at most max_nodes nodes, and for the average
-  // |s| <= max_value * w, since s / w is then a mean of values. Anything else
-  // would skew every estimate.
+  // count, where only the leader starts with weight 1): its weight stands
+  // for at most max_nodes nodes (at most 1 for sum and count, the whole
+  // cluster's); for the average |s| <= max_value * w, since s / w is then a
+  // mean of values; for the sum |s| <= max_value * max_nodes; for the count
+  // 0 <= s <= max_nodes (every x is 1). Anything else would skew every
+  // estimate: one share of s = 1e18 made the count 1e18.
   std::string implausible(const push_sum_share& m) const {
-    auto s = std::fabs(from_mass(join(m.s_hi, m.s_lo)));
+    auto s = from_mass(join(m.s_hi, m.s_lo));
     auto w = from_mass(join(m.w_hi, m.w_lo));
-    if (w > max_nodes_)
-      return "push-sum share with a weight of more than --max-nodes";
-    auto bound = aggregate_ == "average" ? max_value_ * w * (1 + 1e-9) + 1e-9
-                                         : max_value_ * max_nodes_;
-    if (s > bound)
+    bool average = aggregate_ == "average";
+    if (w > (average ? max_nodes_ : 1.0))
+      return "push-sum share with a weight of more than --max-nodes (1 for sum and "
+             "count)";
+    if (aggregate_ == "count" && s < 0)
+      return "push-sum share with a negative count";
+    auto bound = average               ? max_value_ * w * (1 + 1e-9) + 1e-9
+                 : aggregate_ == "sum" ? max_value_ * max_nodes_
+                                       : max_nodes_ * (1 + 1e-9);
+    if (std::fabs(s) > bound)
       return "push-sum share with more mass than its weight allows";
     return {};
   }

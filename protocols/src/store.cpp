@@ -55,6 +55,20 @@ bool store::merge(const std::string& key, const entry& e, int64_t now_ms) {
   return true;
 }
 
+uint64_t store::remote_ceiling(int64_t now_ms, uint64_t burst, uint64_t per_ms) {
+  if (now_ms > ceiling_at_ms_) {
+    if (ceiling_at_ms_ != std::numeric_limits<int64_t>::min()) {
+      auto ms = static_cast<uint64_t>(now_ms - ceiling_at_ms_);
+      auto room = max_clock - std::min(ceiling_, max_clock);
+      ceiling_ += per_ms == 0 || ms <= room / per_ms ? ms * per_ms : room;
+    }
+    ceiling_at_ms_ = now_ms;
+  }
+  // Never more than a burst ahead, and never behind local writes.
+  ceiling_ = std::max(std::min(ceiling_, clock_ + std::min(burst, max_clock)), clock_);
+  return ceiling_;
+}
+
 size_t store::merge(const store& other, int64_t now_ms) {
   size_t changed = 0;
   for (auto& [key, e] : other.map_)

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_set>
 
 #include "swim_impl.hpp"
 
@@ -174,7 +175,7 @@ void swim::on_leave(port& p) {
   ++incarnation_;
   m_->incarnation_changed(incarnation_);
   auto msg = wire(swim_sync{p.self(), false, {self_update(p)}});
-  for (auto& name : live_members())
+  for (auto& name : reachable(p, {member_status::alive, member_status::suspect}))
     p.send(name, msg, carries::control);
   emit_state(p, "leaving the cluster at incarnation " + std::to_string(incarnation_));
 }
@@ -183,7 +184,7 @@ void swim::bootstrap(port& p) {
   if (bootstrapped_)
     return;
   bootstrapped_ = true;
-  queue_.push(self_update(p));
+  queue_.push(self_update(p), true);
   // Peers given up front (an in-process cluster) start out alive.
   for (auto& peer : p.peers())
     if (peer != p.self())
@@ -245,13 +246,11 @@ void swim::advance_probe(port& p) {
   }
   if (p.round() < next_probe_round_)
     return;
-  auto target = probes_.next_target(
-      [this](const std::string& name) {
-        auto m = table_.find(name);
-        return m && (m->state() == member_status::alive ||
-                     m->state() == member_status::suspect);
-      },
-      [this] { return live_members(); }, p.rng());
+  auto live = reachable(p, {member_status::alive, member_status::suspect});
+  std::unordered_set<std::string> probed(live.begin(), live.end());
+  auto target =
+      probes_.next_target([&](const std::string& name) { return probed.count(name) > 0; },
+                          [&] { return live; }, p.rng());
   if (target.empty())
     return;
   auto seq = probes_.next_seq();
@@ -264,7 +263,7 @@ void swim::advance_probe(port& p) {
 
 void swim::start_indirect_probe(port& p) {
   auto& probe = *probes_.current();
-  auto helpers = table_.names({member_status::alive});
+  auto helpers = reachable(p, {member_status::alive});
   helpers.erase(std::remove(helpers.begin(), helpers.end(), probe.target), helpers.end());
   std::shuffle(helpers.begin(), helpers.end(), p.rng());
   helpers.resize(std::min(cfg_.indirect, helpers.size()));
@@ -295,7 +294,7 @@ void swim::probe_failed(port& p) {
 void swim::gossip(port& p) {
   if (cfg_.gossip_fanout == 0 || queue_.size() == 0)
     return;
-  auto targets = live_members();
+  auto targets = reachable(p, {member_status::alive, member_status::suspect});
   std::shuffle(targets.begin(), targets.end(), p.rng());
   targets.resize(std::min(cfg_.gossip_fanout, targets.size()));
   if (targets.empty())
@@ -324,7 +323,7 @@ void swim::retry_dead(port& p) {
 void swim::periodic_sync(port& p) {
   if (cfg_.sync_every == 0 || p.round() % cfg_.sync_every != 0)
     return;
-  auto alive = table_.names({member_status::alive});
+  auto alive = reachable(p, {member_status::alive});
   if (!alive.empty())
     p.send(alive[uniform_index(p.rng(), alive.size())],
            wire(swim_sync{p.self(), true, shared_table(p)}), carries::control);
@@ -340,6 +339,24 @@ member_update swim::self_update(port& p) const {
 
 std::vector<std::string> swim::live_members() const {
   return table_.names({member_status::alive, member_status::suspect});
+}
+
+// Members in `states` that we can reach: in the node's peer view (with an
+// address or a route). One known by name only (made up, or heard of before
+// its address was verified) is neither probed, asked to probe, nor sent
+// gossip: each try would be lost, and a flood of such names took every probe
+// and every send of a refutation (after 100,000 made-up members, a refutation
+// spent its 20 sends on them and a peer marked the refuting node down).
+std::vector<std::string>
+swim::reachable(port& p, std::initializer_list<member_status> states) const {
+  auto& view = p.peers();
+  std::unordered_set<std::string> in_view(view.begin(), view.end());
+  auto result = table_.names(states);
+  result.erase(
+      std::remove_if(result.begin(), result.end(),
+                     [&](const std::string& n) { return in_view.count(n) == 0; }),
+      result.end());
+  return result;
 }
 
 size_t swim::cluster_size() const {

@@ -64,8 +64,7 @@ private:
   // -- swim_updates.cpp: applying updates --------------------------------------
   void apply_all(port& p, const std::vector<member_update>& us, bool first_contact);
   void apply(port& p, const member_update& u, bool first_contact = false);
-  bool verdict_becomes_suspicion(port& p, const member_update& u,
-                                 const member_update* old);
+  bool verdict_becomes_suspicion(port& p, const member_update& u);
   void now_alive(port& p, const member_update& m, const std::optional<member_update>& old,
                  bool known, member_status before);
   void now_suspect(port& p, const member_update& m, const std::string& reporter);
@@ -78,6 +77,8 @@ private:
   member_update self_update(port& p) const;
   size_t cluster_size() const;
   std::vector<std::string> live_members() const;
+  std::vector<std::string> reachable(port& p,
+                                     std::initializer_list<member_status> states) const;
   std::vector<member_update> piggyback(port& p);
   std::vector<member_update> full_table(port& p) const;
   std::vector<member_update> shared_table(port& p) const;
@@ -102,6 +103,7 @@ private:
   uint64_t next_probe_round_ = 0;
   std::map<std::string, suspicion> suspicions_;
   local_health health_;
+  bool outbid_alive_ = false;                    // we outbid someone's "alive" about us
   std::set<std::string> conflicts_;              // addresses that claimed our name
   std::map<std::string, std::string> passed_on_; // verified addresses queued
 };

@@ -13,7 +13,7 @@ void swim::apply_all(port& p, const std::vector<member_update>& us, bool first_c
     if (auto err = first_problem(validate(u, p.limits()), check_plausible(p, u));
         !err.empty())
       p.count(tally::rejected_item, err);
-    else
+    else if (!verdict_becomes_suspicion(p, u))
       apply(p, u, first_contact);
   }
   fresh_ = false;
@@ -39,8 +39,6 @@ void swim::apply(port& p, const member_update& u, bool first_contact) {
   std::optional<member_update> old;
   if (auto m = table_.find(u.name))
     old = *m;
-  if (verdict_becomes_suspicion(p, u, old ? &*old : nullptr))
-    return;
   bool known = false;
   auto before = member_status::alive;
   if (!table_.apply(u, known, before)) {
@@ -66,15 +64,16 @@ void swim::apply(port& p, const member_update& u, bool first_contact) {
 }
 
 // Someone else's verdict "dead" about a member we hold alive at that
-// incarnation (typical when a healed partition merges) starts as a suspicion
-// here: the accused gets its chance to refute. The verdict counts as proof
-// enough for the shortest suspicion timeout. True if `u` was handled so.
-bool swim::verdict_becomes_suspicion(port& p, const member_update& u,
-                                     const member_update* old) {
-  if (u.state() != member_status::dead || u.reporter == p.self() || !old ||
-      old->incarnation != u.incarnation)
+// incarnation or an older one (typical when a healed partition merges)
+// starts as a suspicion here: the accused gets its chance to refute. The
+// verdict counts as proof enough for the shortest suspicion timeout. Only
+// our own suspicion timer kills directly: a verdict that arrives is someone
+// else's whatever reporter it names, ours included. True if `u` was handled so.
+bool swim::verdict_becomes_suspicion(port& p, const member_update& u) {
+  auto old = table_.find(u.name);
+  if (u.state() != member_status::dead || !old || u.incarnation < old->incarnation)
     return false;
-  if (old->state() == member_status::suspect) {
+  if (old->state() == member_status::suspect && u.incarnation == old->incarnation) {
     // Already suspected for such a verdict: the local timer decides.
     auto s = suspicions_.find(u.name);
     return s != suspicions_.end() && s->second.has_verdict();
@@ -134,24 +133,34 @@ void swim::refute_if_needed(port& p, const member_update& u, bool first_contact)
     return;
   if (u.state() != member_status::alive)
     health_.penalize(); // Lifeguard: being suspected hints at our own lag
+  else
+    outbid_alive_ = true;
   incarnation_ = std::max(incarnation_, u.incarnation + 1); // bounded: check_plausible
   m_->incarnation_changed(incarnation_);
-  queue_.push(self_update(p));
+  queue_.push(self_update(p), true);
   emit_state(p, std::string{"refuted "} + to_string(u.state()) + " by " + u.reporter +
                     ", incarnation now " + std::to_string(incarnation_));
 }
 
-// Another node alive under our name at another address (not an older life
-// of ours, which only a joining node can meet): a duplicate name. Outbidding
-// it would start an endless incarnation war, so it is reported once per
-// address and left alone; the cluster keeps whichever claim is newer.
+// Another node alive under our name: a duplicate name. Outbidding it would
+// start an endless incarnation war, so it is reported once per address and
+// left alone; the cluster keeps whichever claim is newer. It shows either by
+// another address, or, where its address did not travel (only verified ones
+// do), by outbidding us back: a node that restarted outbids its previous life
+// once, and a previous life never answers.
 bool swim::claims_our_name(port& p, const member_update& u, bool first_contact) {
-  if (first_contact || u.state() != member_status::alive || u.address.empty() ||
-      m_->address().empty() || u.address == m_->address())
+  if (first_contact || u.state() != member_status::alive)
+    return false;
+  bool elsewhere =
+      !u.address.empty() && !m_->address().empty() && u.address != m_->address();
+  bool outbids_us_back = outbid_alive_ && u.incarnation > incarnation_;
+  if (!elsewhere && !outbids_us_back)
     return false;
   if (conflicts_.size() < 16 && conflicts_.insert(u.address).second && p.observed())
     p.emit(member_event(event_kind::name_conflict, u,
-                        "another node at " + u.address + " claims this name"));
+                        u.address.empty()
+                            ? std::string{"another node claims this name"}
+                            : "another node at " + u.address + " claims this name"));
   return true;
 }
 

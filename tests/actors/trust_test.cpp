@@ -1,6 +1,7 @@
 // Remote values that could break an invariant, sent to nodes under the
 // deterministic scheduler: clocks and incarnations that would wrap, tables
-// that would grow without end, a second node under the same name.
+// that would grow without end, a second node under the same name, controls
+// that only the node's own process may send.
 #include <gtest/gtest.h>
 
 #include <caf/actor_system.hpp>
@@ -84,6 +85,21 @@ TEST(Trust, VersionsFarAheadAreRejectedNearOnesTaken) {
   EXPECT_EQ(snap[0].key, "near");
 }
 
+// Versions each just within max_version_ahead of the clock, one after the
+// other, would walk it to its end (2^22 steps): only the first is taken.
+TEST(Trust, VersionsThatStepAheadAgainAndAgainCannotExhaustTheClock) {
+  local_cluster c{deterministic(2, "push")};
+  limits lim;
+  push_msg creep{"0", {}};
+  for (uint64_t i = 1; i <= 100; ++i)
+    creep.entries.push_back(
+        keyed_entry{"k", entry{"x", i * lim.max_version_ahead, "0", false, 0}});
+  caf::anon_send(c.node(1), creep);
+  c.settle();
+  EXPECT_EQ(c.stats(1).by_type["gossip::push_msg"].rejected_items, 99u);
+  EXPECT_EQ(c.put(1, "k", "mine"), lim.max_version_ahead + 1);
+}
+
 TEST(Trust, ADeathVerdictAtTheLastIncarnationExcludesNobody) {
   local_cluster c{deterministic(4, "swim")};
   for (int r = 0; r < 3; ++r)
@@ -162,7 +178,7 @@ TEST(Trust, SubscribersAreBounded) {
 TEST(Trust, ASecondNodeUnderTheSameNameIsReportedNotOutbid) {
   local_cluster c{deterministic(3, "swim")};
   for (size_t i = 0; i < 3; ++i)
-    caf::anon_send(c.node(i), address_atom::value,
+    caf::anon_send(c.node(i), in_process, address_atom::value,
                    "127.0.0.1:" + std::to_string(7000 + i));
   for (int r = 0; r < 3; ++r)
     c.run_round();
@@ -181,4 +197,45 @@ TEST(Trust, ASecondNodeUnderTheSameNameIsReportedNotOutbid) {
       EXPECT_EQ(ev.address, "127.0.0.1:9999");
     }
   EXPECT_EQ(conflicts, 1u) << "reported once per address";
+}
+
+// What a peer could send instead of the tagged controls (atoms.hpp): each is
+// not understood, counted, and changes nothing.
+TEST(Trust, ControlsWithoutTheInProcessTagAreNotUnderstood) {
+  local_cluster c{deterministic(3, "swim")};
+  for (int r = 0; r < 3; ++r)
+    c.run_round();
+  auto rounds = c.stats(0).rounds;
+  caf::anon_send(c.node(0), caf::leave_atom::value);
+  caf::anon_send(c.node(0), caf::leave_atom::value, std::string{"1"});
+  caf::anon_send(c.node(0), address_atom::value, std::string{"127.0.0.1:1"});
+  caf::anon_send(c.node(0), caf::tick_atom::value);
+  caf::anon_send(c.node(0), round_atom::value);
+  caf::anon_send(c.node(0), caf::join_atom::value, peer{"x", c.node(1)});
+  caf::anon_send(c.node(0), peers_atom::value, std::vector<peer>{});
+  c.settle();
+  EXPECT_EQ(c.stats(0).unknown, 7u);
+  EXPECT_EQ(c.stats(0).rounds, rounds);
+  for (int r = 0; r < 5; ++r)
+    c.run_round();
+  for (size_t i = 1; i < 3; ++i)
+    EXPECT_EQ(member_in(c, i, "0").state(), member_status::alive) << "at node " << i;
+  EXPECT_EQ(c.peers(0).size(), 2u);
+}
+
+// An actor that calls itself after a member gets none of that member's
+// traffic: the node keeps its route (it got the member's rounds and probes
+// until the member's next message took the route back).
+TEST(Trust, ASenderNamingItselfAfterAMemberGetsNoneOfItsTraffic) {
+  local_cluster c{deterministic(3, "swim,push-pull")};
+  for (int r = 0; r < 3; ++r)
+    c.run_round();
+  caf::scoped_actor impostor{c.system()};
+  impostor->send(c.node(0), swim_gossip{"1", {}});
+  c.settle();
+  c.put(0, "k", "v");
+  for (int r = 0; r < 10; ++r)
+    c.run_round();
+  EXPECT_TRUE(impostor->mailbox().empty());
+  EXPECT_TRUE(c.converged());
 }

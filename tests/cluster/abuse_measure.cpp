@@ -1,9 +1,12 @@
 // abuse-measure: what hostile bytes cost a gossip-node (memory, stall,
-// closed connections, CPU) and how long a restarted node takes to join past
-// unreachable seeds; for before/after numbers, not a test (abuse_test.cpp
-// asserts the bounds). 127.0.0.1 only.
+// closed connections, CPU), how long a restarted node takes to join past
+// unreachable seeds, and what each protocol-level attack comes to
+// (protocol_measure.cpp); for before/after numbers, not a test
+// (abuse_test.cpp and protocol_abuse_test.cpp assert the bounds). 127.0.0.1
+// only.
 //
 //   abuse-measure --bin-dir=DIR [--probe=CTL] [--as-limit-mib=6144]
+//                 [--only=transport|protocol]
 //
 // DIR holds the gossip-node to measure; CTL (default DIR/gossip-ctl) is the
 // client whose `members` round trip, started right after an attack, gives
@@ -31,6 +34,7 @@
 #include "gossip/event.hpp"
 #include "hostile.hpp"
 #include "process.hpp"
+#include "protocol_measure.hpp"
 
 using namespace std::chrono;
 using namespace std::chrono_literals;
@@ -291,9 +295,12 @@ void join_scenario() {
   a.proc->stop();
 }
 
+void transport_attacks();
+
 } // namespace
 
 int main(int argc, char** argv) {
+  std::string only;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a.rfind("--bin-dir=", 0) == 0)
@@ -302,9 +309,11 @@ int main(int argc, char** argv) {
       probe_ctl = a.substr(8);
     else if (a.rfind("--as-limit-mib=", 0) == 0)
       as_limit_mib = std::stol(a.substr(15));
+    else if (a == "--only=transport" || a == "--only=protocol")
+      only = a.substr(7);
     else {
-      std::cerr
-          << "usage: abuse-measure --bin-dir=DIR [--probe=CTL] [--as-limit-mib=N]\n";
+      std::cerr << "usage: abuse-measure --bin-dir=DIR [--probe=CTL] [--as-limit-mib=N] "
+                   "[--only=transport|protocol]\n";
       return 2;
     }
   }
@@ -316,6 +325,15 @@ int main(int argc, char** argv) {
     probe_ctl = bin_dir + "/gossip-ctl";
   std::printf("gossip-node from %s, address space limited to %ld MiB\n\n",
               bin_dir.c_str(), as_limit_mib);
+  if (only != "protocol")
+    transport_attacks();
+  if (only != "transport")
+    gossip::measure::protocol_attacks(bin_dir);
+}
+
+namespace {
+
+void transport_attacks() {
   std::printf("| hostile input | RSS MiB before → peak → after | stall (fresh client's "
               "round trip) | closed by the node | peer's suspicions | node |\n"
               "|---|---|---|---|---|---|\n");
@@ -351,3 +369,5 @@ int main(int argc, char** argv) {
   std::printf("\n| join | result |\n|---|---|\n");
   join_scenario();
 }
+
+} // namespace

@@ -9,42 +9,16 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "helpers.hpp"
 #include "hostile.hpp"
-#include "process_cluster.hpp"
 
 using namespace gossip::proc;
+using namespace gossip::test;
 using gossip::event_kind;
 using namespace std::chrono_literals;
 namespace hostile = gossip::hostile;
 
 namespace {
-
-cluster_spec spec(size_t n) {
-  cluster_spec s;
-  s.nodes = n;
-  s.bin_dir = GOSSIP_BIN_DIR;
-  s.node_args = {"--interval=200ms"};
-  return s;
-}
-
-bool all_see(process_cluster& c, size_t n) {
-  for (size_t i = 0; i < c.size(); ++i)
-    if (c.running(i) && c.live_view(i).size() != n)
-      return false;
-  return true;
-}
-
-size_t count_events(process_cluster& c, event_kind kind) {
-  size_t n = 0;
-  for (size_t i = 0; i < c.size(); ++i)
-    for (auto& ev : c.events(i))
-      n += ev.kind == kind ? 1 : 0;
-  return n;
-}
-
-uint16_t port_of(const std::string& address) {
-  return static_cast<uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));
-}
 
 // Connects, sends `bytes` (maybe none) and leaves the socket open.
 int attack(uint16_t port, const void* bytes = nullptr, size_t size = 0) {

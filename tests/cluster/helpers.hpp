@@ -1,6 +1,6 @@
 // What the multi-process tests share: a program run to its end (exit code,
-// stdout lines, stderr), scratch directories, and a cluster's certificates
-// made with `gossip-ctl certs`.
+// stdout lines, stderr), scratch directories, a cluster's certificates made
+// with `gossip-ctl certs`, and what tests ask of a process_cluster.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "process.hpp"
+#include "process_cluster.hpp"
 
 namespace gossip::test {
 
@@ -105,6 +106,37 @@ inline bool make_cluster_pki(const std::string& dir, size_t nodes) {
     if (certs(dir, {"node", "n" + std::to_string(i)}) != 0)
       return false;
   return certs(dir, {"client", "ctl"}) == 0;
+}
+
+/// n gossip-node processes with 200 ms rounds (default protocols).
+inline proc::cluster_spec spec(size_t n) {
+  proc::cluster_spec s;
+  s.nodes = n;
+  s.bin_dir = GOSSIP_BIN_DIR;
+  s.node_args = {"--interval=200ms"};
+  return s;
+}
+
+/// Every running node counts exactly n members alive or suspect.
+inline bool all_see(proc::process_cluster& c, size_t n) {
+  for (size_t i = 0; i < c.size(); ++i)
+    if (c.running(i) && c.live_view(i).size() != n)
+      return false;
+  return true;
+}
+
+/// Events of `kind` in every node's stream (about `peer`, unless empty).
+inline size_t count_events(proc::process_cluster& c, event_kind kind,
+                           const std::string& peer = {}) {
+  size_t n = 0;
+  for (size_t i = 0; i < c.size(); ++i)
+    for (auto& ev : c.events(i))
+      n += ev.kind == kind && (peer.empty() || ev.peer == peer) ? 1 : 0;
+  return n;
+}
+
+inline uint16_t port_of(const std::string& address) {
+  return static_cast<uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));
 }
 
 } // namespace gossip::test

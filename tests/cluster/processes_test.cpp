@@ -9,28 +9,14 @@
 #include <cmath>
 #include <thread>
 
-#include "process_cluster.hpp"
+#include "helpers.hpp"
 
 using namespace gossip::proc;
+using namespace gossip::test;
 using gossip::event_kind;
 using namespace std::chrono_literals;
 
 namespace {
-
-cluster_spec spec(size_t n) {
-  cluster_spec s;
-  s.nodes = n;
-  s.bin_dir = GOSSIP_BIN_DIR;
-  s.node_args = {"--interval=200ms"};
-  return s;
-}
-
-bool all_see(process_cluster& c, size_t n) {
-  for (size_t i = 0; i < c.size(); ++i)
-    if (c.running(i) && c.live_view(i).size() != n)
-      return false;
-  return true;
-}
 
 // Every running node but `victim` last reported `kind` about it.
 bool all_report(process_cluster& c, size_t victim, event_kind kind) {
@@ -38,14 +24,6 @@ bool all_report(process_cluster& c, size_t victim, event_kind kind) {
     if (i != victim && c.running(i) && c.last_member_event(i, c.name(victim)) != kind)
       return false;
   return true;
-}
-
-size_t count_events(process_cluster& c, event_kind kind, const std::string& peer) {
-  size_t n = 0;
-  for (size_t i = 0; i < c.size(); ++i)
-    for (auto& ev : c.events(i))
-      n += ev.kind == kind && ev.peer == peer ? 1 : 0;
-  return n;
 }
 
 class Processes : public ::testing::Test {

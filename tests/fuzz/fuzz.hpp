@@ -117,6 +117,7 @@ inline limits tight_limits() {
   lim.max_labels = 2;
   lim.max_label_bytes = 8;
   lim.max_version_ahead = 1000;
+  lim.max_version_rate = 10;
   lim.max_incarnation_ahead = 16;
   lim.max_members = 4;
   lim.max_rumor_ids = 3;

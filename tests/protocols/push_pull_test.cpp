@@ -127,6 +127,22 @@ TEST(PushPull, EagerForwardsWhatIsNewOnlyAndNeverBack) {
   EXPECT_EQ(ups[1].entries[0].key, "y");
 }
 
+// One key many times in one batch, each newer: it changed once, and goes on
+// once (it went on once per copy: a batch of 100,000 was forwarded whole).
+TEST(PushPull, AKeyRepeatedInABatchIsForwardedOnce) {
+  fake_node b{"b"};
+  b.set_peers({"a", "c"});
+  b.add("push-pull", {{"eager", "1"}});
+  push_pull_update m{"a", {}};
+  for (uint64_t v = 1; v <= 1000; ++v)
+    m.entries.push_back(make_entry("k", "x", v, "a"));
+  b.receive_typed(m, "a");
+  auto ups = b.sent<push_pull_update>();
+  ASSERT_EQ(ups.size(), 1u);
+  ASSERT_EQ(ups[0].entries.size(), 1u);
+  EXPECT_EQ(ups[0].entries[0].e.version, 1000u);
+}
+
 TEST(PushPull, EagerEpidemicCostsOneForwardPerNode) {
   fake_network net;
   for (auto name : {"n1", "n2", "n3", "n4", "n5", "n6"})

@@ -141,6 +141,29 @@ TEST(PushSum, ASharePoorInWeightButRichInMassIsDropped) {
   EXPECT_NEAR(state(b).estimate(), (1.0 + 1.0) / 1.5, 1e-9);
 }
 
+// For the count every value is 1 and only the leader starts with weight 1:
+// no honest share weighs more than 1 or counts more than --max-nodes.
+TEST(PushSum, ACountShareBeyondTheClusterIsDropped) {
+  fake_node b{"b"};
+  b.add("push-sum", {{"aggregate", "count"}, {"leader", "b"}, {"max-nodes", "1000"}});
+  auto share = [](mass s, mass w) {
+    push_sum_share m{"a"};
+    m.s_hi = static_cast<uint64_t>(static_cast<unsigned __int128>(s) >> 64);
+    m.s_lo = static_cast<uint64_t>(s);
+    m.w_hi = static_cast<uint64_t>(static_cast<unsigned __int128>(w) >> 64);
+    m.w_lo = static_cast<uint64_t>(w);
+    return m;
+  };
+  b.receive_typed(share(to_mass(1e15), 0), "a");   // the 1 -> 1.5e18
+  b.receive_typed(share(to_mass(-2.0), 0), "a");   // a negative count
+  b.receive_typed(share(0, to_mass(2.0)), "a");    // twice the leader's weight
+  b.receive_typed(share(to_mass(1001.0), 0), "a"); // more than --max-nodes
+  EXPECT_EQ(b.rejected_items.size(), 4u);
+  b.receive_typed(share(to_mass(2.0), to_mass(0.5)), "a"); // honest
+  EXPECT_EQ(b.rejected_items.size(), 4u);
+  EXPECT_NEAR(state(b).estimate(), 3.0 / 1.5, 1e-9);
+}
+
 TEST(PushSum, AShareThatWouldOverflowTheMassIsDropped) {
   // Each share is plausible (|s| <= max-value * w), but two of them exceed
   // the 2^127 of fixed point that the node's s can hold.

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include <random>
 
 #include "gossip/store.hpp"
@@ -126,6 +128,31 @@ TEST(Store, TracksWhatChangedOnlyWhenAsked) {
 }
 
 #include "gossip/anti_entropy.hpp"
+
+TEST(Store, RemoteVersionsMoveTheClockOneBurstAtOnceThenAtTheRate) {
+  store s;
+  constexpr uint64_t burst = 1000, rate = 10;
+  EXPECT_EQ(s.remote_ceiling(5, burst, rate), burst); // full at first
+  s.merge("k", entry{"a", burst, "x", false, 0});
+  // The burst is spent; 3 ms later 30 more, never more than a burst ahead.
+  EXPECT_EQ(s.remote_ceiling(5, burst, rate), burst);
+  EXPECT_EQ(s.remote_ceiling(8, burst, rate), burst + 30);
+  EXPECT_EQ(s.remote_ceiling(1000000, burst, rate), 2 * burst);
+  // Local writes are not limited, and the ceiling moves along with them.
+  for (int i = 0; i < 2000; ++i)
+    s.put("k", "b", "me", 1000000);
+  EXPECT_EQ(s.remote_ceiling(1000000, burst, rate), 3 * burst);
+  EXPECT_EQ(s.remote_ceiling(1000001, burst, rate), 3 * burst + 10);
+  EXPECT_EQ(s.remote_ceiling(2000000, burst, rate), s.clock() + burst);
+}
+
+TEST(Store, TheRemoteCeilingSaturatesAtTheEndOfTheClock) {
+  store s;
+  s.remote_ceiling(0, store::max_clock, store::max_clock);
+  EXPECT_EQ(s.remote_ceiling(std::numeric_limits<int64_t>::max(), store::max_clock,
+                             store::max_clock),
+            store::max_clock);
+}
 
 TEST(AntiEntropy, SelectDeltasIsFairOrderedAndWithinBudget) {
   store s;

@@ -1,10 +1,12 @@
 // SWIM's parts on their own: Lifeguard's suspicion timeout and local health,
-// and the prober's round-robin order, acks and relays.
+// the prober's round-robin order, acks and relays, and the order in which
+// queued updates go out.
 #include <gtest/gtest.h>
 
 #include <set>
 
 #include "gossip/awareness.hpp"
+#include "gossip/membership.hpp"
 #include "gossip/probe.hpp"
 #include "gossip/suspicion.hpp"
 
@@ -144,4 +146,48 @@ TEST(Prober, RelaysAreTakenOnceAndExpire) {
   EXPECT_FALSE(p.take_relay(s1));
   p.expire_relays(9);
   EXPECT_FALSE(p.take_relay(s2));
+}
+
+namespace {
+
+std::vector<std::string> names_of(const std::vector<member_update>& us) {
+  std::vector<std::string> result;
+  for (auto& u : us)
+    result.push_back(u.name);
+  return result;
+}
+
+member_update named(std::string name) {
+  return member_update{std::move(name), 1, 0, {}, {}, {}};
+}
+
+} // namespace
+
+TEST(BroadcastQueue, UrgentFirstThenFewestSendsThenNewest) {
+  broadcast_queue q;
+  for (auto name : {"m1", "m2", "m3"})
+    q.push(named(name));
+  EXPECT_EQ(names_of(q.take(2, 5)), (std::vector<std::string>{"m3", "m2"}));
+  q.push(named("self"), true);
+  q.push(named("m4"));
+  EXPECT_EQ(names_of(q.take(3, 5)), (std::vector<std::string>{"self", "m4", "m1"}));
+  // Sent once, the urgent one still goes first, until its sends are used up.
+  EXPECT_EQ(names_of(q.take(2, 3)), (std::vector<std::string>{"self", "m4"}));
+  EXPECT_EQ(names_of(q.take(1, 3)), (std::vector<std::string>{"self"}));
+  EXPECT_EQ(names_of(q.take(1, 3)), (std::vector<std::string>{"m3"}));
+}
+
+TEST(BroadcastQueue, AFloodDoesNotHoldBackAnUpdateAfterIt) {
+  broadcast_queue q;
+  for (int i = 0; i < 10000; ++i)
+    q.push(named("made-up-" + std::to_string(i)));
+  q.push(named("refutation"), true);
+  for (int i = 0; i < 100; ++i)
+    q.push(named("more-" + std::to_string(i)));
+  EXPECT_EQ(q.take(1, 5)[0].name, "refutation");
+  // A newer update about a queued member replaces it, as a new arrival.
+  q.push(named("made-up-0"));
+  EXPECT_EQ(names_of(q.take(2, 5)),
+            (std::vector<std::string>{"refutation", "made-up-0"}));
+  EXPECT_EQ(q.size(), 10101u);
 }

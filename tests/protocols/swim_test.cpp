@@ -217,6 +217,73 @@ TEST(Swim, ADeadVerdictAboutALiveMemberStartsAsASuspicion) {
   EXPECT_EQ(member(t.a, "c")->incarnation, 2u);
 }
 
+// A verdict that names the receiver as its reporter, or a newer incarnation
+// than the receiver knows, is still someone else's: a suspicion, refuted.
+TEST(Swim, AVerdictInTheReceiversNameOrAheadStartsAsASuspicion) {
+  for (auto verdict :
+       {mu("c", 1, member_status::dead, "a"), mu("c", 7, member_status::dead, "b")}) {
+    trio t;
+    t.a.receive_typed(swim_gossip{"b", {verdict}}, "b");
+    EXPECT_TRUE(t.a.downs.empty());
+    EXPECT_TRUE(t.a.events_of(event_kind::member_down).empty());
+    EXPECT_EQ(member(t.a, "c")->state(), member_status::suspect);
+    t.net.settle();
+    t.net.round();
+    EXPECT_EQ(member(t.a, "c")->state(), member_status::alive);
+    EXPECT_EQ(member(t.a, "c")->incarnation, verdict.incarnation + 1);
+  }
+}
+
+TEST(Swim, ALeaveReportedByAnotherMemberIsRejected) {
+  trio t;
+  t.a.receive_typed(swim_gossip{"b", {mu("c", 1, member_status::left, "b")}}, "b");
+  EXPECT_TRUE(t.a.downs.empty());
+  EXPECT_TRUE(t.a.events.empty());
+  EXPECT_EQ(member(t.a, "c")->state(), member_status::alive);
+  EXPECT_EQ(t.a.rejected_items.size(), 1u);
+}
+
+// Where no address travels with it, a second node under our name shows by
+// outbidding us back: once is a previous life of ours, twice is a conflict.
+TEST(Swim, ANameThatOutbidsUsBackIsAConflictNotAWar) {
+  trio t;
+  t.c.receive_typed(swim_gossip{"a", {mu("c", 5, member_status::alive, "c")}}, "a");
+  EXPECT_EQ(member(t.c, "c")->incarnation, 6u);
+  EXPECT_TRUE(t.c.events_of(event_kind::name_conflict).empty());
+  for (uint64_t inc : {7, 9})
+    t.c.receive_typed(swim_gossip{"a", {mu("c", inc, member_status::alive, "c")}}, "a");
+  EXPECT_EQ(member(t.c, "c")->incarnation, 6u);
+  EXPECT_EQ(t.c.events_of(event_kind::name_conflict).size(), 1u);
+  // A suspicion is still refuted.
+  t.c.receive_typed(swim_gossip{"a", {mu("c", 9, member_status::suspect, "a")}}, "a");
+  EXPECT_EQ(member(t.c, "c")->incarnation, 10u);
+}
+
+// Names the node cannot reach (made up, with no address and no route: not
+// in its view) are neither probed nor sent gossip; a refutation goes to
+// those who can hear it.
+TEST(Swim, MembersOutsideTheViewAreNeitherProbedNorSentGossip) {
+  trio t;
+  std::vector<member_update> crowd;
+  for (int i = 0; i < 1000; ++i)
+    crowd.push_back(mu("m" + std::to_string(i), 1, member_status::alive, "m"));
+  t.a.receive_typed(swim_sync{"b", false, crowd}, "b");
+  t.a.set_peers({"b", "c"}); // as the node's view has it
+  t.a.receive_typed(swim_gossip{"b", {mu("a", 1, member_status::suspect, "b")}}, "b");
+  t.a.clear_records();
+  for (int r = 0; r < 10; ++r)
+    t.a_round();
+  size_t sends = 0;
+  for (auto& e : t.a.log)
+    if (e.kind == envelope::send) {
+      ++sends;
+      EXPECT_TRUE(e.to == "b" || e.to == "c") << e.to;
+    }
+  EXPECT_GT(sends, 0u);
+  EXPECT_EQ(member(t.b, "a")->incarnation, 2u) << "the refutation reached b";
+  EXPECT_EQ(member(t.c, "a")->incarnation, 2u) << "and c";
+}
+
 TEST(Swim, AVerdictAboutAnOlderIncarnationIsIgnored) {
   trio t;
   t.a.receive_typed(swim_gossip{"b", {mu("c", 0, member_status::dead, "b")}}, "b");

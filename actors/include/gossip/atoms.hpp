@@ -5,15 +5,9 @@
 //   (caf::delete_atom, key)           -> bool erased           delete (tombstone)
 //   (caf::subscribe_atom, actor)      events go to actor from now on
 //   (caf::unsubscribe_atom, actor)    stop them
-//   (caf::join_atom, peer)            add or update a peer
-//   (caf::leave_atom, name)           forget a peer
-//   (peers_atom, vector<peer>)        replace the whole view
 //   (peers_atom)                      -> vector<string> current view
 //   (stats_atom)                      -> counters
 //   (snapshot_atom)                   -> vector<keyed_entry> whole store
-//   (round_atom)                      -> uint64_t round: run one round now
-//   (address_atom, "host:port")       set the address this node is reachable at
-//   (caf::leave_atom)                 leave the cluster gracefully
 //   (members_atom)                    -> vector<member_update> (membership.hpp)
 //   (broadcast_atom, text)            -> uint64_t id (rumor.hpp; needs a rumor protocol)
 //   (faults_atom, loss, delay_rounds) -> bool: this node's sends lost with probability
@@ -27,8 +21,21 @@
 //                                     the key's current version here (version 0: no key)
 //   (agree_atom, uint64_t timeout_ms) -> view_report  once every live member counts
 //                                     the same live members as this node
+//
+// Controls for the node's own process only, tagged `in_process`:
+//   (in_process, caf::join_atom, peer)         add or update a peer
+//   (in_process, caf::leave_atom, name)        forget a peer
+//   (in_process, peers_atom, vector<peer>)     replace the whole view
+//   (in_process, round_atom)   -> uint64_t     run one round now
+//   (in_process, address_atom, "host:port")    set the address this node is reachable at
+//   (in_process, caf::leave_atom)              leave the cluster gracefully
+// The tag's type is never registered with CAF, so it cannot be deserialized:
+// no peer can make a node leave, move its address, rewire its routes or run
+// extra rounds (a remote tick would have started a second timer for good).
+// From outside, such a message arrives empty and is counted as unknown.
 #pragma once
 
+#include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
 
 namespace gossip {
@@ -42,4 +49,9 @@ using faults_atom = caf::atom_constant<caf::atom("g_faults")>;
 using wait_atom = caf::atom_constant<caf::atom("g_wait")>;
 using agree_atom = caf::atom_constant<caf::atom("g_agree")>;
 
+struct in_process_t {};
+constexpr in_process_t in_process{};
+
 } // namespace gossip
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gossip::in_process_t)

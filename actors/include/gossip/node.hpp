@@ -50,7 +50,7 @@ struct node_config {
     /// Off by default: it lets a client degrade the node.
     bool controllable = false;
   } faults;
-  /// false: no tick of its own; rounds run only on (round_atom).
+  /// false: no tick of its own; rounds run only on (in_process, round_atom).
   bool auto_tick = true;
   /// Non-null: the store, the clock, the incarnation and the last known
   /// members live on in this data directory (gossip-node --data-dir); the

@@ -22,6 +22,12 @@ struct limits {
   /// writes the node has not heard of, and the clock can never be pushed
   /// near its end (it saturates there instead of wrapping).
   uint64_t max_version_ahead = uint64_t{1} << 40;
+  /// How fast remote versions may move the clock on average, per ms: one
+  /// jump of max_version_ahead at once, then no more than this (a million
+  /// writes a millisecond, far beyond any cluster). Without it, entries each
+  /// just within max_version_ahead walked the clock to its end in 2^22 steps
+  /// (42 messages); now that takes 146 years.
+  uint64_t max_version_rate = 1000000;
   /// Likewise for a member's incarnation (one step per refutation or restart).
   uint64_t max_incarnation_ahead = uint64_t{1} << 20;
   /// Tables that remote messages grow: members, rumor ids remembered,

@@ -42,7 +42,8 @@ struct member_update {
 };
 
 /// Empty when the update may be applied: a plausible name and reporter, a
-/// known status, bounded address and labels.
+/// known status, bounded address and labels, and a "left" only as reported
+/// by the member itself.
 std::string validate(const member_update& u, const limits& lim);
 
 /// True if `u` supersedes a member currently at (incarnation, status).
@@ -67,11 +68,15 @@ private:
 };
 
 /// Updates waiting to be piggybacked, each sent a limited number of times
-/// (retransmit_mult * ceil(log10(n + 1)), as memberlist does), fewest sends
-/// first; a newer update about a member replaces the queued one.
+/// (retransmit_mult * ceil(log10(n + 1)), as memberlist does): urgent ones
+/// first (a node's own state: its refutation), then the fewest sends, then
+/// the newest. A newer update about a member replaces the queued one. Newest
+/// first keeps a flood of updates (10,000 made-up members, say) from holding
+/// back what came after it; urgent first keeps a refutation in every message
+/// until its sends are used up, not once and then behind the whole flood.
 class broadcast_queue {
 public:
-  void push(member_update u);
+  void push(member_update u, bool urgent = false);
   /// Up to `max` updates for the next message; counts them as sent once more.
   std::vector<member_update> take(size_t max, size_t limit);
   size_t size() const { return items_.size(); }
@@ -80,8 +85,11 @@ private:
   struct item {
     member_update update;
     size_t sent = 0;
+    bool urgent = false;
+    uint64_t seq = 0; // order of arrival
   };
   std::vector<item> items_;
+  uint64_t next_seq_ = 0;
 };
 
 } // namespace gossip

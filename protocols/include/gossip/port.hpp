@@ -110,12 +110,13 @@ void forward(port& p, size_t k, const caf::message& msg, const std::string& a = 
              const std::string& b = {});
 
 /// Empty when `x` may be merged here: valid (validate(keyed_entry)) and its
-/// version not absurdly far ahead of this node's clock.
+/// version not absurdly far ahead of this node's clock, nor moving it faster
+/// than limits::max_version_rate (store::remote_ceiling).
 std::string check_entry(port& p, const keyed_entry& x);
 
 /// The last step of every update: each valid entry is delivered, merged into
 /// the store and reported as stored when it changed something; an invalid one
-/// is dropped and counted. Returns the keys that changed.
+/// is dropped and counted. Returns the keys that changed, each once.
 std::vector<std::string> merge(port& p, const std::string& from,
                                const std::vector<keyed_entry>& entries);
 /// The same for one entry; true when it changed the store.

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <set>
 #include <string>
@@ -104,10 +105,16 @@ public:
 
   /// Past this the clock is exhausted: puts and erases are refused (never a
   /// wrap to 0, which would make every later write lose). Validation keeps
-  /// remote versions within limits::max_version_ahead of the clock, so an
-  /// honest cluster never gets here.
+  /// remote versions within limits::max_version_ahead of the clock and
+  /// below remote_ceiling, so no cluster gets here, honest or not.
   static constexpr uint64_t max_clock = uint64_t{1} << 62;
   bool can_write() const { return clock_ < max_clock; }
+
+  /// The highest version an entry from outside may bring now: at most
+  /// `burst` beyond the clock, and beyond any earlier ceiling by no more
+  /// than `per_ms` for each millisecond since (a token bucket, full at
+  /// first). Local writes are not limited.
+  uint64_t remote_ceiling(int64_t now_ms, uint64_t burst, uint64_t per_ms);
 
   /// Raises the clock to at least `version` (a node restoring the clock of
   /// its previous life); it still saturates at max_clock.
@@ -135,6 +142,8 @@ private:
 
   map_type map_;
   uint64_t clock_ = 0;
+  uint64_t ceiling_ = max_clock;
+  int64_t ceiling_at_ms_ = std::numeric_limits<int64_t>::min();
   bool tracking_ = false;
   std::set<std::string> changed_;
 };
