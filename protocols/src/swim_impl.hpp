@@ -93,7 +93,7 @@ private:
   broadcast_queue queue_;
   uint64_t incarnation_ = 1;
   bool bootstrapped_ = false;
-  bool joined_ = false; // heard from a member (or nobody to join)
+  bool joined_ = false; // heard of a member from one (or nobody to join)
   bool fresh_ = true;   // no message processed yet
   bool leaving_ = false;
   uint64_t next_join_round_ = 0;

@@ -8,14 +8,21 @@
 namespace gossip {
 
 void swim::apply_all(port& p, const std::vector<member_update>& us, bool first_contact) {
-  joined_ = true; // we heard from a member
+  bool met = false;
   for (auto& u : us) {
     if (auto err = first_problem(validate(u, p.limits()), check_plausible(p, u));
-        !err.empty())
+        !err.empty()) {
       p.count(tally::rejected_item, err);
-    else if (!verdict_becomes_suspicion(p, u))
-      apply(p, u, first_contact);
+    } else {
+      if (!verdict_becomes_suspicion(p, u))
+        apply(p, u, first_contact);
+      met = met || u.name != p.self();
+    }
   }
+  // Joined once a member told us of a member. A bare ping is no join: a
+  // node restarted at once on its old port is probed before its first round
+  // by members that still know the address, and would never ask its seeds.
+  joined_ = joined_ || met;
   fresh_ = false;
 }
 

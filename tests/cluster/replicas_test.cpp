@@ -54,10 +54,10 @@ class Durability : public ::testing::TestWithParam<const char*> {};
 
 // With the default level (only the acknowledging node holds the write), the
 // same trials lost 10 of 10 writes with anti-entropy and 1 of 10 with
-// push-pull. Each trial kills another node rather than restarting one (a
-// node restarted at once on its old port may take seconds to rejoin): two
-// clusters of 7 give 10 trials. Rumor mongering alone is left out: it leaves
-// a residue by design, so "every survivor" would not hold even without kills.
+// push-pull. Each trial kills another node rather than restarting one (no
+// wait for a rejoin): two clusters of 7 give 10 trials. Rumor mongering alone is left
+// out: it leaves a residue by design, so "every survivor" would not hold even without
+// kills.
 TEST_P(Durability, AWriteHeldByTwoSurvivesTheSigkillOfItsAcknowledgingNode) {
   size_t lost = 0, trials = 0;
   for (int run = 0; run < 2; ++run) {

@@ -341,6 +341,17 @@ TEST(Swim, JoiningThroughASeedAddressMeetsTheCluster) {
   EXPECT_EQ(b.sent<swim_sync>(envelope::to_address).size(), 1u); // joined
 }
 
+TEST(Swim, APingBeforeTheFirstRoundDoesNotStopTheJoin) {
+  // Restarted at once on its old port, a node is probed by members that
+  // still know the address before it has asked its seed for the table.
+  fake_node b{"b"};
+  b.add("swim", {{"seeds", "10.0.0.1:7000"}});
+  b.receive_typed(swim_ping{"a", 7, {}}, "a");
+  ASSERT_EQ(b.replied<swim_ack>().size(), 1u);
+  b.tick();
+  EXPECT_EQ(b.sent<swim_sync>(envelope::to_address).size(), 1u);
+}
+
 TEST(Swim, UnansweredJoinsBackOff) {
   fake_node b{"b"};
   b.add("swim", {{"seeds", "10.0.0.1:7000,10.0.0.3:7000"}});
