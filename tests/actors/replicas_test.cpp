@@ -141,7 +141,7 @@ TEST(Agree, MembersWithTheSameViewAgree) {
   auto r = c.agree(0, 1000ms);
   EXPECT_TRUE(r.agreed());
   EXPECT_EQ(r.members, 4u);
-  caf::anon_send(c.node(1), caf::leave_atom::value, std::string{"3"});
+  caf::anon_send(c.node(1), in_process, caf::leave_atom::value, std::string{"3"});
   c.settle(); // node 1 no longer counts node 3
   c.crash(2);
   auto d = c.agree(0, 1000ms);
