@@ -21,20 +21,12 @@ using namespace std::chrono_literals;
 namespace {
 
 cluster_spec spec(size_t n, const std::string& data_root) {
-  cluster_spec s;
-  s.nodes = n;
-  s.bin_dir = GOSSIP_BIN_DIR;
-  s.node_args = {"--interval=200ms"};
+  auto s = test::spec(n);
   s.data_root = data_root;
   return s;
 }
 
-bool all_see(process_cluster& c, size_t n) {
-  for (size_t i = 0; i < c.size(); ++i)
-    if (c.running(i) && c.live_view(i).size() != n)
-      return false;
-  return true;
-}
+using test::all_see;
 
 // The version in gossip-ctl's "ok version N"; 0 on failure.
 uint64_t put(process_cluster& c, size_t i, const std::string& key,

@@ -125,6 +125,18 @@ inline bool all_see(proc::process_cluster& c, size_t n) {
   return true;
 }
 
+/// Reads what a child gossip-node (run with --events=json) printed since
+/// the last call; returns how many of those lines are events of `kind`.
+inline size_t read_events_of(proc::child& c, event_kind kind) {
+  std::vector<std::string> lines;
+  c.read_lines(lines);
+  size_t n = 0;
+  for (auto& line : lines)
+    if (auto ev = event_from_json(line); ev && ev->kind == kind)
+      ++n;
+  return n;
+}
+
 /// Events of `kind` in every node's stream (about `peer`, unless empty).
 inline size_t count_events(proc::process_cluster& c, event_kind kind,
                            const std::string& peer = {}) {

@@ -287,11 +287,7 @@ TEST_F(ProtocolAbuse, ASecondNodeUnderAnExistingNameStartsNoIncarnationWar) {
              logs / "twin.log"};
   size_t twin_conflicts = 0;
   auto conflict = [&] {
-    std::vector<std::string> lines;
-    twin.read_lines(lines);
-    for (auto& line : lines)
-      if (auto ev = event_from_json(line); ev && ev->kind == event_kind::name_conflict)
-        ++twin_conflicts;
+    twin_conflicts += read_events_of(twin, event_kind::name_conflict);
     return twin_conflicts + count_events(cluster, event_kind::name_conflict) > 0;
   };
   ASSERT_TRUE(cluster.wait_until(conflict, 30s)) << "no name_conflict event";

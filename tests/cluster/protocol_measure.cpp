@@ -345,11 +345,7 @@ void twin(const std::string& bin) {
                     logs / "twin.log"};
   size_t conflicts = 0;
   auto read_twin = [&] {
-    std::vector<std::string> lines;
-    other.read_lines(lines);
-    for (auto& line : lines)
-      if (auto ev = event_from_json(line); ev && ev->kind == event_kind::name_conflict)
-        ++conflicts;
+    conflicts += test::read_events_of(other, event_kind::name_conflict);
   };
   b.cluster.pump(5s);
   read_twin();

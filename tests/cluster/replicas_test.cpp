@@ -21,19 +21,12 @@ using namespace std::chrono_literals;
 namespace {
 
 cluster_spec spec(size_t n, std::vector<std::string> args) {
-  cluster_spec s;
-  s.nodes = n;
-  s.bin_dir = GOSSIP_BIN_DIR;
+  auto s = gossip::test::spec(n);
   s.node_args = std::move(args);
   return s;
 }
 
-bool all_see(process_cluster& c, size_t n) {
-  for (size_t i = 0; i < c.size(); ++i)
-    if (c.running(i) && c.live_view(i).size() != n)
-      return false;
-  return true;
-}
+using gossip::test::all_see;
 
 bool stored(process_cluster& c, size_t i, const std::string& key) {
   for (auto& ev : c.events(i))
