@@ -91,20 +91,27 @@ std::string check_next(const std::string& next, const limits& lim) {
 }
 
 void page_requests::asked(const std::string& peer, const page_range& range) {
-  open_[peer] = range;
+  auto& open = open_[peer];
+  if (open.size() >= max_open)
+    open.erase(open.begin()); // the oldest: its answer is lost or late
+  open.push_back(range);
 }
 
 std::optional<std::string>
 page_requests::follow(const std::string& peer, const std::string& next, size_t changed) {
   auto i = open_.find(peer);
-  if (i == open_.end())
-    return std::nullopt; // not asked: an answer nobody wanted
-  auto range = std::move(i->second);
-  open_.erase(i);
-  if (next.empty() || changed == 0 || next <= range.start ||
-      (!range.end.empty() && next >= range.end))
-    return std::nullopt;
-  return next;
+  if (i == open_.end() || next.empty() || changed == 0)
+    return std::nullopt; // not asked, complete, or taught nothing
+  auto& open = i->second;
+  for (auto r = open.begin(); r != open.end(); ++r) {
+    if (r->start < next && (r->end.empty() || next < r->end)) {
+      open.erase(r);
+      if (open.empty())
+        open_.erase(i);
+      return next;
+    }
+  }
+  return std::nullopt; // outside every page we asked for
 }
 
 digest_page page_cursor::next_page(const store& data, size_t budget, size_t max_items) {

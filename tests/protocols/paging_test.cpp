@@ -179,6 +179,25 @@ TEST(Paging, OnlyAnAnswerThatWasAskedForAndTeachesSomethingIsFollowed) {
   EXPECT_EQ(b.sent<pull_request>().size(), asked); // complete: nothing to follow
 }
 
+// A round's request to the same peer does not end a chain in progress (a
+// joining node stalled at a quarter of a 1,000,000-key store when it did).
+TEST(Paging, AChainSurvivesARoundsRequestToTheSamePeer) {
+  fake_node b{"b"};
+  b.set_peers({"a"});
+  b.add("pull", {{"budget", "256"}});
+  fill(b.data(), 100); // pages of about 10 keys
+  b.tick();
+  auto first = b.sent<pull_request>().back();
+  ASSERT_EQ(first.end, key_of(first.digest.size()));
+  b.receive_typed(pull_response{"a", {make_entry("a1", "1", 1, "a")}, key_of(2)}, "a");
+  ASSERT_EQ(b.sent<pull_request>().size(), 2u); // the chain asks from key 2 on
+  b.tick();                                     // the round asks for the next page
+  ASSERT_GT(b.sent<pull_request>().back().start, key_of(3));
+  b.receive_typed(pull_response{"a", {make_entry("a2", "1", 1, "a")}, key_of(3)}, "a");
+  ASSERT_EQ(b.sent<pull_request>().size(), 4u); // the chain goes on
+  EXPECT_EQ(b.sent<pull_request>().back().start, key_of(3));
+}
+
 TEST(Paging, AnAnswerContinuingOutsideItsPageIsNotFollowed) {
   fake_node b{"b"};
   b.set_peers({"a"});

@@ -83,8 +83,11 @@ public:
   std::optional<std::string> follow(const std::string& peer, const std::string& next,
                                     size_t changed);
 
+  /// Pages kept open per peer: a round's request may cross a chain's.
+  static constexpr size_t max_open = 4;
+
 private:
-  std::map<std::string, page_range> open_;
+  std::map<std::string, std::vector<page_range>> open_;
 };
 
 /// Where a node's sweep of its key space stands: the next page starts at
