@@ -96,6 +96,7 @@ local_cluster::local_cluster(cluster_options opts) : impl_(std::make_unique<impl
   // Deterministic rounds are driven from outside, so they stay exact.
   auto node_cfg = opts.node;
   node_cfg.auto_tick = node_cfg.auto_tick && !opts.deterministic;
+  node_cfg.synchronous = opts.synchronous && opts.deterministic;
   // One directory shared by all nodes: O(n) memory instead of O(n^2).
   auto dir = std::make_shared<directory>();
   try {
@@ -160,6 +161,11 @@ void local_cluster::run_round() {
     for (auto& n : d.nodes)
       caf::anon_send(n, in_process, round_atom::value);
     s->run();
+    if (d.opts.synchronous) {
+      for (auto& n : d.nodes)
+        caf::anon_send(n, in_process, round_end_atom::value);
+      s->run();
+    }
   } else {
     std::this_thread::sleep_for(d.opts.node.interval);
   }

@@ -48,6 +48,18 @@ void run_round(node_actor* self) {
   persist(self, durability::written); // what the round changed (collected tombstones)
 }
 
+// Synchronous rounds: what arrived during the round takes effect now, in
+// the order it arrived.
+void end_round(node_actor* self) {
+  auto& st = self->state;
+  auto held = std::move(st.held);
+  st.held.clear();
+  for (auto& [from, x] : held)
+    merge_now(*st.port, from, x);
+  if (!held.empty())
+    persist(self, durability::written);
+}
+
 void schedule_tick(node_actor* self) {
   auto& st = self->state;
   double factor = 1.0;
@@ -180,6 +192,7 @@ caf::message_handler api(node_actor* self) {
         run_round(self);
         return self->state.round;
       },
+      [=](in_process_t, round_end_atom) { end_round(self); },
       [=](caf::put_atom, const std::string& key, const std::string& value) {
         return put(self, key, value);
       },

@@ -52,6 +52,10 @@ struct node_config {
   } faults;
   /// false: no tick of its own; rounds run only on (in_process, round_atom).
   bool auto_tick = true;
+  /// The papers' synchronous rounds (simulations): entries received during a
+  /// round are merged only on (in_process, round_end_atom), so the node
+  /// answers and judges "already known" from its state at the round's start.
+  bool synchronous = false;
   /// Non-null: the store, the clock, the incarnation and the last known
   /// members live on in this data directory (gossip-node --data-dir); the
   /// node restores them before its first message.
