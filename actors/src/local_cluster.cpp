@@ -10,6 +10,7 @@
 
 #include "gossip/atoms.hpp"
 #include "gossip/registry.hpp"
+#include "drain.hpp"
 #include "gossip/types.hpp"
 
 namespace gossip {
@@ -47,7 +48,7 @@ struct local_cluster::impl {
   void ask(const caf::actor& dest, F on_ok, Args&&... args) {
     auto h = self->request(dest, std::chrono::seconds(30), std::forward<Args>(args)...);
     if (auto s = sched())
-      s->run();
+      drain(*s);
     std::string failure;
     h.receive(on_ok, [&](caf::error& err) { failure = sys.render(err); });
     if (!failure.empty())
@@ -71,9 +72,9 @@ struct local_cluster::impl {
     auto h = self->request(dest, budget + std::chrono::seconds(30),
                            std::forward<Args>(args)...);
     if (auto s = sched()) {
-      s->run();
+      drain(*s);
       while (self->mailbox().empty() && s->trigger_timeout())
-        s->run();
+        drain(*s);
     }
     T result{};
     std::string failure;
@@ -158,13 +159,16 @@ void local_cluster::run_round() {
   if (auto s = d.sched()) {
     // Every node gets its round before any node runs: messages sent in this
     // round queue up behind the round trigger and are handled after it.
+    // One trigger message, shared by all nodes.
+    auto start = caf::make_message(in_process, round_atom::value);
     for (auto& n : d.nodes)
-      caf::anon_send(n, in_process, round_atom::value);
-    s->run();
+      caf::anon_send(n, start);
+    drain(*s);
     if (d.opts.synchronous) {
+      auto end = caf::make_message(in_process, round_end_atom::value);
       for (auto& n : d.nodes)
-        caf::anon_send(n, in_process, round_end_atom::value);
-      s->run();
+        caf::anon_send(n, end);
+      drain(*s);
     }
   } else {
     std::this_thread::sleep_for(d.opts.node.interval);
@@ -173,7 +177,7 @@ void local_cluster::run_round() {
 
 void local_cluster::settle() {
   if (auto s = impl_->sched())
-    s->run();
+    drain(*s);
 }
 
 uint64_t local_cluster::put(size_t i, const std::string& key, const std::string& value) {

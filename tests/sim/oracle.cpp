@@ -80,11 +80,15 @@ outcome monger(const spec& s, rng& g, size_t origin) {
       sent = true;
       if (!knows[j])
         next[j] = next_hot[j] = 1;
-      bool lose = s.what == model::blind_coin
-                      ? std::uniform_real_distribution<double>{0, 1}(g) *
-                                static_cast<double>(s.k) <
-                            1.0
-                      : knows[j] && ++contacts[i] >= s.k; // feedback: it knew
+      bool lose = false;
+      if (s.what == model::blind_coin)
+        lose =
+            std::uniform_real_distribution<double>{0, 1}(g) * static_cast<double>(s.k) <
+            1.0;
+      else if (!knows[j])
+        contacts[i] = 0; // a useful push: the count of useless ones in a row restarts
+      else
+        lose = ++contacts[i] >= s.k;
       if (lose)
         next_hot[i] = 0;
     }

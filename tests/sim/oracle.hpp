@@ -13,7 +13,7 @@ enum class model {
   push,             // every informed node pushes to one peer
   pull,             // every node asks one peer; an informed peer answers
   push_pull,        // both; a node pushes only while the news is hot
-  feedback_counter, // rumor mongering: lose interest after k contacts that knew
+  feedback_counter, // rumor mongering: lose interest after k contacts in a row that knew
   blind_coin,       // rumor mongering: lose interest with probability 1/k a push
 };
 

@@ -148,3 +148,38 @@ TEST(SimOracle, AsyncRoundsAreToldApart) {
 }
 
 } // namespace
+
+namespace {
+
+// The oracle itself against Demers et al. 1987, Tables 1 and 2 (N = 1000):
+// residue and traffic within 10% for k = 1..4.
+TEST(SimOracle, DirectModelReproducesDemersTablesOneAndTwo) {
+  struct row {
+    oracle::model what;
+    uint64_t k;
+    double residue, traffic;
+  };
+  using oracle::model;
+  const row rows[] = {
+      {model::feedback_counter, 1, 0.176, 1.74},
+      {model::feedback_counter, 2, 0.037, 3.30},
+      {model::feedback_counter, 3, 0.011, 4.53},
+      {model::feedback_counter, 4, 0.0036, 5.64},
+      {model::blind_coin, 1, 0.960, 0.04},
+      {model::blind_coin, 2, 0.205, 1.59},
+      {model::blind_coin, 3, 0.060, 2.82},
+      {model::blind_coin, 4, 0.021, 3.91},
+  };
+  for (auto& r : rows) {
+    std::vector<oracle::outcome> os;
+    for (uint64_t seed = 1; seed <= 1000; ++seed)
+      os.push_back(oracle::run({r.what, 1000, r.k}, seed));
+    auto m = summarize(os);
+    auto name = std::string{r.what == model::blind_coin ? "coin " : "counter "} +
+                std::to_string(r.k);
+    EXPECT_NEAR(m.residue.mean, r.residue, 0.1 * r.residue) << name;
+    EXPECT_NEAR(m.traffic.mean, r.traffic, 0.1 * r.traffic) << name;
+  }
+}
+
+} // namespace
