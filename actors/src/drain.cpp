@@ -8,25 +8,14 @@
 
 namespace gossip {
 
-namespace {
+queue_unit::queue_unit(caf::scheduler::test_coordinator& s)
+    : caf::execution_unit(&s.system()), sched_(s) {}
 
-// Where an actor that wakes another one puts it: at the back of the queue,
-// as the test coordinator's own execution unit does.
-class queue_unit : public caf::execution_unit {
-public:
-  explicit queue_unit(caf::scheduler::test_coordinator& s)
-      : caf::execution_unit(&s.system()), sched_(s) {}
+void queue_unit::exec_later(caf::resumable* job) {
+  sched_.jobs.push_back(job);
+}
 
-  void exec_later(caf::resumable* job) override { sched_.jobs.push_back(job); }
-
-private:
-  caf::scheduler::test_coordinator& sched_;
-};
-
-} // namespace
-
-void drain(caf::scheduler::test_coordinator& sched) {
-  queue_unit unit{sched};
+void drain(caf::scheduler::test_coordinator& sched, queue_unit& unit) {
   auto all = std::numeric_limits<size_t>::max();
   while (!sched.jobs.empty()) {
     auto job = sched.jobs.front();

@@ -355,6 +355,37 @@ size_t directory::find(const std::string& name) const {
   return i == index.end() ? npos : i->second;
 }
 
+namespace {
+
+// The node behind `node`, if it runs (started, not terminated).
+node_actor* running(const caf::actor& node) {
+  auto ptr = dynamic_cast<node_actor*>(caf::actor_cast<caf::abstract_actor*>(node));
+  if (!ptr || !ptr->getf(caf::abstract_actor::is_initialized_flag) ||
+      ptr->getf(caf::abstract_actor::is_terminated_flag))
+    return nullptr;
+  return ptr;
+}
+
+} // namespace
+
+bool run_round_now(const caf::actor& node, caf::execution_unit& unit) {
+  auto self = running(node);
+  if (!self)
+    return false;
+  self->context(&unit);
+  run_round(self);
+  return true;
+}
+
+bool end_round_now(const caf::actor& node, caf::execution_unit& unit) {
+  auto self = running(node);
+  if (!self)
+    return false;
+  self->context(&unit);
+  end_round(self);
+  return true;
+}
+
 node_internals peek(const caf::actor& node) {
   auto ptr = dynamic_cast<node_actor*>(caf::actor_cast<caf::abstract_actor*>(node));
   if (!ptr)

@@ -52,8 +52,8 @@ struct config {
   std::vector<std::pair<std::string, std::string>> params;
 };
 
-constexpr size_t nodes = 500;
-constexpr size_t sim_runs = 60;
+constexpr size_t nodes = 1000;
+constexpr size_t sim_runs = 80;
 constexpr size_t oracle_runs = 2000;
 
 std::vector<config> configs() {
@@ -137,7 +137,7 @@ TEST(SimOracle, AsyncRoundsAreToldApart) {
   for (auto* name : {"pull", "feedback-counter2"}) {
     auto& c = *std::find_if(cs.begin(), cs.end(),
                             [&](const config& x) { return std::string{x.name} == name; });
-    auto sim = summarize(run_sim(c, false, sim_runs / 2));
+    auto sim = summarize(run_sim(c, false, 30));
     auto model = summarize(run_oracle(c));
     bool rumor = c.model.what == oracle::model::feedback_counter;
     auto& a = rumor ? sim.residue : sim.rounds;

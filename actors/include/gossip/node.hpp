@@ -106,6 +106,15 @@ struct node_internals {
 
 node_internals peek(const caf::actor& node);
 
+/// Deterministic clusters only, while no actor runs: node's round starts (or,
+/// with node_config::synchronous, ends) at once, as on (in_process,
+/// round_atom) or (in_process, round_end_atom) but without a message: a
+/// simulation saves two messages per node and round. What the node sends
+/// wakes its peers through `unit`. False (nothing done) for a node not yet
+/// started or already gone.
+bool run_round_now(const caf::actor& node, caf::execution_unit& unit);
+bool end_round_now(const caf::actor& node, caf::execution_unit& unit);
+
 /// Empty when `cfg` can run: a valid name, a known sampler, loss in [0, 1],
 /// jitter in [0, 1), an interval from 1 ms to 1 h, labels peers accept.
 std::string validate(const node_config& cfg);
