@@ -32,7 +32,7 @@ run anti-entropy 20 5 1 --protocol=anti-entropy
 run probabilistic-f3 20 5 1 --protocol=probabilistic --fanout=3
 run probabilistic-f2-p0.8 20 5 1 --protocol=probabilistic --fanout=2 --p=0.8 --k=2
 for k in 1 2 3 4; do
-  run rumor-push-feedback-counter$k 20 5 1 --protocol=rumor --mode=push --feedback --counter=$k
+  run rumor-push-feedback-counter$k 20 5 1 --protocol=rumor --mode=push --feedback --counter=$k --consecutive=false
 done
 for k in 1 2 3 4; do
   run rumor-push-blind-coin$k 20 5 1 --protocol=rumor --mode=push --blind --coin=$k
