@@ -32,8 +32,9 @@ void routing::transmit(const caf::actor& to, const caf::message& msg) {
 }
 
 caf::actor routing::route(const std::string& name) const {
-  if (auto i = handles_.find(name); i != handles_.end())
-    return i->second;
+  if (!handles_.empty()) // in-process peers: no hash of the name
+    if (auto i = handles_.find(name); i != handles_.end())
+      return i->second;
   if (dir_)
     if (auto j = dir_->find(name); j != directory::npos)
       return dir_->actors[j];
