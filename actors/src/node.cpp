@@ -110,6 +110,8 @@ caf::result<uint64_t> put(node_actor* self, const std::string& key,
     return caf::make_error(caf::sec::invalid_argument, err);
   if (!st.data.can_write())
     return caf::make_error(caf::sec::runtime_error, "the store's clock is exhausted");
+  if (auto full = st.data.quota_refusal(key, value.size(), st.cfg.limits); !full.empty())
+    return caf::make_error(caf::sec::runtime_error, full);
   st.data.put(key, value, st.cfg.name, st.port->now_ms());
   // Durable before its "ok" (and before it spreads).
   auto failed = persist(self, durability::synced);
@@ -261,7 +263,12 @@ caf::message_handler api(node_actor* self) {
       [=](faults_atom, double loss, uint64_t delay_rounds) {
         return set_faults(self, loss, delay_rounds);
       },
-      [=](stats_atom) { return self->state.acct->stats; },
+      [=](stats_atom) {
+        auto c = self->state.acct->stats;
+        c.store_keys = self->state.data.size();
+        c.store_bytes = self->state.data.bytes();
+        return c;
+      },
       [=](snapshot_atom) { return self->state.data.entries(); },
   };
 }
