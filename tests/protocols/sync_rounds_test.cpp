@@ -22,15 +22,15 @@ TEST(SyncRounds, NewsArrivingInARoundIsNotPassedOnInThatRound) {
   fake_node b{"b"};
   b.holding = true;
   b.add("pull");
-  ASSERT_TRUE(b.receive_typed(pull_response{"a", {news()}}, "a"));
+  ASSERT_TRUE(b.receive_typed(pull_response{"a", {news()}, ""}, "a"));
   EXPECT_EQ(b.data().get("x"), nullptr); // held, not merged
   EXPECT_EQ(b.fresh, 0u);
-  ASSERT_TRUE(b.receive_typed(pull_request{"c", {}}, "c"));
+  ASSERT_TRUE(b.receive_typed(pull_request{"c", "", "", {}}, "c"));
   EXPECT_TRUE(b.replied<pull_response>().empty()) << "answered from the round's start";
   b.end_round();
   ASSERT_NE(b.data().get("x"), nullptr);
   EXPECT_EQ(b.fresh, 1u);
-  ASSERT_TRUE(b.receive_typed(pull_request{"c", {}}, "c"));
+  ASSERT_TRUE(b.receive_typed(pull_request{"c", "", "", {}}, "c"));
   ASSERT_EQ(b.replied<pull_response>().size(), 1u); // next round: passed on
   EXPECT_EQ(b.replied<pull_response>()[0].entries.at(0).key, "x");
 }
