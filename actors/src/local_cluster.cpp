@@ -5,9 +5,11 @@
 #include <caf/scheduler/test_coordinator.hpp>
 #include <caf/scoped_actor.hpp>
 
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
+#include "drain.hpp"
 #include "gossip/atoms.hpp"
 #include "gossip/registry.hpp"
 #include "gossip/types.hpp"
@@ -35,7 +37,15 @@ void check(const cluster_options& opts) {
 
 struct local_cluster::impl {
   explicit impl(const cluster_options& o)
-      : opts(o), sys((check(o), configure(cfg, o))), self(sys, true) {}
+      : opts(o), sys((check(o), configure(cfg, o))), self(sys, true) {
+    if (auto s = sched())
+      unit.emplace(*s);
+  }
+
+  void run() {
+    if (auto s = sched())
+      drain(*s, *unit);
+  }
 
   caf::scheduler::test_coordinator* sched() {
     return dynamic_cast<caf::scheduler::test_coordinator*>(&sys.scheduler());
@@ -46,8 +56,7 @@ struct local_cluster::impl {
   template <class F, class... Args>
   void ask(const caf::actor& dest, F on_ok, Args&&... args) {
     auto h = self->request(dest, std::chrono::seconds(30), std::forward<Args>(args)...);
-    if (auto s = sched())
-      s->run();
+    run();
     std::string failure;
     h.receive(on_ok, [&](caf::error& err) { failure = sys.render(err); });
     if (!failure.empty())
@@ -71,9 +80,9 @@ struct local_cluster::impl {
     auto h = self->request(dest, budget + std::chrono::seconds(30),
                            std::forward<Args>(args)...);
     if (auto s = sched()) {
-      s->run();
+      run();
       while (self->mailbox().empty() && s->trigger_timeout())
-        s->run();
+        run();
     }
     T result{};
     std::string failure;
@@ -89,6 +98,7 @@ struct local_cluster::impl {
   caf::actor_system sys;
   caf::scoped_actor self;
   std::vector<caf::actor> nodes;
+  std::optional<queue_unit> unit; // deterministic only
 };
 
 local_cluster::local_cluster(cluster_options opts) : impl_(std::make_unique<impl>(opts)) {
@@ -96,6 +106,7 @@ local_cluster::local_cluster(cluster_options opts) : impl_(std::make_unique<impl
   // Deterministic rounds are driven from outside, so they stay exact.
   auto node_cfg = opts.node;
   node_cfg.auto_tick = node_cfg.auto_tick && !opts.deterministic;
+  node_cfg.synchronous = opts.synchronous && opts.deterministic;
   // One directory shared by all nodes: O(n) memory instead of O(n^2).
   auto dir = std::make_shared<directory>();
   try {
@@ -154,20 +165,31 @@ bool local_cluster::deterministic() const {
 
 void local_cluster::run_round() {
   auto& d = *impl_;
-  if (auto s = d.sched()) {
-    // Every node gets its round before any node runs: messages sent in this
-    // round queue up behind the round trigger and are handled after it.
+  if (d.sched()) {
+    // Every node runs its round before any message of the round is handled.
+    // Synchronous rounds drive the nodes directly (the order in which a round's
+    // messages are handled does not change its outcome there); otherwise each
+    // gets a message, and a node handles the round's messages queued behind
+    // its own trigger, interleaved with the other nodes' rounds.
+    auto start = caf::make_message(in_process, round_atom::value);
     for (auto& n : d.nodes)
-      caf::anon_send(n, in_process, round_atom::value);
-    s->run();
+      if (!d.opts.synchronous || !run_round_now(n, *d.unit))
+        caf::anon_send(n, start);
+    d.run();
+    if (d.opts.synchronous) {
+      auto end = caf::make_message(in_process, round_end_atom::value);
+      for (auto& n : d.nodes)
+        if (!end_round_now(n, *d.unit))
+          caf::anon_send(n, end);
+      d.run();
+    }
   } else {
     std::this_thread::sleep_for(d.opts.node.interval);
   }
 }
 
 void local_cluster::settle() {
-  if (auto s = impl_->sched())
-    s->run();
+  impl_->run();
 }
 
 uint64_t local_cluster::put(size_t i, const std::string& key, const std::string& value) {

@@ -48,6 +48,18 @@ void run_round(node_actor* self) {
   persist(self, durability::written); // what the round changed (collected tombstones)
 }
 
+// Synchronous rounds: what arrived during the round takes effect now, in
+// the order it arrived.
+void end_round(node_actor* self) {
+  auto& st = self->state;
+  auto held = std::move(st.held);
+  st.held.clear();
+  for (auto& [from, x] : held)
+    merge_now(*st.port, from, x);
+  if (!held.empty())
+    persist(self, durability::written);
+}
+
 void schedule_tick(node_actor* self) {
   auto& st = self->state;
   double factor = 1.0;
@@ -182,6 +194,7 @@ caf::message_handler api(node_actor* self) {
         run_round(self);
         return self->state.round;
       },
+      [=](in_process_t, round_end_atom) { end_round(self); },
       [=](caf::put_atom, const std::string& key, const std::string& value) {
         return put(self, key, value);
       },
@@ -347,6 +360,37 @@ size_t directory::find(const std::string& name) const {
   }
   auto i = index.find(name);
   return i == index.end() ? npos : i->second;
+}
+
+namespace {
+
+// The node behind `node`, if it runs (started, not terminated).
+node_actor* running(const caf::actor& node) {
+  auto ptr = dynamic_cast<node_actor*>(caf::actor_cast<caf::abstract_actor*>(node));
+  if (!ptr || !ptr->getf(caf::abstract_actor::is_initialized_flag) ||
+      ptr->getf(caf::abstract_actor::is_terminated_flag))
+    return nullptr;
+  return ptr;
+}
+
+} // namespace
+
+bool run_round_now(const caf::actor& node, caf::execution_unit& unit) {
+  auto self = running(node);
+  if (!self)
+    return false;
+  self->context(&unit);
+  run_round(self);
+  return true;
+}
+
+bool end_round_now(const caf::actor& node, caf::execution_unit& unit) {
+  auto self = running(node);
+  if (!self)
+    return false;
+  self->context(&unit);
+  end_round(self);
+  return true;
 }
 
 node_internals peek(const caf::actor& node) {

@@ -26,6 +26,10 @@ public:
   bool observed() const override { return !st_.subscribers.empty(); }
   void emit(event ev) override;
   void count(tally what, const std::string& why) override;
+  bool holds_merges() const override { return st_.cfg.synchronous; }
+  void hold(const std::string& from, const keyed_entry& x) override {
+    st_.held.emplace_back(from, x);
+  }
 
   // -- membership_port -------------------------------------------------------
   const std::string& address() const override { return st_.cfg.address; }

@@ -41,6 +41,8 @@ struct node_state {
   std::unique_ptr<node_port> port;
   std::unique_ptr<replicator> replicas;
   std::vector<caf::actor> subscribers;
+  /// Synchronous rounds: entries received this round, merged when it ends.
+  std::vector<std::pair<std::string, keyed_entry>> held;
   /// With a data directory only.
   std::optional<persistence> disk;
   static const char* name;

@@ -32,8 +32,9 @@ void routing::transmit(const caf::actor& to, const caf::message& msg) {
 }
 
 caf::actor routing::route(const std::string& name) const {
-  if (auto i = handles_.find(name); i != handles_.end())
-    return i->second;
+  if (!handles_.empty()) // in-process peers: no hash of the name
+    if (auto i = handles_.find(name); i != handles_.end())
+      return i->second;
   if (dir_)
     if (auto j = dir_->find(name); j != directory::npos)
       return dir_->actors[j];
@@ -51,6 +52,12 @@ void routing::bind(const std::string& name, const caf::actor& handle) {
 void routing::heard(const std::string& name, const caf::actor& handle) {
   if (!handle)
     return;
+  // A peer of the shared in-process directory, speaking through the handle
+  // the directory has, has no address to verify: recording it would cost
+  // every node of a large simulation a map entry per peer it heard from.
+  if (dir_)
+    if (auto j = dir_->find(name); j != directory::npos && dir_->actors[j] == handle)
+      return;
   heard_[name] = handle;
   check_verified(name);
 }

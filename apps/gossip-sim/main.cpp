@@ -1,6 +1,7 @@
 // gossip-sim: N node actors in one process, round-synchronised under CAF's
 // deterministic scheduler, measuring any protocol the way the papers do.
 // Same --seed, same numbers.
+#include <algorithm>
 #include <cmath>
 #include <iomanip>
 #include <iostream>
@@ -27,6 +28,9 @@ const std::vector<cli::option> sim_options{
     {"plot", "FILE.svg",
      "fraction informed (push-sum: max error, log) per round, each run"},
     {"max-rounds", "N", "stop a run after this many rounds (default 200)"},
+    {"rounds", "MODE",
+     "sync: the papers' synchronous rounds (default); async: what a node receives "
+     "takes effect at once, within the round"},
     {"sampler", "NAME", "uniform, ring, round-robin or zone (default uniform)"},
     {"loss", "P", "each message is lost with probability P (default 0)"},
     {"delay", "N", "messages arrive N rounds late (default 0)"},
@@ -42,9 +46,10 @@ std::vector<cli::option> all_options() {
   return sim_options + cli::protocol_options();
 }
 
-const char* sim_keys[] = {"protocol", "nodes",       "runs",    "seed",  "format",
-                          "plot",     "max-rounds",  "sampler", "loss",  "delay",
-                          "crash",    "crash-round", "zones",   "local", "subscribers"};
+const char* sim_keys[] = {"protocol", "nodes", "runs",        "seed",
+                          "format",   "plot",  "max-rounds",  "sampler",
+                          "loss",     "delay", "crash",       "crash-round",
+                          "zones",    "local", "subscribers", "rounds"};
 
 double mean(const std::vector<double>& xs) {
   double s = 0;
@@ -85,6 +90,24 @@ std::string json(const sim::result& r, uint64_t run) {
   j["run_ms"] = x(r.run_ms);
   j["rss_kib_per_node"] = x(r.rss_kib_per_node);
   return cli::json_line(std::move(j));
+}
+
+std::string progress_line(uint64_t run, uint64_t runs, const sim::progress_info& at) {
+  double within = at.error < 0   ? at.informed
+                  : at.error > 0 ? std::log10(at.error) / std::log10(1e-13)
+                                 : 1.0;
+  within = std::min(1.0, std::max(0.0, within));
+  auto done = static_cast<size_t>(30.0 * (static_cast<double>(run) + within) /
+                                  static_cast<double>(runs));
+  std::ostringstream o;
+  o << "[" << std::string(done, '#') << std::string(30 - done, '.') << "] run " << run + 1
+    << "/" << runs << ", round " << at.round;
+  if (at.error < 0)
+    o << ", informed " << std::fixed << std::setprecision(4) << at.informed;
+  else
+    o << ", error " << std::scientific << std::setprecision(1) << at.error;
+  o << "    ";
+  return o.str();
 }
 
 void table_header() {
@@ -140,6 +163,11 @@ int main(int argc, char** argv) {
     as_json = format == "json";
     plot_path = ps.get_string("plot", "");
     s.max_rounds = ps.get_uint("max-rounds", 200);
+    auto rounds = ps.get_string("rounds", "sync");
+    if (rounds != "sync" && rounds != "async")
+      throw std::invalid_argument("invalid value '" + rounds +
+                                  "' for --rounds: sync or async");
+    s.synchronous = rounds == "sync";
     s.sampler = ps.get_string("sampler", "uniform");
     s.loss = ps.get_double("loss", 0);
     if (s.loss < 0 || s.loss > 1)
@@ -163,15 +191,12 @@ int main(int argc, char** argv) {
   if (!as_json)
     table_header();
   for (uint64_t run = 0; run < runs; ++run) {
-    // A progress bar over runs, with the current run's round.
-    auto progress = [&](size_t round) {
+    // A progress bar over runs, filled within a run too: by the fraction
+    // informed (push-sum: by the error's way down to 1e-13, on a log scale).
+    auto progress = [&](const sim::progress_info& at) {
       if (s.nodes < 10000 && runs < 20)
         return;
-      auto done = static_cast<size_t>(30.0 * static_cast<double>(run) /
-                                      static_cast<double>(runs));
-      std::cerr << "\r[" << std::string(done, '#') << std::string(30 - done, '.')
-                << "] run " << run + 1 << "/" << runs << ", round " << round << "   "
-                << std::flush;
+      std::cerr << "\r" << progress_line(run, runs, at) << std::flush;
     };
     sim::result r;
     try {
@@ -187,7 +212,7 @@ int main(int argc, char** argv) {
     results.push_back(std::move(r));
   }
   if (s.nodes >= 10000 || runs >= 20)
-    std::cerr << "\r" << std::string(64, ' ') << "\r";
+    std::cerr << "\r" << std::string(80, ' ') << "\r";
   // Summary: mean and standard deviation over runs.
   auto field = [&](double sim::result::*f) {
     std::vector<double> xs;

@@ -55,7 +55,7 @@ update_kind kind_of(const std::string& protocols) {
 } // namespace
 
 result run(const settings& s, uint64_t run_index,
-           const std::function<void(size_t)>& progress) {
+           const std::function<void(const progress_info&)>& progress) {
   if (s.nodes < 2)
     throw std::invalid_argument("--nodes must be at least 2");
   auto kind = kind_of(s.protocol);
@@ -78,6 +78,7 @@ result run(const settings& s, uint64_t run_index,
     opts.protocol_params.set("defer", "true");
   opts.seed = seed;
   opts.deterministic = true;
+  opts.synchronous = s.synchronous;
   opts.node.sampler = s.sampler;
   opts.node.zone_local = s.zone_local;
   opts.node.faults.loss = s.loss;
@@ -196,16 +197,18 @@ result run(const settings& s, uint64_t run_index,
     }
     cluster.run_round();
     r.rounds = round;
-    if (progress)
-      progress(round);
     if (kind == update_kind::aggregate) {
       r.max_rel_error.push_back(max_error()); // from round 1: estimates exist then
+      if (progress)
+        progress({round, -1, r.max_rel_error.back()});
       if (r.max_rel_error.back() < 1e-13)
         break;
       continue;
     }
     auto now = informed_now();
     r.informed.push_back(static_cast<double>(now) / static_cast<double>(audience));
+    if (progress)
+      progress({round, r.informed.back(), -1});
     auto msgs = update_msgs();
     // Died out: nothing carried an update this round and nobody has anything
     // left to spread.

@@ -19,6 +19,10 @@ struct settings {
   uint64_t seed = 1;
   size_t max_rounds = 200;
   std::string sampler = "uniform";
+  /// true: the papers' synchronous rounds (what a node receives in round r
+  /// takes effect at the end of r). false (--rounds=async): it takes effect
+  /// at once, so later requests of the same round already see it.
+  bool synchronous = true;
   // Faults.
   double loss = 0;
   uint64_t delay = 0;
@@ -50,9 +54,18 @@ struct result {
   double rss_kib_per_node = 0;
 };
 
-/// Runs one simulation; `progress(round)` is called after each round.
+/// Where a run is, after each of its rounds.
+struct progress_info {
+  size_t round = 0;
+  /// Fraction of the audience informed (push-sum: -1).
+  double informed = 0;
+  /// push-sum: max relative error of the estimates (otherwise -1).
+  double error = -1;
+};
+
+/// Runs one simulation; `progress` is called after each round.
 /// Throws std::invalid_argument for bad settings.
 result run(const settings& s, uint64_t run_index,
-           const std::function<void(size_t)>& progress);
+           const std::function<void(const progress_info&)>& progress);
 
 } // namespace gossip::sim

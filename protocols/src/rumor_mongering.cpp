@@ -36,6 +36,9 @@ const param_spec blind{"blind", "", "false", "lose interest whatever the contact
 const param_spec counter{"counter", "K", "1", "lose interest after K contacts", 1};
 const param_spec coin{"coin", "K", "", "lose interest with probability 1/K per contact",
                       1};
+const param_spec consecutive{
+    "consecutive", "", "true",
+    "counter: count contacts that knew it in a row (a useful push starts again)"};
 const param_spec fanout{"fanout", "N", "1", "peers pushed to (or pulled from) each round",
                         1};
 const param_spec budget{"budget", "BYTES", "65536", "bytes of one pulled digest page",
@@ -49,6 +52,7 @@ struct rm_config {
   bool feedback = true;
   bool coin = false; // else counter
   uint64_t k = 1;
+  bool consecutive = true; // counter: a useful push resets it
   size_t fanout = 1;
   uint64_t connection_limit = 0; // 0: none
   size_t budget = 65536;
@@ -67,6 +71,7 @@ rm_config read(const params& ps) {
     throw std::invalid_argument("--coin and --counter exclude each other");
   cfg.coin = ps.has("coin");
   cfg.k = cfg.coin ? ps.get_uint(coin) : ps.get_uint(counter);
+  cfg.consecutive = ps.get_bool(consecutive);
   cfg.fanout = ps.get_uint(fanout);
   cfg.connection_limit = ps.get_uint(connection_limit);
   cfg.budget = ps.get_uint(budget);
@@ -91,6 +96,8 @@ public:
       return reply_with(rm_feedback{p.self(), std::move(known)});
     });
     hs.on<rm_feedback>([this](port& p, const rm_feedback& m) {
+      if (cfg_.consecutive && !cfg_.coin)
+        reset_useful(m.known);
       for (auto& key : m.known)
         contact(p, key, true);
     });
@@ -153,6 +160,16 @@ private:
     return known;
   }
 
+  // Demers et al.'s counter loses interest after k unnecessary contacts in a
+  // row: a push the peer needed (a hot key it did not report as known)
+  // starts the count again. (Their Table 1 has exactly these numbers.)
+  void reset_useful(const std::vector<std::string>& known) {
+    std::unordered_set<std::string> knew(known.begin(), known.end());
+    for (auto& [key, contacts] : hot_)
+      if (knew.count(key) == 0)
+        contacts = 0;
+  }
+
   // One contact about a hot key: `knew` tells whether the peer had it.
   void contact(port& p, const std::string& key, bool knew) {
     auto i = hot_.find(key);
@@ -203,7 +220,8 @@ const protocol_info& rumor_info() {
       describe<rumor_mongering, rm_push, rm_feedback, rm_pull>(
           "rumor", "rumor mongering: spread hot updates until losing interest",
           "Demers et al. 1987",
-          {mode, feedback, blind, counter, coin, fanout, connection_limit, budget});
+          {mode, feedback, blind, counter, coin, consecutive, fanout, connection_limit,
+           budget});
   return info;
 }
 

@@ -147,6 +147,17 @@ public:
   bool observed() const override { return observed_flag; }
   void emit(event ev) override;
   void count(tally what, const std::string& why) override;
+  bool holds_merges() const override { return holding; }
+  void hold(const std::string& from, const keyed_entry& x) override {
+    held.emplace_back(from, x);
+  }
+  /// Synchronous rounds: the round ends, what was held is merged.
+  void end_round() {
+    auto due = std::move(held);
+    held.clear();
+    for (auto& [from, x] : due)
+      merge_now(*this, from, x);
+  }
 
   // -- membership_port ---------------------------------------------------------
   const std::string& address() const override { return addr; }
@@ -167,6 +178,9 @@ public:
   int64_t now = 0;
   gossip::limits lim;
   bool observed_flag = true;
+  /// Synchronous rounds: received entries wait in `held` for end_round().
+  bool holding = false;
+  std::vector<std::pair<std::string, keyed_entry>> held;
   /// Own address ("host:port"); a network routes address sends by it.
   std::string addr;
   /// membership_port::verified: every address, or only these name@address.

@@ -199,3 +199,19 @@ TEST(RumorMongering, FeedbackNamesNoKeyOfARejectedEntry) {
   // "x" it had; "too-long" it dropped, so it did not know it either.
   EXPECT_EQ(b.replied<rm_feedback>().at(0).known, std::vector<std::string>{"x"});
 }
+
+// Demers et al.'s counter: k unnecessary contacts in a row; a contact that
+// needed the rumor (feedback without it) starts the count again.
+TEST(RumorMongering, CounterCountsUnnecessaryContactsInARow) {
+  for (bool consecutive : {true, false}) {
+    fake_node a{"a"};
+    a.add("rumor", {{"counter", "2"}, {"consecutive", consecutive ? "true" : "false"}});
+    a.write("x", "1");
+    a.receive_typed(rm_feedback{"b", {"x"}}, "b"); // knew it: 1
+    a.receive_typed(rm_feedback{"c", {}}, "c");    // needed it
+    a.receive_typed(rm_feedback{"d", {"x"}}, "d"); // knew it
+    EXPECT_EQ(a.pending(), consecutive ? 1u : 0u) << "consecutive=" << consecutive;
+    a.receive_typed(rm_feedback{"e", {"x"}}, "e");
+    EXPECT_EQ(a.pending(), 0u);
+  }
+}

@@ -27,6 +27,8 @@
 //   (in_process, caf::leave_atom, name)        forget a peer
 //   (in_process, peers_atom, vector<peer>)     replace the whole view
 //   (in_process, round_atom)   -> uint64_t     run one round now
+//   (in_process, round_end_atom)               end the round: merge what it held
+//                                              (node_config::synchronous)
 //   (in_process, address_atom, "host:port")    set the address this node is reachable at
 //   (in_process, caf::leave_atom)              leave the cluster gracefully
 // The tag's type is never registered with CAF, so it cannot be deserialized:
@@ -44,6 +46,7 @@ using peers_atom = caf::atom_constant<caf::atom("g_peers")>;
 using stats_atom = caf::atom_constant<caf::atom("g_stats")>;
 using snapshot_atom = caf::atom_constant<caf::atom("g_snap")>;
 using round_atom = caf::atom_constant<caf::atom("g_round")>;
+using round_end_atom = caf::atom_constant<caf::atom("g_rend")>;
 using address_atom = caf::atom_constant<caf::atom("g_addr")>;
 using faults_atom = caf::atom_constant<caf::atom("g_faults")>;
 using wait_atom = caf::atom_constant<caf::atom("g_wait")>;

@@ -33,6 +33,9 @@ struct cluster_options {
   uint64_t seed = 1;
   /// true: virtual time, rounds driven by run_round().
   bool deterministic = false;
+  /// Deterministic only: the papers' synchronous rounds (node_config::
+  /// synchronous); run_round() ends each round on every node.
+  bool synchronous = false;
   /// Scheduler threads in real-time mode (0: CAF's default).
   size_t threads = 0;
   /// Labels of node i (zone, topics, ...), visible to every node; none if empty.
@@ -56,7 +59,8 @@ public:
   bool deterministic() const;
 
   /// Deterministic: one exact round on every node, then delivers everything
-  /// it caused. Real time: waits one interval.
+  /// it caused (synchronous: then ends the round on every node, merging what
+  /// it held). Real time: waits one interval.
   void run_round();
   /// Deterministic: delivers all pending messages.
   void settle();

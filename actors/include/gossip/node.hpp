@@ -52,6 +52,10 @@ struct node_config {
   } faults;
   /// false: no tick of its own; rounds run only on (in_process, round_atom).
   bool auto_tick = true;
+  /// The papers' synchronous rounds (simulations): entries received during a
+  /// round are merged only on (in_process, round_end_atom), so the node
+  /// answers and judges "already known" from its state at the round's start.
+  bool synchronous = false;
   /// Non-null: the store, the clock, the incarnation and the last known
   /// members live on in this data directory (gossip-node --data-dir); the
   /// node restores them before its first message.
@@ -101,6 +105,15 @@ struct node_internals {
 };
 
 node_internals peek(const caf::actor& node);
+
+/// Deterministic clusters only, while no actor runs: node's round starts (or,
+/// with node_config::synchronous, ends) at once, as on (in_process,
+/// round_atom) or (in_process, round_end_atom) but without a message: a
+/// simulation saves two messages per node and round. What the node sends
+/// wakes its peers through `unit`. False (nothing done) for a node not yet
+/// started or already gone.
+bool run_round_now(const caf::actor& node, caf::execution_unit& unit);
+bool end_round_now(const caf::actor& node, caf::execution_unit& unit);
 
 /// Empty when `cfg` can run: a valid name, a known sampler, loss in [0, 1],
 /// jitter in [0, 1), an interval from 1 ms to 1 h, labels peers accept.

@@ -67,6 +67,15 @@ public:
   /// Reports an event; the node fills in its name, round and time.
   virtual void emit(event ev) = 0;
   virtual void count(tally what, const std::string& why = {}) = 0;
+
+  // -- synchronous rounds (simulations) --------------------------------------
+  /// True when entries merged now take effect only at the end of the round
+  /// (the papers' synchronous rounds): this round's answers and "already
+  /// knew it" come from the state at the round's start.
+  virtual bool holds_merges() const { return false; }
+  /// Keeps a checked entry until the round ends; the node then merges it
+  /// with merge_now. Only called when holds_merges().
+  virtual void hold(const std::string& /* from */, const keyed_entry& /* x */) {}
 };
 
 /// What only membership protocols get.
@@ -119,8 +128,13 @@ std::string check_entry(port& p, const keyed_entry& x);
 /// is dropped and counted. Returns the keys that changed, each once.
 std::vector<std::string> merge(port& p, const std::string& from,
                                const std::vector<keyed_entry>& entries);
-/// The same for one entry; true when it changed the store.
+/// The same for one entry; true when it changed the store. Where the port
+/// holds merges, the entry is checked, held and true returned when it would
+/// change the store as it was at the start of the round.
 bool merge(port& p, const std::string& from, const keyed_entry& x);
+/// Merges one entry at once, whatever the port holds (a held entry at the
+/// end of its round).
+bool merge_now(port& p, const std::string& from, const keyed_entry& x);
 
 /// A rumor new to this node arrived from `from` and is delivered here.
 void deliver(port& p, const std::string& from, const rumor& r);
