@@ -13,6 +13,7 @@
 #include <set>
 #include <thread>
 
+#include "advertise.hpp"
 #include "caf_config.hpp"
 #include "cli.hpp"
 #include "gossip/address.hpp"
@@ -37,7 +38,11 @@ using namespace std::chrono_literals;
 
 const std::vector<cli::option> node_options{
     {"name", "NAME", "unique node name (default node-<pid>)"},
-    {"host", "HOST", "address to listen on and advertise (default 127.0.0.1)"},
+    {"host", "HOST",
+     "address to listen on (default 127.0.0.1; :: or 0.0.0.0: every one)"},
+    {"advertise", "HOST[:PORT]",
+     "address members are told to reach this node at (default: --host and the "
+     "bound port)"},
     {"port", "PORT", "TCP port; 0 picks a free one and prints it (default 0)"},
     {"protocol", "NAMES", "dissemination protocols (default push-pull,probabilistic)"},
     {"preset", "NAME",
@@ -117,6 +122,7 @@ struct settings {
   node_config node;
   std::string host;
   uint16_t port = 0;
+  std::optional<cli::advertise_spec> advertise;
   std::string protocols;
   bool json = false;
   size_t threads = 1;
@@ -150,8 +156,16 @@ settings read_settings(params& ps) {
   if (ps.has("data-dir") && s.data_dir.empty())
     throw std::invalid_argument("--data-dir needs a directory");
   s.node.faults.controllable = ps.get_bool("fault-injection", false);
+  if (ps.has("advertise"))
+    s.advertise = cli::read_advertise(ps.get_string("advertise", ""));
   s.tls = tls::read(ps);
-  tls::require_tls_off_loopback(s.tls, s.host, ps.scoped("swim").get_list("seeds"));
+  // Without --tls or --insecure a host off loopback (a wildcard too) is
+  // refused below; with them, a wildcard without --advertise is refused
+  // before --insecure's warning, so that a refusal stays one line.
+  if (s.tls.enabled || s.tls.insecure)
+    cli::check_bind(s.host, s.advertise);
+  tls::require_tls_off_loopback(s.tls, s.host, ps.scoped("swim").get_list("seeds"),
+                                s.advertise ? s.advertise->host : "");
   s.guard = cli::read_guard(ps);
   for (auto& kv : ps.get_list("meta")) {
     auto eq = kv.find('=');
@@ -210,16 +224,22 @@ int run(settings& s, caf::actor_system_config& cfg,
     caf::anon_send_exit(out, caf::exit_reason::user_shutdown);
     return 1;
   }
-  auto address = to_string(host_port{s.host, *port});
+  // Members are told the advertised address; the socket is bound to --host.
+  auto bound = to_string(host_port{s.host, *port});
+  auto address = cli::advertised_address(s.host, *port, s.advertise);
   caf::anon_send(node, in_process, address_atom::value, address);
-  if (s.json)
-    std::cout << cli::json_line({{"event", "listening"},
-                                 {"node", s.node.name},
-                                 {"address", address},
-                                 {"pid", ::getpid()}})
-              << std::endl;
-  else
+  if (s.json) {
+    auto line =
+        cli::json{{"event", "listening"}, {"node", s.node.name}, {"address", address}};
+    if (bound != address)
+      line["bound"] = bound; // only then: readers of the old line keep working
+    line["pid"] = ::getpid();
+    std::cout << cli::json_line(line) << std::endl;
+  } else if (address == bound)
     std::cout << s.node.name << " listening on " << address << std::endl;
+  else
+    std::cout << s.node.name << " listening on " << bound << ", advertised as " << address
+              << std::endl;
   // Wait for SIGTERM or SIGINT (blocked in every thread, see main).
   sigset_t set;
   sigemptyset(&set);
