@@ -29,6 +29,8 @@ std::string to_json(const counters& x) {
          {"refused_subscribers", x.refused_subscribers},
          {"deferred_dials", x.deferred_dials},
          {"refused_requests", x.refused_requests},
+         {"suspicions", x.suspicions},
+         {"refutations", x.refutations},
          {"total", traffic_json(x.total)},
          {"by_type", std::move(by_type)}};
   return j.dump(-1, ' ', false, json::error_handler_t::replace);

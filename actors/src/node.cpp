@@ -11,6 +11,7 @@
 
 #include "gossip/atoms.hpp"
 #include "gossip/membership.hpp"
+#include "gossip/metrics.hpp"
 #include "node_port.hpp"
 #include "replicator.hpp"
 
@@ -71,6 +72,22 @@ void remove_peer(node_actor* self, const std::string& name) {
   self->state.view->remove(name);
 }
 
+// What /metrics reads besides the counters (metrics.hpp). The store is
+// walked once per scrape, not kept up to date on every merge.
+node_gauges gauges(const node_state& st) {
+  node_gauges g;
+  for (auto& [key, e] : st.data.items()) {
+    ++(e.tombstone ? g.tombstones : g.keys);
+    g.bytes += key.size() + e.value.size() + e.origin.size();
+  }
+  for (auto& p : st.protocols)
+    g.pending[p->name()] += p->pending();
+  g.waiting = st.routes->waiting();
+  g.connecting = st.routes->connecting();
+  g.delay = st.delay;
+  return g;
+}
+
 // A write this node just made: reported and spread by the protocols.
 uint64_t spread_local_write(node_actor* self, const std::string& key) {
   auto& st = self->state;
@@ -98,7 +115,7 @@ caf::result<uint64_t> put(node_actor* self, const std::string& key,
     return caf::make_error(caf::sec::invalid_argument, err);
   if (!st.data.can_write())
     return caf::make_error(caf::sec::runtime_error, "the store's clock is exhausted");
-  st.data.put(key, value, st.cfg.name, st.port->now_ms());
+  st.data.put(key, value, st.cfg.name, st.port->now_ms(), wall_ms());
   // Durable before its "ok" (and before it spreads).
   auto failed = persist(self, durability::synced);
   auto version = spread_local_write(self, key);
@@ -109,7 +126,8 @@ caf::result<uint64_t> put(node_actor* self, const std::string& key,
 
 caf::result<bool> erase(node_actor* self, const std::string& key) {
   auto& st = self->state;
-  if (!st.data.can_write() || !st.data.erase(key, st.cfg.name, st.port->now_ms()))
+  if (!st.data.can_write() ||
+      !st.data.erase(key, st.cfg.name, st.port->now_ms(), wall_ms()))
     return false;
   auto err = persist(self, durability::synced);
   spread_local_write(self, key);
@@ -249,6 +267,7 @@ caf::message_handler api(node_actor* self) {
         return set_faults(self, loss, delay_rounds);
       },
       [=](stats_atom) { return self->state.acct->stats; },
+      [=](in_process_t, metrics_atom) { return gauges(self->state); },
       [=](snapshot_atom) { return self->state.data.entries(); },
   };
 }

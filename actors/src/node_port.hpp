@@ -26,6 +26,7 @@ public:
   bool observed() const override { return !st_.subscribers.empty(); }
   void emit(event ev) override;
   void count(tally what, const std::string& why) override;
+  void arrived(const entry& e) override { st_.delay.observe(e.written_ms, wall_ms()); }
 
   // -- membership_port -------------------------------------------------------
   const std::string& address() const override { return st_.cfg.address; }

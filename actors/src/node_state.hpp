@@ -14,6 +14,7 @@
 
 #include "accounting.hpp"
 #include "faults.hpp"
+#include "gossip/metrics.hpp"
 #include "gossip/node.hpp"
 #include "gossip/sampler.hpp"
 #include "peer_view.hpp"
@@ -41,6 +42,8 @@ struct node_state {
   std::unique_ptr<node_port> port;
   std::unique_ptr<replicator> replicas;
   std::vector<caf::actor> subscribers;
+  /// How long the updates that reached this node took (metrics.hpp).
+  delay_histogram delay;
   /// With a data directory only.
   std::optional<persistence> disk;
   static const char* name;

@@ -27,6 +27,7 @@
 #include "gossip/registry.hpp"
 #include "gossip/types.hpp"
 #include "guard_options.hpp"
+#include "metrics_endpoint.hpp"
 #include "node_options.hpp"
 #include "output.hpp"
 #include "tls.hpp"
@@ -59,6 +60,8 @@ const std::vector<cli::option> node_options{
     {"data-dir", "DIR",
      "keep the store, clock, incarnation and last known members in DIR/gossip.db "
      "(SQLite) and resume them on restart"},
+    {"metrics", "HOST:PORT",
+     "serve Prometheus metrics at http://HOST:PORT/metrics (port 0: a free one)"},
     {"fault-injection", "",
      "let gossip-ctl faults make this node lose and delay its sends (chaos tests only)"},
     {"help-params", "", "every protocol parameter and preset, as Markdown tables"},
@@ -127,9 +130,22 @@ struct settings {
   bool json = false;
   size_t threads = 1;
   std::string data_dir;
+  std::optional<host_port> metrics;
   tls::settings tls;
   guard::settings guard;
 };
+
+// --metrics=HOST:PORT, where port 0 asks for a free one.
+host_port read_metrics(const std::string& text) {
+  auto any_port = text.size() > 2 && text.compare(text.size() - 2, 2, ":0") == 0;
+  auto hp = parse_host_port(any_port ? text.substr(0, text.size() - 1) + "1" : text);
+  if (!hp)
+    throw std::invalid_argument("invalid value '" + text +
+                                "' for --metrics: expected HOST:PORT or [IPv6]:PORT");
+  if (any_port)
+    hp->port = 0;
+  return *hp;
+}
 
 // Reads the node's own options; the protocols read theirs from the same
 // parameters (scoped reads), below which lies the preset.
@@ -156,6 +172,8 @@ settings read_settings(params& ps) {
   if (ps.has("data-dir") && s.data_dir.empty())
     throw std::invalid_argument("--data-dir needs a directory");
   s.node.faults.controllable = ps.get_bool("fault-injection", false);
+  if (ps.has("metrics"))
+    s.metrics = read_metrics(ps.get_string("metrics", ""));
   if (ps.has("advertise"))
     s.advertise = cli::read_advertise(ps.get_string("advertise", ""));
   s.tls = tls::read(ps);
@@ -224,6 +242,21 @@ int run(settings& s, caf::actor_system_config& cfg,
     caf::anon_send_exit(out, caf::exit_reason::user_shutdown);
     return 1;
   }
+  std::unique_ptr<metrics_endpoint> metrics;
+  if (s.metrics) {
+    try {
+      metrics = std::make_unique<metrics_endpoint>(sys, node, s.node.name, *s.metrics);
+    } catch (const std::runtime_error& e) {
+      std::cerr << "gossip-node: error: cannot serve --metrics on "
+                << to_string(*s.metrics) << ": " << e.what() << "\n";
+      guard::stop(sys);
+      caf::anon_send_exit(node, caf::exit_reason::user_shutdown);
+      caf::anon_send_exit(out, caf::exit_reason::user_shutdown);
+      return 1;
+    }
+  }
+  auto metrics_at =
+      metrics ? to_string(host_port{s.metrics->host, metrics->port()}) : std::string{};
   // Members are told the advertised address; the socket is bound to --host.
   auto bound = to_string(host_port{s.host, *port});
   auto address = cli::advertised_address(s.host, *port, s.advertise);
@@ -233,12 +266,17 @@ int run(settings& s, caf::actor_system_config& cfg,
         cli::json{{"event", "listening"}, {"node", s.node.name}, {"address", address}};
     if (bound != address)
       line["bound"] = bound; // only then: readers of the old line keep working
+    if (metrics)
+      line["metrics"] = metrics_at;
     line["pid"] = ::getpid();
     std::cout << cli::json_line(line) << std::endl;
   } else if (address == bound)
     std::cout << s.node.name << " listening on " << address << std::endl;
   else
     std::cout << s.node.name << " listening on " << bound << ", advertised as " << address
+              << std::endl;
+  if (metrics && !s.json)
+    std::cout << s.node.name << " serves metrics at http://" << metrics_at << "/metrics"
               << std::endl;
   // Wait for SIGTERM or SIGINT (blocked in every thread, see main).
   sigset_t set;
@@ -249,6 +287,7 @@ int run(settings& s, caf::actor_system_config& cfg,
   sigwait(&set, &sig);
   // Leave gracefully: the goodbye goes straight to every member; give the
   // network a moment to carry it before the process ends.
+  metrics.reset(); // no scrape during the leave
   caf::anon_send(node, in_process, caf::leave_atom::value);
   std::this_thread::sleep_for(
       std::min<std::chrono::milliseconds>(s.node.interval, 300ms));

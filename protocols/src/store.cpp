@@ -24,20 +24,21 @@ bool same_write(const entry& a, const entry& b) {
 }
 
 const entry& store::put(const std::string& key, std::string value,
-                        const std::string& origin, int64_t now_ms) {
+                        const std::string& origin, int64_t now_ms, int64_t written_ms) {
   auto& e = map_[key];
   clock_ = std::min(clock_ + 1, max_clock);
-  e = entry{std::move(value), clock_, origin, false, now_ms};
+  e = entry{std::move(value), clock_, origin, false, now_ms, written_ms};
   changed(key);
   return e;
 }
 
-bool store::erase(const std::string& key, const std::string& origin, int64_t now_ms) {
+bool store::erase(const std::string& key, const std::string& origin, int64_t now_ms,
+                  int64_t written_ms) {
   auto i = map_.find(key);
   if (i == map_.end() || i->second.tombstone)
     return false;
   clock_ = std::min(clock_ + 1, max_clock);
-  i->second = entry{std::string{}, clock_, origin, true, now_ms};
+  i->second = entry{std::string{}, clock_, origin, true, now_ms, written_ms};
   changed(key);
   return true;
 }

@@ -34,6 +34,10 @@ enum class tally : uint8_t {
   fresh,
   /// One bad item of a batch was dropped (the rest was used).
   rejected_item,
+  /// SWIM marked a member suspect.
+  suspicion,
+  /// SWIM refuted a claim that this node is suspect, dead or gone.
+  refutation,
 };
 
 class port {
@@ -67,6 +71,9 @@ public:
   /// Reports an event; the node fills in its name, round and time.
   virtual void emit(event ev) = 0;
   virtual void count(tally what, const std::string& why = {}) = 0;
+  /// An entry new to this node was merged (its origin time measures how long
+  /// the write took to get here); nothing by default.
+  virtual void arrived(const entry&) {}
 };
 
 /// What only membership protocols get.
