@@ -144,6 +144,10 @@ host_port read_metrics(const std::string& text) {
                                 "' for --metrics: expected HOST:PORT or [IPv6]:PORT");
   if (any_port)
     hp->port = 0;
+  if (hp->host.find(':') != std::string::npos && !metrics_endpoint::ipv6())
+    throw std::invalid_argument("--metrics=" + text +
+                                ": the civetweb library gossip-node runs on has no IPv6 "
+                                "(Debian's is built without it); give an IPv4 address");
   return *hp;
 }
 

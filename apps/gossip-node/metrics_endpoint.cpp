@@ -3,6 +3,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
 
+#include <civetweb.h>
 #include <prometheus/collectable.h>
 #include <prometheus/exposer.h>
 
@@ -91,6 +92,10 @@ metrics_endpoint::metrics_endpoint(caf::actor_system& sys, caf::actor node,
 }
 
 metrics_endpoint::~metrics_endpoint() = default;
+
+bool metrics_endpoint::ipv6() {
+  return mg_check_feature(8) != 0; // 8: USE_IPV6 (civetweb.h)
+}
 
 uint16_t metrics_endpoint::port() const {
   auto ports = impl_->exposer->GetListeningPorts();

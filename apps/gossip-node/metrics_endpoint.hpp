@@ -29,6 +29,10 @@ public:
   /// The port it listens on.
   uint16_t port() const;
 
+  /// Whether the civetweb library can listen on IPv6 (Debian's 1.15 is
+  /// built without it).
+  static bool ipv6();
+
 private:
   struct impl;
   std::unique_ptr<impl> impl_;
