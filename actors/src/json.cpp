@@ -29,6 +29,8 @@ std::string to_json(const counters& x) {
          {"refused_subscribers", x.refused_subscribers},
          {"deferred_dials", x.deferred_dials},
          {"refused_requests", x.refused_requests},
+         {"store_keys", x.store_keys},
+         {"store_bytes", x.store_bytes},
          {"suspicions", x.suspicions},
          {"refutations", x.refutations},
          {"total", traffic_json(x.total)},

@@ -72,14 +72,13 @@ void remove_peer(node_actor* self, const std::string& name) {
   self->state.view->remove(name);
 }
 
-// What /metrics reads besides the counters (metrics.hpp). The store is
-// walked once per scrape, not kept up to date on every merge.
+// What /metrics reads besides the counters (metrics.hpp). Tombstones are
+// counted by walking the store once per scrape, not on every merge.
 node_gauges gauges(const node_state& st) {
   node_gauges g;
-  for (auto& [key, e] : st.data.items()) {
-    ++(e.tombstone ? g.tombstones : g.keys);
-    g.bytes += key.size() + e.value.size() + e.origin.size();
-  }
+  for (auto& kv : st.data.items())
+    ++(kv.second.tombstone ? g.tombstones : g.keys);
+  g.bytes = st.data.bytes();
   for (auto& p : st.protocols)
     g.pending[p->name()] += p->pending();
   g.waiting = st.routes->waiting();
@@ -115,6 +114,8 @@ caf::result<uint64_t> put(node_actor* self, const std::string& key,
     return caf::make_error(caf::sec::invalid_argument, err);
   if (!st.data.can_write())
     return caf::make_error(caf::sec::runtime_error, "the store's clock is exhausted");
+  if (auto full = st.data.quota_refusal(key, value.size(), st.cfg.limits); !full.empty())
+    return caf::make_error(caf::sec::runtime_error, full);
   st.data.put(key, value, st.cfg.name, st.port->now_ms(), wall_ms());
   // Durable before its "ok" (and before it spreads).
   auto failed = persist(self, durability::synced);
@@ -266,7 +267,12 @@ caf::message_handler api(node_actor* self) {
       [=](faults_atom, double loss, uint64_t delay_rounds) {
         return set_faults(self, loss, delay_rounds);
       },
-      [=](stats_atom) { return self->state.acct->stats; },
+      [=](stats_atom) {
+        auto c = self->state.acct->stats;
+        c.store_keys = self->state.data.size();
+        c.store_bytes = self->state.data.bytes();
+        return c;
+      },
       [=](in_process_t, metrics_atom) { return gauges(self->state); },
       [=](snapshot_atom) { return self->state.data.entries(); },
   };

@@ -12,6 +12,7 @@
 
 #include "bench.hpp"
 #include "cli.hpp"
+#include "output.hpp"
 
 namespace {
 
@@ -77,12 +78,15 @@ int idle_run(const cli::parsed& args, size_t n, std::chrono::milliseconds durati
   count_false(c, "", during_join);
   count_false(c, "", t, t0);
   std::cerr << "\n";
-  std::cout << "{\"idle_run\":true,\"n\":" << n << ",\"seconds\":" << secs
-            << ",\"false_suspicions\":" << t.false_suspicions
-            << ",\"false_downs\":" << t.false_downs
-            << ",\"false_suspicions_incl_join\":" << during_join.false_suspicions
-            << ",\"cpu_ms_per_node_per_s\":"
-            << (cluster_cpu_ms(c) - cpu0) / secs / static_cast<double>(n) << "}"
+  auto cpu = (cluster_cpu_ms(c) - cpu0) / secs / static_cast<double>(n);
+  std::cout << cli::json_line(
+                   {{"idle_run", true},
+                    {"n", n},
+                    {"seconds", cli::significant(secs, 6)},
+                    {"false_suspicions", t.false_suspicions},
+                    {"false_downs", t.false_downs},
+                    {"false_suspicions_incl_join", during_join.false_suspicions},
+                    {"cpu_ms_per_node_per_s", cli::significant(cpu, 6)}})
             << std::endl;
   c.stop_all();
   return 0;

@@ -1,11 +1,12 @@
 // What gossip-bench prints: one JSON object per trial and a Markdown table
-// per run. The numbers are written as the stream formats them (no strings to
-// escape), so the files stay comparable with earlier runs.
+// per run. The numbers keep the 6 significant digits a stream prints, so the
+// files stay comparable with earlier runs.
 #include <algorithm>
 #include <cstdio>
 #include <sstream>
 
 #include "bench.hpp"
+#include "output.hpp"
 
 namespace gossip::bench {
 
@@ -29,18 +30,25 @@ std::string cell(const std::vector<trial>& ts, double trial::*field) {
 } // namespace
 
 std::string json(const trial& t) {
-  std::ostringstream o;
-  o << "{\"n\":" << t.n << ",\"rep\":" << t.rep << ",\"join_ms\":" << t.join_ms
-    << ",\"join_from_last_listen_ms\":" << t.join_from_last_listen_ms
-    << ",\"join_median_node_ms\":" << t.join_median_ms << ",\"settle_ms\":" << t.settle_ms
-    << ",\"cpu_ms_per_node_per_s\":" << t.cpu_ms_per_node_s
-    << ",\"cpu_pct\":" << t.cpu_pct << ",\"t50_ms\":" << t.t50 << ",\"t90_ms\":" << t.t90
-    << ",\"t99_ms\":" << t.t99 << ",\"t100_ms\":" << t.t100
-    << ",\"first_suspect_ms\":" << t.first_suspect
-    << ",\"first_down_ms\":" << t.first_down << ",\"median_down_ms\":" << t.median_down
-    << ",\"all_down_ms\":" << t.all_down << ",\"false_suspicions\":" << t.false_suspicions
-    << ",\"false_downs\":" << t.false_downs << "}";
-  return o.str();
+  auto x = [](double v) { return cli::significant(v, 6); };
+  return cli::json_line({{"n", t.n},
+                         {"rep", t.rep},
+                         {"join_ms", x(t.join_ms)},
+                         {"join_from_last_listen_ms", x(t.join_from_last_listen_ms)},
+                         {"join_median_node_ms", x(t.join_median_ms)},
+                         {"settle_ms", x(t.settle_ms)},
+                         {"cpu_ms_per_node_per_s", x(t.cpu_ms_per_node_s)},
+                         {"cpu_pct", x(t.cpu_pct)},
+                         {"t50_ms", x(t.t50)},
+                         {"t90_ms", x(t.t90)},
+                         {"t99_ms", x(t.t99)},
+                         {"t100_ms", x(t.t100)},
+                         {"first_suspect_ms", x(t.first_suspect)},
+                         {"first_down_ms", x(t.first_down)},
+                         {"median_down_ms", x(t.median_down)},
+                         {"all_down_ms", x(t.all_down)},
+                         {"false_suspicions", t.false_suspicions},
+                         {"false_downs", t.false_downs}});
 }
 
 std::string markdown(const std::map<size_t, std::vector<trial>>& by_size) {

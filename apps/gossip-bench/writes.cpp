@@ -21,6 +21,7 @@
 #include "gossip/guard.hpp"
 #include "gossip/replicas.hpp"
 #include "gossip/types.hpp"
+#include "output.hpp"
 
 namespace gossip::bench {
 
@@ -197,10 +198,13 @@ int write_levels(const std::vector<size_t>& sizes,
         auto s = time_puts(cl, c, node, replicas, puts);
         levels << "| " << n << " | " << protocol << " | " << replicas_text(replicas)
                << " | " << cell(s) << " | " << s.failed << " |\n";
-        std::cout << "{\"n\":" << n << ",\"protocol\":\"" << protocol
-                  << "\",\"replicas\":\"" << replicas_text(replicas)
-                  << "\",\"put_median_ms\":" << s.median << ",\"put_p99_ms\":" << s.p99
-                  << ",\"failed\":" << s.failed << "}" << std::endl;
+        std::cout << cli::json_line({{"n", n},
+                                     {"protocol", protocol},
+                                     {"replicas", replicas_text(replicas)},
+                                     {"put_median_ms", cli::significant(s.median, 6)},
+                                     {"put_p99_ms", cli::significant(s.p99, 6)},
+                                     {"failed", s.failed}})
+                  << std::endl;
       }
       std::cerr << ", wait" << std::flush;
       auto [waited, stored] = time_waits(cl, c, node, waits);
@@ -208,12 +212,15 @@ int write_levels(const std::vector<size_t>& sizes,
            << cell(stored) << " |\n";
       plot.series.push_back(by_percent(waited.values));
       plot.names.push_back("N=" + std::to_string(n) + ", " + protocol);
-      std::cout << "{\"n\":" << n << ",\"protocol\":\"" << protocol
-                << "\",\"wait_median_ms\":" << waited.median
-                << ",\"wait_p99_ms\":" << waited.p99
-                << ",\"stored_median_ms\":" << stored.median
-                << ",\"stored_p99_ms\":" << stored.p99 << ",\"failed\":" << waited.failed
-                << "}" << std::endl;
+      std::cout << cli::json_line(
+                       {{"n", n},
+                        {"protocol", protocol},
+                        {"wait_median_ms", cli::significant(waited.median, 6)},
+                        {"wait_p99_ms", cli::significant(waited.p99, 6)},
+                        {"stored_median_ms", cli::significant(stored.median, 6)},
+                        {"stored_p99_ms", cli::significant(stored.p99, 6)},
+                        {"failed", waited.failed}})
+                << std::endl;
       std::cerr << "\n";
       c.stop_all();
     }

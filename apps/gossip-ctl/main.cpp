@@ -137,7 +137,8 @@ void print_stats(const counters& c, bool as_json) {
     return;
   }
   std::cout << "rounds " << c.rounds << ", unknown " << c.unknown << ", unroutable "
-            << c.unroutable << "\n";
+            << c.unroutable << "\n"
+            << "store " << c.store_keys << " keys / " << c.store_bytes << " B\n";
   auto row = [](const std::string& name, const traffic& t) {
     std::cout << name << ": sent " << t.sent_msgs << " msgs / " << t.sent_bytes
               << " B, received " << t.recv_msgs << " msgs / " << t.recv_bytes

@@ -60,6 +60,10 @@ const std::vector<cli::option> node_options{
     {"data-dir", "DIR",
      "keep the store, clock, incarnation and last known members in DIR/gossip.db "
      "(SQLite) and resume them on restart"},
+    {"max-keys", "N",
+     "store quota: keys held, deletes included; a put past it fails (default 10000000)"},
+    {"max-bytes", "BYTES",
+     "store quota: bytes of keys and values held (default 4294967296: 4 GiB)"},
     {"metrics", "HOST:PORT",
      "serve Prometheus metrics at http://HOST:PORT/metrics (port 0: a free one)"},
     {"fault-injection", "",
@@ -176,6 +180,11 @@ settings read_settings(params& ps) {
   if (ps.has("data-dir") && s.data_dir.empty())
     throw std::invalid_argument("--data-dir needs a directory");
   s.node.faults.controllable = ps.get_bool("fault-injection", false);
+  auto& lim = s.node.limits;
+  lim.max_store_keys = ps.get_uint("max-keys", lim.max_store_keys);
+  lim.max_store_bytes = ps.get_uint("max-bytes", lim.max_store_bytes);
+  if (lim.max_store_keys == 0 || lim.max_store_bytes == 0)
+    throw std::invalid_argument("--max-keys and --max-bytes must be at least 1");
   if (ps.has("metrics"))
     s.metrics = read_metrics(ps.get_string("metrics", ""));
   if (ps.has("advertise"))

@@ -9,6 +9,7 @@
 #include "cli.hpp"
 #include "gossip/registry.hpp"
 #include "node_options.hpp"
+#include "output.hpp"
 #include "plot.hpp"
 #include "sim.hpp"
 
@@ -62,23 +63,28 @@ double stddev(const std::vector<double>& xs) {
   return std::sqrt(s / static_cast<double>(xs.size() - 1));
 }
 
+// One run as JSON, numbers to 10 significant digits.
 std::string json(const sim::result& r, uint64_t run) {
-  std::ostringstream o;
-  o << std::setprecision(10) << "{\"run\":" << run << ",\"nodes\":" << r.nodes
-    << ",\"rounds\":" << r.rounds << ",\"residue\":" << r.residue
-    << ",\"traffic\":" << r.traffic << ",\"t_ave\":" << r.t_ave
-    << ",\"t_last\":" << r.t_last << ",\"bytes_per_node\":" << r.bytes_per_node;
+  auto x = [](double v) { return cli::significant(v, 10); };
+  cli::json j{{"run", run},
+              {"nodes", r.nodes},
+              {"rounds", r.rounds},
+              {"residue", x(r.residue)},
+              {"traffic", x(r.traffic)},
+              {"t_ave", x(r.t_ave)},
+              {"t_last", x(r.t_last)},
+              {"bytes_per_node", x(r.bytes_per_node)}};
   if (r.non_subscribers_reached >= 0)
-    o << ",\"non_subscribers_reached\":" << r.non_subscribers_reached;
+    j["non_subscribers_reached"] = x(r.non_subscribers_reached);
   if (!r.max_rel_error.empty()) {
-    o << ",\"max_rel_error\":[";
-    for (size_t i = 0; i < r.max_rel_error.size(); ++i)
-      o << (i ? "," : "") << r.max_rel_error[i];
-    o << "]";
+    auto& errors = j["max_rel_error"] = cli::json::array();
+    for (auto e : r.max_rel_error)
+      errors.push_back(x(e));
   }
-  o << ",\"spawn_ms\":" << r.spawn_ms << ",\"run_ms\":" << r.run_ms
-    << ",\"rss_kib_per_node\":" << r.rss_kib_per_node << "}";
-  return o.str();
+  j["spawn_ms"] = x(r.spawn_ms);
+  j["run_ms"] = x(r.run_ms);
+  j["rss_kib_per_node"] = x(r.rss_kib_per_node);
+  return cli::json_line(std::move(j));
 }
 
 void table_header() {
@@ -198,13 +204,21 @@ int main(int argc, char** argv) {
   auto [tl_m, tl_s] = field(&sim::result::t_last);
   std::ostringstream summary;
   summary << std::setprecision(4);
+  auto x = [](double v) { return cli::significant(v, 4); };
   if (as_json)
-    summary << "{\"summary\":true,\"runs\":" << runs << ",\"nodes\":" << s.nodes
-            << ",\"rounds_mean\":" << mean(rounds) << ",\"rounds_sd\":" << stddev(rounds)
-            << ",\"residue_mean\":" << res_m << ",\"residue_sd\":" << res_s
-            << ",\"traffic_mean\":" << tr_m << ",\"traffic_sd\":" << tr_s
-            << ",\"t_ave_mean\":" << ta_m << ",\"t_ave_sd\":" << ta_s
-            << ",\"t_last_mean\":" << tl_m << ",\"t_last_sd\":" << tl_s << "}";
+    summary << cli::json_line({{"summary", true},
+                               {"runs", runs},
+                               {"nodes", s.nodes},
+                               {"rounds_mean", x(mean(rounds))},
+                               {"rounds_sd", x(stddev(rounds))},
+                               {"residue_mean", x(res_m)},
+                               {"residue_sd", x(res_s)},
+                               {"traffic_mean", x(tr_m)},
+                               {"traffic_sd", x(tr_s)},
+                               {"t_ave_mean", x(ta_m)},
+                               {"t_ave_sd", x(ta_s)},
+                               {"t_last_mean", x(tl_m)},
+                               {"t_last_sd", x(tl_s)}});
   else
     summary << "mean ± sd over " << runs << " runs: rounds " << mean(rounds) << " ± "
             << stddev(rounds) << ", residue " << res_m << " ± " << res_s << ", traffic "

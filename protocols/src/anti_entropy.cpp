@@ -3,6 +3,11 @@
 #include <caf/actor_system_config.hpp>
 
 #include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "gossip/paging.hpp"
 
 namespace gossip {
 
@@ -67,10 +72,17 @@ std::string validate(const std::vector<origin_version>& xs, const limits& lim) {
 }
 
 std::string validate(const ae_syn& m, const limits& lim) {
-  return first_problem(check_name(m.from, lim), validate(m.digest, lim));
+  return first_problem(check_name(m.from, lim), validate(m.digest, lim),
+                       validate({m.start, m.end}, m.page, lim));
 }
 
 std::string validate(const ae_ack& m, const limits& lim) {
+  if (auto err = check_count(m.wanted.size(), lim, "wanted keys"); !err.empty())
+    return err;
+  for (auto& key : m.wanted)
+    if (key.empty() || key.size() > lim.max_key_bytes)
+      return "wanted key empty or longer than " + std::to_string(lim.max_key_bytes) +
+             " bytes";
   return first_problem(check_batch(m.from, m.deltas.size(), lim),
                        validate(m.requests, lim));
 }
@@ -84,12 +96,14 @@ namespace {
 const param_spec fanout{"fanout", "N", "1", "peers sent a digest (SYN) each round", 1};
 const param_spec budget{"budget", "BYTES", "65536", "bytes of deltas per message", 1};
 const param_spec gc{"gc", "N", "0", "rounds a tombstone is kept (0: forever)"};
+const param_spec sweep{"sweep", "N", "10",
+                       "rounds between pages of the per-key digest (0: never)"};
 
 class anti_entropy : public protocol {
 public:
   explicit anti_entropy(const params& ps)
-      : fanout_(ps.get_uint(fanout)), budget_(ps.get_uint(budget)), gc_(ps.get_uint(gc)) {
-  }
+      : fanout_(ps.get_uint(fanout)), budget_(ps.get_uint(budget)), gc_(ps.get_uint(gc)),
+        sweep_(ps.get_uint(sweep)) {}
 
   const char* name() const override { return "anti-entropy"; }
 
@@ -97,9 +111,8 @@ public:
     hs.on<ae_syn>([this](port& p, const ae_syn& m) { return on_syn(p, m); });
     hs.on<ae_ack>([this](port& p, const ae_ack& m) -> answer {
       learn(p, m.from, m.deltas);
-      if (m.requests.empty())
-        return {};
       auto deltas = select_deltas(p.data(), m.requests, budget_, p.rng()());
+      add_wanted(p, m.wanted, deltas);
       if (deltas.empty())
         return {};
       return reply_with(ae_ack2{p.self(), std::move(deltas)}, carries::update);
@@ -114,7 +127,15 @@ public:
     d.reserve(mine.size());
     for (auto& [origin, v] : mine)
       d.push_back({origin, v});
-    auto msg = wire(ae_syn{p.self(), std::move(d)});
+    ae_syn syn{p.self(), std::move(d), false, {}, {}, {}};
+    if (sweep_ > 0 && p.round() % sweep_ == 1 % sweep_) { // from the first round on
+      auto page = cursor_.next_page(p.data(), budget_);
+      syn.sweep = true;
+      syn.start = std::move(page.range.start);
+      syn.end = std::move(page.range.end);
+      syn.page = std::move(page.items);
+    }
+    auto msg = wire(std::move(syn));
     for (auto& peer : p.sample(fanout_))
       p.send(peer, msg, carries::control);
   }
@@ -134,16 +155,66 @@ private:
       if (auto i = mine.find(origin); i == mine.end() || i->second < v)
         we_lack.push_back({origin, i == mine.end() ? 0 : i->second});
     auto deltas = select_deltas(p.data(), they_lack, budget_, p.rng()());
-    if (deltas.empty() && we_lack.empty())
+    std::vector<std::string> wanted;
+    if (m.sweep)
+      compare_page(p, m, deltas, wanted);
+    if (deltas.empty() && we_lack.empty() && wanted.empty())
       return {}; // already equal
     auto what = deltas.empty() ? carries::control : carries::update;
-    return reply_with(ae_ack{p.self(), std::move(deltas), std::move(we_lack)}, what);
+    return reply_with(
+        ae_ack{p.self(), std::move(deltas), std::move(we_lack), std::move(wanted)}, what);
   }
 
-  // Highest version per origin: what we hold, and what we ever received
-  // (a superseded or collected entry still counts as seen).
+  // The sweep: what the SYN's page shows they lack (within what is left of
+  // the budget, entries the per-origin deltas already carry not twice), and
+  // the keys of it we lack or hold older.
+  void compare_page(port& p, const ae_syn& m, std::vector<keyed_entry>& deltas,
+                    std::vector<std::string>& wanted) {
+    size_t used = 0;
+    std::set<std::string> sent;
+    for (auto& x : deltas) {
+      used += delta_bytes(x);
+      sent.insert(x.key);
+    }
+    auto page = answer_page(p.data(), {m.start, m.end}, m.page,
+                            budget_ > used ? budget_ - used : 0);
+    for (auto& x : page.entries)
+      if (sent.count(x.key) == 0)
+        deltas.push_back(std::move(x));
+    for (auto& d : m.page) {
+      auto e = p.data().find(d.key);
+      if (!e || std::tie(e->version, e->origin) < std::tie(d.version, d.origin))
+        wanted.push_back(d.key);
+    }
+  }
+
+  // The ACK2's share for the sweep: the entries of the keys asked for, as
+  // far as the budget goes.
+  void add_wanted(port& p, const std::vector<std::string>& keys,
+                  std::vector<keyed_entry>& deltas) {
+    size_t used = 0;
+    std::set<std::string> sent;
+    for (auto& x : deltas) {
+      used += delta_bytes(x);
+      sent.insert(x.key);
+    }
+    for (auto& key : keys) {
+      auto e = p.data().find(key);
+      if (!e || !sent.insert(key).second)
+        continue;
+      keyed_entry x{key, *e};
+      used += delta_bytes(x);
+      if (used > budget_ && !deltas.empty())
+        break;
+      deltas.push_back(std::move(x));
+    }
+  }
+
+  // Highest version per origin: what we hold, and the tombstones we
+  // collected (a deleted key is not sent back). A superseded write does not
+  // count: a peer that never saw it would ask for it forever.
   std::map<std::string, uint64_t> digest(port& p) {
-    auto result = seen_;
+    auto result = collected_;
     for (auto& [key, e] : p.data().items()) {
       auto& v = result[e.origin];
       v = std::max(v, e.version);
@@ -151,35 +222,34 @@ private:
     return result;
   }
 
+  // A key whose tombstone was collected here does not come back with a
+  // write older than the delete (a peer that missed it, answering a sweep).
   void learn(port& p, const std::string& from, const std::vector<keyed_entry>& xs) {
+    if (buried_.empty())
+      return (void)merge(p, from, xs);
+    std::vector<keyed_entry> alive;
     for (auto& x : xs) {
-      if (!check_entry(p, x).empty())
-        continue; // merge drops and counts it
-      if (seen_.size() >= p.limits().max_origins && seen_.count(x.e.origin) == 0)
-        continue; // merged, but its origin is not tracked: ask again later
-      auto& v = seen_[x.e.origin];
-      v = std::max(v, x.e.version);
+      auto b = buried_.find(x.key);
+      if (b == buried_.end() || x.e.version > b->second)
+        alive.push_back(x);
     }
-    merge(p, from, xs);
+    merge(p, from, alive);
   }
 
   // A tombstone is dropped gc_ rounds after this node first held it.
   void collect_garbage(port& p) {
     if (gc_ == 0)
       return;
-    for (auto& [key, e] : p.data().items()) {
-      if (!e.tombstone)
-        continue;
-      auto& v = seen_[e.origin];
-      v = std::max(v, e.version); // remembered after the tombstone is gone
-      tombstones_.emplace(key, std::make_pair(e.version, p.round()));
-    }
+    for (auto& [key, e] : p.data().items())
+      if (e.tombstone)
+        tombstones_.emplace(key, std::make_pair(e.version, p.round()));
     for (auto i = tombstones_.begin(); i != tombstones_.end();) {
       auto e = p.data().find(i->first);
       bool same = e && e->tombstone && e->version == i->second.first;
       if (!same) {
         i = tombstones_.erase(i); // overwritten since, or gone
       } else if (p.round() >= i->second.second + gc_) {
+        remember(p, i->first, *e); // after the tombstone is gone
         p.data().forget(i->first);
         i = tombstones_.erase(i);
       } else {
@@ -188,10 +258,26 @@ private:
     }
   }
 
+  // Bounded like every table remote messages grow; an untracked key may
+  // come back once, as what a peer that missed the delete still holds.
+  void remember(port& p, const std::string& key, const entry& tombstone) {
+    auto room = p.limits().max_origins;
+    if (collected_.size() < room || collected_.count(tombstone.origin) > 0) {
+      auto& v = collected_[tombstone.origin];
+      v = std::max(v, tombstone.version);
+    }
+    if (buried_.size() >= room)
+      buried_.erase(buried_.begin());
+    buried_[key] = tombstone.version;
+  }
+
   size_t fanout_;
   size_t budget_;
   uint64_t gc_;
-  std::map<std::string, uint64_t> seen_;
+  uint64_t sweep_;
+  page_cursor cursor_;
+  std::map<std::string, uint64_t> collected_; // origin -> highest collected tombstone
+  std::map<std::string, uint64_t> buried_;    // key -> version of its collected tombstone
   std::map<std::string, std::pair<uint64_t, uint64_t>>
       tombstones_; // key -> version, round
 };
@@ -203,7 +289,7 @@ const protocol_info& anti_entropy_info() {
       describe<anti_entropy, origin_version, ae_syn, ae_ack, ae_ack2>(
           "anti-entropy",
           "digest SYN/ACK/ACK2 reconciling the whole store, bounded deltas",
-          "Demers et al. 1987; van Renesse et al. 2008", {fanout, budget, gc});
+          "Demers et al. 1987; van Renesse et al. 2008", {fanout, budget, gc, sweep});
   return info;
 }
 

@@ -5,6 +5,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "gossip/json_bytes.hpp"
 #include "gossip/membership.hpp"
 #include "gossip/rumor.hpp"
 #include "gossip/store.hpp"
@@ -38,11 +39,7 @@ template <class T> bool read(const json& j, const char* name, T& out) {
   auto i = j.find(name);
   if (i == j.end())
     return true;
-  if constexpr (std::is_same_v<T, std::string>) {
-    if (!i->is_string())
-      return false;
-    out = i->template get<std::string>();
-  } else if constexpr (std::is_same_v<T, bool>) {
+  if constexpr (std::is_same_v<T, bool>) {
     if (!i->is_boolean())
       return false;
     out = i->template get<bool>();
@@ -67,6 +64,15 @@ template <class T> bool read(const json& j, const char* name, T& out) {
     }
   }
   return true;
+}
+
+// A text field, as to_json writes it: NAME, or NAME_base64 for bytes that are
+// not UTF-8 (json_bytes.hpp).
+bool read(const json& j, const char* name, std::string& out) {
+  bool ok = true;
+  if (auto bytes = decode_field(j, name, ok))
+    out = std::move(*bytes);
+  return ok;
 }
 
 } // namespace
@@ -203,8 +209,9 @@ std::string to_json(const event& x) {
   }
   if (!x.detail.empty())
     j["detail"] = x.detail;
-  // Names and values come from the network: bytes that are not UTF-8 become
-  // U+FFFD instead of an exception.
+  // Names and values come from the network: what is not UTF-8 goes out as
+  // base64 (json_bytes.hpp); `replace` only guards the keys, all our own.
+  encode_bytes(j);
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

@@ -38,7 +38,7 @@ std::string check_entry(port& p, const keyed_entry& x) {
   if (x.e.version >
       p.data().remote_ceiling(p.now_ms(), lim.max_version_ahead, lim.max_version_rate))
     return "version absurdly far ahead of this node's clock";
-  return {};
+  return p.data().quota_refusal(x.key, x.e.value.size(), lim);
 }
 
 bool merge(port& p, const std::string& from, const keyed_entry& x) {

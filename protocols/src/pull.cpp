@@ -2,45 +2,65 @@
 
 #include <caf/actor_system_config.hpp>
 
+#include "gossip/paging.hpp"
+
 namespace gossip {
 
 std::string validate(const pull_request& m, const limits& lim) {
-  return first_problem(check_name(m.from, lim), validate(m.digest, lim));
+  return first_problem(check_name(m.from, lim),
+                       validate({m.start, m.end}, m.digest, lim));
 }
 
 std::string validate(const pull_response& m, const limits& lim) {
-  return check_batch(m.from, m.entries.size(), lim);
+  return first_problem(check_batch(m.from, m.entries.size(), lim),
+                       check_next(m.next, lim));
 }
 
 namespace {
 
 const param_spec fanout{"fanout", "N", "1", "peers asked each round", 1};
+const param_spec budget{"budget", "BYTES", "65536",
+                        "bytes of one digest page and of one answer", 256};
+
+pull_request request(const std::string& self, digest_page page) {
+  return {self, std::move(page.range.start), std::move(page.range.end),
+          std::move(page.items)};
+}
 
 class pull : public protocol {
 public:
-  explicit pull(const params& ps) : fanout_(ps.get_uint(fanout)) {}
+  explicit pull(const params& ps)
+      : fanout_(ps.get_uint(fanout)), budget_(ps.get_uint(budget)) {}
 
   const char* name() const override { return "pull"; }
 
   void handlers(handler_set& hs) override {
-    hs.on<pull_request>([](port& p, const pull_request& m) -> answer {
-      auto newer = p.data().newer_than(m.digest);
-      if (newer.empty())
+    hs.on<pull_request>([this](port& p, const pull_request& m) -> answer {
+      auto page = answer_page(p.data(), {m.start, m.end}, m.digest, budget_);
+      if (page.entries.empty())
         return {}; // nothing they lack: no answer needed
-      return reply_with(pull_response{p.self(), std::move(newer)}, carries::update);
+      return reply_with(
+          pull_response{p.self(), std::move(page.entries), std::move(page.next)},
+          carries::update);
     });
-    hs.on<pull_response>(
-        [](port& p, const pull_response& m) { merge(p, m.from, m.entries); });
+    hs.on<pull_response>([this](port& p, const pull_response& m) {
+      auto changed = merge(p, m.from, m.entries);
+      if (follow_up(m.next, changed.size()))
+        p.send(m.from, wire(request(p.self(), page_from(p.data(), m.next, budget_))),
+               carries::control);
+    });
   }
 
   void on_round(port& p) override {
-    auto msg = wire(pull_request{p.self(), p.data().digest()});
+    auto msg = wire(request(p.self(), cursor_.next_page(p.data(), budget_)));
     for (auto& peer : p.sample(fanout_))
       p.send(peer, msg, carries::control);
   }
 
 private:
   size_t fanout_;
+  size_t budget_;
+  page_cursor cursor_;
 };
 
 } // namespace
@@ -48,7 +68,7 @@ private:
 const protocol_info& pull_info() {
   static const protocol_info info = describe<pull, pull_request, pull_response>(
       "pull", "ask fanout peers for what I lack each round", "Demers et al. 1987",
-      {fanout});
+      {fanout, budget});
   return info;
 }
 

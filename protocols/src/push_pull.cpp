@@ -4,15 +4,18 @@
 
 #include <map>
 
+#include "gossip/paging.hpp"
+
 namespace gossip {
 
 std::string validate(const push_pull_request& m, const limits& lim) {
-  return first_problem(check_name(m.from, lim), validate(m.digest, lim),
+  return first_problem(check_name(m.from, lim), validate({m.start, m.end}, m.digest, lim),
                        check_count(m.entries.size(), lim, "entries"));
 }
 
 std::string validate(const push_pull_response& m, const limits& lim) {
-  return check_batch(m.from, m.entries.size(), lim);
+  return first_problem(check_batch(m.from, m.entries.size(), lim),
+                       check_next(m.next, lim));
 }
 
 std::string validate(const push_pull_update& m, const limits& lim) {
@@ -22,16 +25,27 @@ std::string validate(const push_pull_update& m, const limits& lim) {
 namespace {
 
 const param_spec fanout{"fanout", "N", "1", "peers exchanged with each round", 1};
-const param_spec hot{"hot", "N", "3", "rounds an entry counts as fresh and is pushed"};
+const param_spec hot{"hot", "N", "3",
+                     "answered rounds an entry counts as fresh and is pushed"};
 const param_spec every{"every", "N", "1", "rounds between exchanges", 1};
 const param_spec eager{"eager", "N", "0",
                        "forward a new entry at once to N peers (0: off)"};
+const param_spec budget{
+    "budget", "BYTES", "65536",
+    "bytes of one digest page, of one answer and of the pushed entries", 256};
+
+push_pull_request request(const std::string& self, digest_page page,
+                          std::vector<keyed_entry> fresh = {}) {
+  return {self, std::move(page.range.start), std::move(page.range.end),
+          std::move(page.items), std::move(fresh)};
+}
 
 class push_pull : public protocol {
 public:
   explicit push_pull(const params& ps)
       : fanout_(ps.get_uint(fanout)), hot_rounds_(ps.get_uint(hot)),
-        every_(ps.get_uint(every)), eager_(ps.get_uint(eager)) {}
+        every_(ps.get_uint(every)), eager_(ps.get_uint(eager)),
+        budget_(ps.get_uint(budget)) {}
 
   const char* name() const override { return "push-pull"; }
 
@@ -39,12 +53,19 @@ public:
     hs.on<push_pull_request>([this](port& p, const push_pull_request& m) {
       learn(p, m.from, m.entries);
       // An empty answer is still sent: the exchange is complete either way.
-      auto newer = p.data().newer_than(m.digest);
-      auto what = newer.empty() ? carries::control : carries::update;
-      return reply_with(push_pull_response{p.self(), std::move(newer)}, what);
+      auto page = answer_page(p.data(), {m.start, m.end}, m.digest, budget_);
+      auto what = page.entries.empty() ? carries::control : carries::update;
+      return reply_with(
+          push_pull_response{p.self(), std::move(page.entries), std::move(page.next)},
+          what);
     });
-    hs.on<push_pull_response>(
-        [this](port& p, const push_pull_response& m) { learn(p, m.from, m.entries); });
+    hs.on<push_pull_response>([this](port& p, const push_pull_response& m) {
+      answered_ = true;
+      auto changed = learn(p, m.from, m.entries);
+      if (follow_up(m.next, changed))
+        p.send(m.from, wire(request(p.self(), page_from(p.data(), m.next, budget_))),
+               carries::control);
+    });
     hs.on<push_pull_update>(
         [this](port& p, const push_pull_update& m) { learn(p, m.from, m.entries); });
   }
@@ -54,40 +75,56 @@ public:
       return;
     auto fresh = fresh_entries(p);
     auto what = fresh.empty() ? carries::control : carries::update;
-    auto msg = wire(push_pull_request{p.self(), p.data().digest(), std::move(fresh)});
+    auto msg =
+        wire(request(p.self(), cursor_.next_page(p.data(), budget_), std::move(fresh)));
     for (auto& peer : p.sample(fanout_))
       p.send(peer, msg, what);
   }
 
   void on_local_write(port& p, const std::string& key) override {
-    hot_[key] = p.round();
+    hot_[key] = {hot_rounds_, false};
     spread(p, {}, {keyed_entry{key, *p.data().find(key)}});
   }
 
 private:
-  // The entries changed in the last hot_rounds_ rounds; older ones cool off.
+  // The entries changed lately, at most a budget of them. An entry cools
+  // off only when an exchange it rode along in was answered: a node cut off
+  // from the others (partitioned, or alone before it joins) keeps pushing
+  // what it wrote meanwhile until someone has heard it.
   std::vector<keyed_entry> fresh_entries(port& p) {
+    bool answered = std::exchange(answered_, false);
     std::vector<keyed_entry> fresh;
+    size_t used = 0;
     for (auto i = hot_.begin(); i != hot_.end();) {
+      auto& h = i->second;
+      if (answered && h.sent)
+        --h.left;
       auto e = p.data().find(i->first);
-      if (e == nullptr || i->second + hot_rounds_ < p.round()) {
+      if (e == nullptr || h.left == 0) {
         i = hot_.erase(i);
         continue;
       }
-      fresh.push_back(keyed_entry{i->first, *e});
+      keyed_entry x{i->first, *e};
+      used += x.key.size() + x.e.value.size() + x.e.origin.size() + 24;
+      h.sent = used <= budget_ || fresh.empty();
+      if (h.sent)
+        fresh.push_back(std::move(x));
       ++i;
     }
     return fresh;
   }
 
-  void learn(port& p, const std::string& from, const std::vector<keyed_entry>& xs) {
+  // Returns how many keys changed.
+  size_t learn(port& p, const std::string& from, const std::vector<keyed_entry>& xs) {
     std::vector<keyed_entry> fresh;
-    for (auto& key : merge(p, from, xs)) {
-      hot_[key] = p.round();
+    auto changed = merge(p, from, xs);
+    for (auto& key : changed) {
+      hot_[key] = {hot_rounds_, false};
       if (eager_ > 0)
         fresh.push_back(keyed_entry{key, *p.data().find(key)});
     }
     spread(p, from, std::move(fresh));
+    return changed.size();
   }
 
   // Eager mode: what is new here goes on at once (each node forwards an
@@ -102,7 +139,14 @@ private:
   uint64_t hot_rounds_;
   uint64_t every_;
   size_t eager_;
-  std::map<std::string, uint64_t> hot_; // key -> round it last changed here
+  size_t budget_;
+  page_cursor cursor_;
+  struct heat {
+    uint64_t left = 0; // answered exchanges it still rides along in
+    bool sent = false; // rode along in the last one
+  };
+  std::map<std::string, heat> hot_;
+  bool answered_ = false; // an exchange was answered since the last round
 };
 
 } // namespace
@@ -111,7 +155,7 @@ const protocol_info& push_pull_info() {
   static const protocol_info info =
       describe<push_pull, push_pull_request, push_pull_response, push_pull_update>(
           "push-pull", "exchange stores with fanout peers each round", "Karp et al. 2000",
-          {fanout, hot, every, eager});
+          {fanout, hot, every, eager, budget});
   return info;
 }
 

@@ -5,6 +5,8 @@
 #include <map>
 #include <unordered_set>
 
+#include "gossip/paging.hpp"
+
 namespace gossip {
 
 std::string validate(const rm_push& m, const limits& lim) {
@@ -21,7 +23,8 @@ std::string validate(const rm_feedback& m, const limits& lim) {
 }
 
 std::string validate(const rm_pull& m, const limits& lim) {
-  return first_problem(check_name(m.from, lim), validate(m.digest, lim));
+  return first_problem(check_name(m.from, lim),
+                       validate({m.start, m.end}, m.digest, lim));
 }
 
 namespace {
@@ -35,6 +38,8 @@ const param_spec coin{"coin", "K", "", "lose interest with probability 1/K per c
                       1};
 const param_spec fanout{"fanout", "N", "1", "peers pushed to (or pulled from) each round",
                         1};
+const param_spec budget{"budget", "BYTES", "65536", "bytes of one pulled digest page",
+                        256};
 const param_spec connection_limit{"connection-limit", "N", "0",
                                   "pushes a node takes per round (0: no limit)"};
 
@@ -46,6 +51,7 @@ struct rm_config {
   uint64_t k = 1;
   size_t fanout = 1;
   uint64_t connection_limit = 0; // 0: none
+  size_t budget = 65536;
 };
 
 rm_config read(const params& ps) {
@@ -63,6 +69,7 @@ rm_config read(const params& ps) {
   cfg.k = cfg.coin ? ps.get_uint(coin) : ps.get_uint(counter);
   cfg.fanout = ps.get_uint(fanout);
   cfg.connection_limit = ps.get_uint(connection_limit);
+  cfg.budget = ps.get_uint(budget);
   return cfg;
 }
 
@@ -106,7 +113,9 @@ public:
       }
     }
     if (cfg_.pull) {
-      auto msg = wire(rm_pull{p.self(), p.data().digest()});
+      auto page = cursor_.next_page(p.data(), cfg_.budget);
+      auto msg = wire(rm_pull{p.self(), std::move(page.range.start),
+                              std::move(page.range.end), std::move(page.items)});
       for (auto& peer : p.sample(cfg_.fanout))
         p.send(peer, msg, carries::control);
     }
@@ -160,9 +169,10 @@ private:
     for (auto& d : m.digest)
       theirs[d.key] = &d;
     std::vector<keyed_entry> xs;
+    page_range range{m.start, m.end};
     for (auto& key : keys()) {
       auto e = p.data().find(key);
-      if (!e)
+      if (!e || key < range.start || (!range.end.empty() && key >= range.end))
         continue;
       auto t = theirs.find(key);
       bool has = t != theirs.end() && t->second->version == e->version &&
@@ -183,6 +193,7 @@ private:
   rm_config cfg_;
   std::map<std::string, uint64_t> hot_; // key -> contacts counted so far
   uint64_t accepted_ = 0;               // pushes taken this round
+  page_cursor cursor_;                  // where the pulled digest pages are
 };
 
 } // namespace
@@ -192,7 +203,7 @@ const protocol_info& rumor_info() {
       describe<rumor_mongering, rm_push, rm_feedback, rm_pull>(
           "rumor", "rumor mongering: spread hot updates until losing interest",
           "Demers et al. 1987",
-          {mode, feedback, blind, counter, coin, fanout, connection_limit});
+          {mode, feedback, blind, counter, coin, fanout, connection_limit, budget});
   return info;
 }
 

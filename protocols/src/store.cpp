@@ -23,11 +23,35 @@ bool same_write(const entry& a, const entry& b) {
   return rank(a) == rank(b);
 }
 
+void store::account(const std::string& key, const entry* before, const entry* after) {
+  if (before)
+    bytes_ -= key.size() + before->value.size();
+  if (after)
+    bytes_ += key.size() + after->value.size();
+}
+
+std::string store::quota_refusal(const std::string& key, size_t value_bytes,
+                                 const limits& lim) const {
+  auto old = find(key);
+  if (!old && map_.size() >= lim.max_store_keys)
+    return "store quota: " + std::to_string(map_.size()) + " keys held, at most " +
+           std::to_string(lim.max_store_keys);
+  auto before = old ? key.size() + old->value.size() : 0;
+  auto after = bytes_ - before + key.size() + value_bytes;
+  if (after > lim.max_store_bytes && after > bytes_)
+    return "store quota: " + std::to_string(after) + " bytes would be held, at most " +
+           std::to_string(lim.max_store_bytes);
+  return {};
+}
+
 const entry& store::put(const std::string& key, std::string value,
                         const std::string& origin, int64_t now_ms, int64_t written_ms) {
-  auto& e = map_[key];
+  auto [i, added] = map_.try_emplace(key);
+  auto& e = i->second;
+  account(key, added ? nullptr : &e, nullptr);
   clock_ = std::min(clock_ + 1, max_clock);
   e = entry{std::move(value), clock_, origin, false, now_ms, written_ms};
+  account(key, nullptr, &e);
   changed(key);
   return e;
 }
@@ -38,7 +62,9 @@ bool store::erase(const std::string& key, const std::string& origin, int64_t now
   if (i == map_.end() || i->second.tombstone)
     return false;
   clock_ = std::min(clock_ + 1, max_clock);
+  account(key, &i->second, nullptr);
   i->second = entry{std::string{}, clock_, origin, true, now_ms, written_ms};
+  account(key, nullptr, &i->second);
   changed(key);
   return true;
 }
@@ -49,8 +75,10 @@ bool store::merge(const std::string& key, const entry& e, int64_t now_ms) {
   if (!added) {
     if (!newer(e, i->second))
       return false;
+    account(key, &i->second, nullptr);
     i->second = e;
   }
+  account(key, nullptr, &i->second);
   i->second.stored_at = now_ms;
   changed(key);
   return true;
@@ -137,6 +165,7 @@ bool store::forget(const std::string& key) {
   if (i == map_.end() || !i->second.tombstone)
     return false;
   changed(key);
+  account(key, &i->second, nullptr);
   map_.erase(i);
   return true;
 }
@@ -146,6 +175,7 @@ size_t store::collect_garbage(int64_t now_ms, int64_t grace_ms) {
   for (auto i = map_.begin(); i != map_.end();) {
     if (i->second.tombstone && i->second.stored_at <= now_ms - grace_ms) {
       changed(i->first);
+      account(i->first, &i->second, nullptr);
       i = map_.erase(i);
       ++dropped;
     } else {

@@ -1,7 +1,8 @@
 // durability-measure: what --data-dir costs; for the README's numbers, not a
 // test (durability_test.cpp asserts behaviour). 127.0.0.1 only.
 //
-//   durability-measure --bin-dir=DIR [--puts=200] [--keys=100000] [--work=PATH]
+//   durability-measure --bin-dir=DIR [--puts=200] [--keys=100000]
+//                      [--sync-keys=1000000] [--work=PATH]
 //
 // 1. Put latency: three gossip-node processes (lan preset), each put a
 //    request from one connection to n1, median and p90 over --puts puts,
@@ -10,8 +11,12 @@
 // 2. Bytes on disk: --keys keys of 16-byte values written through data_dir
 //    as a node writes what it merges (batches of 1,000), the file's size
 //    after a clean close; then how long opening it (integrity_check, load)
-//    takes. The data dirs go to PATH/puts and PATH/bytes (default PATH: a
-//    fresh directory under /var/tmp, on disk), removed afterwards.
+//    takes.
+// 3. Sync: n1 starts on a data dir preloaded with --sync-keys keys, then n2
+//    joins with an empty one; the time until n2 holds them all (its
+//    stats), and the bytes n1 sent meanwhile. 0 skips it.
+// The data dirs go to PATH/puts, PATH/bytes and PATH/sync (default PATH: a
+// fresh directory under /var/tmp, on disk), removed afterwards.
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/io/middleman.hpp>
@@ -29,7 +34,10 @@
 #include "gossip/data_dir.hpp"
 #include "gossip/guard.hpp"
 #include "gossip/types.hpp"
+#include "preload.hpp"
 #include "process_cluster.hpp"
+
+#include <nlohmann/json.hpp>
 
 using namespace std::chrono;
 using namespace std::chrono_literals;
@@ -41,6 +49,7 @@ struct options {
   std::string bin_dir;
   size_t puts = 200;
   size_t keys = 100000;
+  size_t sync_keys = 1000000;
   std::string work;
 };
 
@@ -133,6 +142,52 @@ void measure_disk(const options& o) {
             << " entries) took " << open_ms << " ms\n";
 }
 
+nlohmann::json node_stats(gossip::proc::process_cluster& c, size_t i) {
+  std::string out;
+  if (c.ctl(i, {"--format=json", "stats"}, &out) != 0)
+    return nullptr;
+  return nlohmann::json::parse(out, nullptr, false);
+}
+
+uint64_t field(const nlohmann::json& j, const char* name) {
+  return j.is_object() ? j.value(name, uint64_t{0}) : 0;
+}
+
+void measure_sync(const options& o) {
+  auto root = o.work + "/sync";
+  auto t0 = steady_clock::now();
+  gossip::test::preload(root + "/n1", "n1", o.sync_keys);
+  auto preload_s = duration<double>(steady_clock::now() - t0).count();
+  gossip::proc::cluster_spec s;
+  s.nodes = 2;
+  s.bin_dir = o.bin_dir;
+  s.data_root = root;
+  gossip::proc::process_cluster c{s};
+  c.start(0, 120s);
+  auto sent_before = field(node_stats(c, 0)["total"], "sent_bytes");
+  auto start = steady_clock::now();
+  c.start(1);
+  uint64_t held = 0;
+  double last_report = 0;
+  while (held < o.sync_keys && steady_clock::now() - start < 600s) {
+    c.pump(200ms);
+    held = field(node_stats(c, 1), "store_keys");
+    auto t = duration<double>(steady_clock::now() - start).count();
+    if (t - last_report >= 5) { // progress on stderr
+      std::cerr << "  sync: " << held << " of " << o.sync_keys << " keys after " << t
+                << " s\n";
+      last_report = t;
+    }
+  }
+  auto took = duration<double>(steady_clock::now() - start).count();
+  auto sent = field(node_stats(c, 0)["total"], "sent_bytes") - sent_before;
+  std::cout << "\nSync of " << o.sync_keys << " keys (preloaded in " << preload_s
+            << " s) to a joining node: " << (held == o.sync_keys ? "" : "NOT DONE, ")
+            << held << " keys after " << took << " s (start of n2 included), n1 sent "
+            << sent / (1 << 20) << " MiB\n";
+  c.stop_all();
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -146,11 +201,13 @@ int main(int argc, char** argv) {
       o.puts = std::stoul(value);
     else if (a.rfind("--keys=", 0) == 0)
       o.keys = std::stoul(value);
+    else if (a.rfind("--sync-keys=", 0) == 0)
+      o.sync_keys = std::stoul(value);
     else if (a.rfind("--work=", 0) == 0)
       o.work = value;
     else {
       std::cerr << "usage: durability-measure --bin-dir=DIR [--puts=N] [--keys=N] "
-                   "[--work=PATH]\n";
+                   "[--sync-keys=N] [--work=PATH]\n";
       return 2;
     }
   }
@@ -169,9 +226,12 @@ int main(int argc, char** argv) {
   measure_puts(o, false);
   measure_puts(o, true);
   measure_disk(o);
+  if (o.sync_keys > 0)
+    measure_sync(o);
   std::error_code ignored; // only what this run made
   fs::remove_all(o.work + "/puts", ignored);
   fs::remove_all(o.work + "/bytes", ignored);
+  fs::remove_all(o.work + "/sync", ignored);
   if (made_work)
     fs::remove(o.work, ignored);
   return 0;

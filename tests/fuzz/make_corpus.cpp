@@ -36,16 +36,16 @@ template <> push_msg sample() {
   return {"a", {a_keyed_entry()}};
 }
 template <> pull_request sample() {
-  return {"a", {a_digest_item(), digest_item{"x", 3, "b"}}};
+  return {"a", "", "", {a_digest_item(), digest_item{"x", 3, "b"}}};
 }
 template <> pull_response sample() {
-  return {"a", {a_keyed_entry()}};
+  return {"a", {a_keyed_entry()}, "k"};
 }
 template <> push_pull_request sample() {
-  return {"a", {digest_item{"x", 3, "b"}}, {a_keyed_entry()}};
+  return {"a", "", "", {digest_item{"x", 3, "b"}}, {a_keyed_entry()}};
 }
 template <> push_pull_response sample() {
-  return {"a", {a_keyed_entry()}};
+  return {"a", {a_keyed_entry()}, ""};
 }
 template <> push_pull_update sample() {
   return {"a", {keyed_entry{"gone", entry{"", 2, "b", true}}}};
@@ -54,10 +54,10 @@ template <> origin_version sample() {
   return {"a", 1};
 }
 template <> ae_syn sample() {
-  return {"a", {{"a", 1}, {"b", 4}}};
+  return {"a", {{"a", 1}, {"b", 4}}, true, "", "", {a_digest_item()}};
 }
 template <> ae_ack sample() {
-  return {"a", {a_keyed_entry()}, {{"n", 0}}};
+  return {"a", {a_keyed_entry()}, {{"n", 0}}, {"k"}};
 }
 template <> ae_ack2 sample() {
   return {"a", {a_keyed_entry()}};
@@ -75,7 +75,7 @@ template <> rm_feedback sample() {
   return {"a", {"k"}};
 }
 template <> rm_pull sample() {
-  return {"a", {a_digest_item()}};
+  return {"a", "", "", {a_digest_item()}};
 }
 template <> push_sum_share sample() {
   return {"a", 0, uint64_t{1} << 62, 0, uint64_t{1} << 63}; // (0.25, 0.5)

@@ -111,12 +111,12 @@ TEST(Pull, NothingNewerMeansNoAnswer) {
   fake_node a{"a"};
   a.add("pull");
   a.write("x", "1");
-  EXPECT_TRUE(a.receive_typed(pull_request{"b", a.data().digest()}, "b"));
+  EXPECT_TRUE(a.receive_typed(pull_request{"b", "", "", a.data().digest()}, "b"));
   EXPECT_TRUE(a.log.empty());
   // An older digest gets the newer entry.
   auto old = a.data().digest();
   old[0].version = 0;
-  a.receive_typed(pull_request{"b", old}, "b");
+  a.receive_typed(pull_request{"b", "", "", old}, "b");
   ASSERT_EQ(a.replied<pull_response>().size(), 1u);
 }
 
@@ -141,11 +141,11 @@ TEST(Validation, AnOversizedBatchIsRejectedWhole) {
   b.add("pull");
   std::vector<keyed_entry> xs{make_entry("x", "1", 1, "a"), make_entry("y", "1", 2, "a"),
                               make_entry("z", "1", 3, "a")};
-  b.receive_typed(pull_response{"a", xs}, "a");
+  b.receive_typed(pull_response{"a", xs, ""}, "a");
   ASSERT_EQ(b.rejected.size(), 1u);
   EXPECT_EQ(b.data().size(), 0u);
   xs.pop_back();
-  b.receive_typed(pull_response{"a", xs}, "a");
+  b.receive_typed(pull_response{"a", xs, ""}, "a");
   EXPECT_EQ(b.rejected.size(), 1u);
   EXPECT_EQ(b.data().size(), 2u);
 }
@@ -180,7 +180,7 @@ TEST(Validation, AForeignMessageIsNotTaken) {
   fake_node b{"b"};
   b.add("push");
   EXPECT_FALSE(b.receive(caf::make_message(std::string{"hello"})));
-  EXPECT_FALSE(b.receive_typed(pull_request{"a", {}}));
+  EXPECT_FALSE(b.receive_typed(pull_request{"a", "", "", {}}));
   EXPECT_EQ(b.unhandled, 2u);
   EXPECT_EQ(b.received, 0u);
 }

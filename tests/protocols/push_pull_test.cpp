@@ -37,7 +37,7 @@ TEST(PushPull, OneExchangeMovesWritesBothWays) {
 TEST(PushPull, AnEmptyAnswerIsStillSentAsControl) {
   fake_node b{"b"};
   b.add("push-pull");
-  b.receive_typed(push_pull_request{"a", {}, {}}, "a");
+  b.receive_typed(push_pull_request{"a", "", "", {}, {}}, "a");
   auto resp = b.replied<push_pull_response>();
   ASSERT_EQ(resp.size(), 1u);
   EXPECT_TRUE(resp[0].entries.empty());
@@ -54,6 +54,7 @@ TEST(PushPull, FreshEntriesRideAlongForHotRoundsOnly) {
   for (int i = 0; i < 4; ++i) {
     a.tick();
     carried.push_back(a.sent<push_pull_request>().back().entries.size());
+    a.receive_typed(push_pull_response{"b", {}, ""}, "b"); // each exchange answered
   }
   // Rounds 1 and 2 push x; from round 3 on only the digest goes.
   EXPECT_EQ(carried, (std::vector<size_t>{1, 1, 0, 0}));
@@ -73,7 +74,7 @@ TEST(PushPull, WhatAReceiverLearnsBecomesHotThere) {
     ASSERT_EQ(r.entries.size(), 1u);
     EXPECT_EQ(r.entries[0].key, "x");
   }
-  b.tick();
+  b.receive_typed(push_pull_response{"a", {}, ""}, "a"); // answered: x cools off
   b.tick();
   EXPECT_TRUE(b.sent<push_pull_request>().back().entries.empty());
 }
@@ -120,7 +121,7 @@ TEST(PushPull, EagerForwardsWhatIsNewOnlyAndNeverBack) {
   b.receive_typed(push_pull_update{"c", {x}}, "c");
   EXPECT_EQ(b.sent<push_pull_update>().size(), 1u);
   // Only the new entries of a batch go on.
-  b.receive_typed(push_pull_response{"a", {x, make_entry("y", "2", 2, "a")}}, "a");
+  b.receive_typed(push_pull_response{"a", {x, make_entry("y", "2", 2, "a")}, ""}, "a");
   auto ups = b.sent<push_pull_update>();
   ASSERT_EQ(ups.size(), 2u);
   ASSERT_EQ(ups[1].entries.size(), 1u);

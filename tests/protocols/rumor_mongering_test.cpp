@@ -111,7 +111,7 @@ TEST(RumorMongering, PullModeAnswersOnlyWithHotRumors) {
   a.tick();
   EXPECT_TRUE(a.sent<rm_push>().empty());
   EXPECT_EQ(a.sent<rm_pull>().size(), 1u);
-  a.receive_typed(rm_pull{"b", {}}, "b");
+  a.receive_typed(rm_pull{"b", "", "", {}}, "b");
   auto answers = a.replied<rm_push>();
   ASSERT_EQ(answers.size(), 1u);
   ASSERT_EQ(answers[0].entries.size(), 1u);
@@ -119,7 +119,7 @@ TEST(RumorMongering, PullModeAnswersOnlyWithHotRumors) {
   EXPECT_EQ(a.log.back().to, "b");
   EXPECT_EQ(a.log.back().what, carries::update);
   // Asked by one who has it: no answer, and a contact that knew.
-  a.receive_typed(rm_pull{"b", a.data().digest()}, "b");
+  a.receive_typed(rm_pull{"b", "", "", a.data().digest()}, "b");
   EXPECT_EQ(a.replied<rm_push>().size(), 1u);
   EXPECT_EQ(a.pending(), 0u);
 }

@@ -37,7 +37,8 @@ struct delay_histogram {
 };
 
 struct node_gauges {
-  /// Live keys, tombstones, and the bytes of keys, values and origins.
+  /// Live keys, tombstones, and the bytes of keys and values (what
+  /// --max-bytes counts).
   uint64_t keys = 0;
   uint64_t tombstones = 0;
   uint64_t bytes = 0;

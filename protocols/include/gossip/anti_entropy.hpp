@@ -8,6 +8,14 @@
 // (starting at a random one) until `budget` bytes are used: no origin starves
 // another. Tombstones are dropped `gc` rounds after a node first holds them;
 // the high-water marks outlive them, so a deleted key is not sent back.
+//
+// Per-origin marks assume a node receives each origin's writes in order; a
+// write that came by another protocol (a rumor, an eager push) while an
+// earlier one was lost leaves a gap no mark reveals. So every `sweep` rounds
+// the SYN also carries one page of the sender's per-key digest (paging.hpp):
+// the peer answers with the entries of that range the sender lacks and names
+// the keys of it that it lacks itself, which the ACK2 brings. The pages move
+// on round after round, so the whole store is compared, a page at a time.
 #pragma once
 
 #include <string>
@@ -25,16 +33,24 @@ struct origin_version {
 };
 
 struct ae_syn {
-  GOSSIP_WIRE("gossip::ae_syn", from, digest)
+  GOSSIP_WIRE("gossip::ae_syn", from, digest, sweep, start, end, page)
   std::string from;
   std::vector<origin_version> digest;
+  /// A page of the per-key digest rides along: keys [start, end) ("" end:
+  /// to the last key) as the sender holds them.
+  bool sweep = false;
+  std::string start;
+  std::string end;
+  std::vector<digest_item> page;
 };
 
 struct ae_ack {
-  GOSSIP_WIRE("gossip::ae_ack", from, deltas, requests)
+  GOSSIP_WIRE("gossip::ae_ack", from, deltas, requests, wanted)
   std::string from;
   std::vector<keyed_entry> deltas;
   std::vector<origin_version> requests;
+  /// Keys of the SYN's page that the answering node lacks or holds older.
+  std::vector<std::string> wanted;
 };
 
 struct ae_ack2 {

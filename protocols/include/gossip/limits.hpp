@@ -37,6 +37,12 @@ struct limits {
   size_t max_topics = 1024;
   size_t max_origins = 100000;
   size_t max_subscribers = 64;
+  /// The store's quota: keys held (tombstones included) and their bytes
+  /// (key plus value). A local write past it is refused with an error; a
+  /// remote entry past it is dropped and counted (the members that hold it
+  /// still do). Overwriting a key never counts against max_store_keys.
+  size_t max_store_keys = 10000000;
+  uint64_t max_store_bytes = uint64_t{4} << 30;
   /// Requests waiting for members' answers (writes with a level, waits,
   /// agreement checks), and how long one may wait.
   size_t max_pending = 1024;

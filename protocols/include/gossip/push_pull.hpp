@@ -6,7 +6,10 @@
 // writes travel both ways in the same exchange without resending old ones.
 // With eager > 0, an entry that is new to a node is also forwarded at once to
 // `eager` peers (infect-and-die), so a write spreads in milliseconds while
-// the periodic exchange mops up whatever that missed.
+// the periodic exchange mops up whatever that missed. Digests and answers
+// are pages within `budget` bytes (paging.hpp), so any store size syncs; a
+// peer seen for the first time (a join, or a return from a partition) gets
+// an exchange at once, so writes made apart meet within a round.
 #pragma once
 
 #include <string>
@@ -17,16 +20,21 @@
 namespace gossip {
 
 struct push_pull_request {
-  GOSSIP_WIRE("gossip::push_pull_request", from, digest, entries)
+  GOSSIP_WIRE("gossip::push_pull_request", from, start, end, digest, entries)
   std::string from;
+  /// The keys the digest covers: [start, end), end "" meaning to the last.
+  std::string start;
+  std::string end;
   std::vector<digest_item> digest;
   std::vector<keyed_entry> entries;
 };
 
 struct push_pull_response {
-  GOSSIP_WIRE("gossip::push_pull_response", from, entries)
+  GOSSIP_WIRE("gossip::push_pull_response", from, entries, next)
   std::string from;
   std::vector<keyed_entry> entries;
+  /// Non-empty when more of the range is newer here: ask again from it.
+  std::string next;
 };
 
 /// Fresh entries forwarded at once (eager mode); no answer expected.

@@ -32,10 +32,14 @@ struct rm_feedback {
   std::vector<std::string> known;
 };
 
-/// "Send me your hot rumors that I lack."
+/// "Send me your hot rumors that I lack", with a page of the asker's digest
+/// (paging.hpp): keys in [start, end), end "" meaning to the last. Hot keys
+/// outside the page are left for a later round.
 struct rm_pull {
-  GOSSIP_WIRE("gossip::rm_pull", from, digest)
+  GOSSIP_WIRE("gossip::rm_pull", from, start, end, digest)
   std::string from;
+  std::string start;
+  std::string end;
   std::vector<digest_item> digest;
 };
 

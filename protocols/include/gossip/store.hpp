@@ -135,6 +135,13 @@ public:
   std::set<std::string> take_changes();
 
   size_t size() const { return map_.size(); }
+  /// Bytes held: key plus value of every entry, tombstones included.
+  uint64_t bytes() const { return bytes_; }
+
+  /// Empty when writing `value_bytes` under `key` stays within the quota
+  /// of `lim` (max_store_keys, max_store_bytes), else why not.
+  std::string quota_refusal(const std::string& key, size_t value_bytes,
+                            const limits& lim) const;
   const map_type& items() const { return map_; }
 
   /// Same writes under the same keys (stored_at ignored).
@@ -147,7 +154,12 @@ private:
       changed_.insert(key);
   }
 
+  // Keeps bytes_ right when the entry under `key` changes from `before`
+  // (nullptr: absent) to `after` (nullptr: gone).
+  void account(const std::string& key, const entry* before, const entry* after);
+
   map_type map_;
+  uint64_t bytes_ = 0;
   uint64_t clock_ = 0;
   uint64_t ceiling_ = max_clock;
   int64_t ceiling_at_ms_ = std::numeric_limits<int64_t>::min();

@@ -1,0 +1,87 @@
+// Paged comparison of stores of any size (DESIGN.md, principle 6).
+//
+// A node compares its store with a peer's one page of its key space at a
+// time: it sends the digest of the keys from a cursor on, as many as fit in a
+// byte budget, and names the range that digest covers ([start, end), end ""
+// meaning "to the last key"). The peer answers with the entries of that range
+// that are newer than the digest or missing from it, in key order, again
+// within a budget; when they do not all fit it says where it stopped
+// (`next`), and the asker continues from there at once. A store that fits
+// one page is compared whole in every exchange, as before paging; a larger
+// one is swept page by page, round after round, and a node that lacks much
+// (a joining one) follows the chain of truncated answers to the end.
+// The empty string is never a key, so "" can mean "open end" and "complete".
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "gossip/limits.hpp"
+#include "gossip/store.hpp"
+
+namespace gossip {
+
+/// What one page of a digest covers: keys in [start, end); end "" is open.
+struct page_range {
+  std::string start;
+  std::string end;
+};
+
+struct digest_page {
+  page_range range;
+  /// The sender's (key, version, origin) of every key it holds in range,
+  /// in ascending key order.
+  std::vector<digest_item> items;
+};
+
+/// Bytes one digest item counts against a budget.
+size_t digest_bytes(const digest_item& d);
+
+/// The digest of `data` from key `start` on, as many keys as fit in `budget`
+/// bytes (at least one). Its range ends at the first key left out, or is
+/// open when it reached the last key.
+digest_page page_from(const store& data, const std::string& start, size_t budget);
+
+struct delta_page {
+  std::vector<keyed_entry> entries;
+  /// Empty when every entry of the range that the asker lacks is here;
+  /// otherwise the key to ask from next.
+  std::string next;
+};
+
+/// The entries of `data` within `range` that are newer than, or missing
+/// from, `items` (which must be validated: ascending, in range), at most
+/// `budget` bytes (one larger entry alone is still sent).
+delta_page answer_page(const store& data, const page_range& range,
+                       const std::vector<digest_item>& items, size_t budget);
+
+/// Empty when a received page is well-formed: a range whose start is not
+/// past its end, items bounded, well-formed, strictly ascending and inside
+/// the range.
+std::string validate(const page_range& range, const std::vector<digest_item>& items,
+                     const limits& lim);
+
+/// Empty when `next` of an answer may be followed: empty, or a plausible key.
+std::string check_next(const std::string& next, const limits& lim);
+
+/// Whether an answer warrants asking again at once: it stopped short of the
+/// page and what it brought changed something here. A chain that teaches
+/// nothing stops, so no peer can keep a node asking.
+inline bool follow_up(const std::string& next, size_t changed) {
+  return !next.empty() && changed > 0;
+}
+
+/// Where a node's sweep of its key space stands: the next page starts at
+/// `cursor()`, and moves past every page sent, wrapping at the end.
+class page_cursor {
+public:
+  /// The next page of `data` to send; the cursor moves past it.
+  digest_page next_page(const store& data, size_t budget);
+  const std::string& cursor() const { return cursor_; }
+
+private:
+  std::string cursor_;
+};
+
+} // namespace gossip

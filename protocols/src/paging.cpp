@@ -1,0 +1,96 @@
+#include "gossip/paging.hpp"
+
+#include <tuple>
+
+namespace gossip {
+
+size_t digest_bytes(const digest_item& d) {
+  return d.key.size() + d.origin.size() + 16;
+}
+
+digest_page page_from(const store& data, const std::string& start, size_t budget) {
+  digest_page page;
+  page.range.start = start;
+  auto& items = data.items();
+  size_t used = 0;
+  for (auto i = items.lower_bound(start); i != items.end(); ++i) {
+    digest_item d{i->first, i->second.version, i->second.origin};
+    used += digest_bytes(d);
+    if (used > budget && !page.items.empty()) {
+      page.range.end = i->first; // the first key left out
+      break;
+    }
+    page.items.push_back(std::move(d));
+  }
+  return page;
+}
+
+namespace {
+
+bool in_range(const std::string& key, const page_range& r) {
+  return key >= r.start && (r.end.empty() || key < r.end);
+}
+
+// True when our entry beats what the asker's digest item says it holds.
+bool beats(const entry& e, const digest_item* d) {
+  return d == nullptr || std::tie(e.version, e.origin) > std::tie(d->version, d->origin);
+}
+
+} // namespace
+
+delta_page answer_page(const store& data, const page_range& range,
+                       const std::vector<digest_item>& digest, size_t budget) {
+  delta_page result;
+  auto& items = data.items();
+  auto theirs = digest.begin();
+  size_t used = 0;
+  // Both sides in key order: one merge walk, O(keys in range).
+  for (auto i = items.lower_bound(range.start);
+       i != items.end() && in_range(i->first, range); ++i) {
+    while (theirs != digest.end() && theirs->key < i->first)
+      ++theirs;
+    const digest_item* d =
+        theirs != digest.end() && theirs->key == i->first ? &*theirs : nullptr;
+    if (!beats(i->second, d))
+      continue;
+    keyed_entry x{i->first, i->second};
+    used += x.key.size() + x.e.value.size() + x.e.origin.size() + 24;
+    if (used > budget && !result.entries.empty()) {
+      result.next = i->first;
+      break;
+    }
+    result.entries.push_back(std::move(x));
+  }
+  return result;
+}
+
+std::string validate(const page_range& r, const std::vector<digest_item>& items,
+                     const limits& lim) {
+  if (r.start.size() > lim.max_key_bytes || r.end.size() > lim.max_key_bytes)
+    return "page range with an oversized key";
+  if (!r.end.empty() && r.end <= r.start)
+    return "page range that ends before it starts";
+  if (auto err = validate(items, lim); !err.empty())
+    return err;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (!in_range(items[i].key, r))
+      return "digest item outside its page";
+    if (i > 0 && !(items[i - 1].key < items[i].key))
+      return "digest items out of order";
+  }
+  return {};
+}
+
+std::string check_next(const std::string& next, const limits& lim) {
+  if (next.size() > lim.max_key_bytes)
+    return "answer continuing at an oversized key";
+  return {};
+}
+
+digest_page page_cursor::next_page(const store& data, size_t budget) {
+  auto page = page_from(data, cursor_, budget);
+  cursor_ = page.range.end; // "" (open end): the next sweep starts over
+  return page;
+}
+
+} // namespace gossip

@@ -1,0 +1,212 @@
+// Paged comparison (paging.hpp): pages stay within their budget, answers
+// cover exactly their range, and pull / push-pull sync a store far larger
+// than one message to an empty node by following truncated answers.
+#include <gtest/gtest.h>
+
+#include "fake_port.hpp"
+#include "gossip/paging.hpp"
+#include "gossip/pull.hpp"
+#include "gossip/push_pull.hpp"
+
+namespace gossip::test {
+namespace {
+
+std::string key_of(size_t i) {
+  auto s = std::to_string(i);
+  return "k" + std::string(6 - s.size(), '0') + s; // k000042: key order == i order
+}
+
+void fill(store& s, size_t n, const std::string& origin = "a") {
+  for (size_t i = 0; i < n; ++i)
+    s.put(key_of(i), "value-" + std::to_string(i), origin);
+}
+
+size_t page_bytes(const std::vector<digest_item>& xs) {
+  size_t n = 0;
+  for (auto& x : xs)
+    n += digest_bytes(x);
+  return n;
+}
+
+TEST(Paging, ADigestPageStaysWithinItsBudgetAndNamesWhereItEnds) {
+  store s;
+  fill(s, 1000);
+  auto page = page_from(s, "", 1024);
+  ASSERT_FALSE(page.items.empty());
+  EXPECT_LE(page_bytes(page.items), 1024u);
+  EXPECT_EQ(page.range.start, "");
+  EXPECT_EQ(page.range.end, key_of(page.items.size())); // the first key left out
+  auto rest = page_from(s, page.range.end, 1u << 30);
+  EXPECT_EQ(page.items.size() + rest.items.size(), 1000u);
+  EXPECT_EQ(rest.range.end, ""); // reached the last key: open
+}
+
+TEST(Paging, AStoreThatFitsOnePageIsComparedWhole) {
+  store s;
+  fill(s, 10);
+  page_cursor c;
+  auto page = c.next_page(s, 65536);
+  EXPECT_EQ(page.items.size(), 10u);
+  EXPECT_EQ(page.range.end, "");
+  EXPECT_EQ(c.cursor(), ""); // the next sweep starts over
+}
+
+TEST(Paging, AnAnswerCoversOnlyItsRangeAndWhatTheAskerLacks) {
+  store mine, theirs;
+  fill(mine, 100);
+  fill(theirs, 50); // the same writes for k000000..k000049
+  theirs.put(key_of(10), "newer there", "b");
+  mine.put(key_of(20), "newer here", "c");
+  auto page = page_from(theirs, key_of(5), 1u << 20);
+  page.range.end = key_of(60); // as if their page ended there
+  auto answer = answer_page(mine, page.range, page.items, 1u << 20);
+  std::vector<std::string> keys;
+  for (auto& x : answer.entries)
+    keys.push_back(x.key);
+  std::vector<std::string> expected{key_of(20)};
+  for (size_t i = 50; i < 60; ++i)
+    expected.push_back(key_of(i)); // missing there, inside the range
+  EXPECT_EQ(keys, expected);       // k000010 is newer there: not sent back
+  EXPECT_EQ(answer.next, "");
+}
+
+TEST(Paging, ATruncatedAnswerSaysWhereToContinue) {
+  store mine;
+  fill(mine, 1000);
+  auto answer = answer_page(mine, {"", ""}, {}, 2048);
+  ASSERT_FALSE(answer.entries.empty());
+  ASSERT_LT(answer.entries.size(), 1000u);
+  EXPECT_EQ(answer.next, key_of(answer.entries.size()));
+}
+
+TEST(Paging, MalformedPagesAreRejected) {
+  limits lim;
+  EXPECT_EQ(validate(page_range{"b", "a"}, {}, lim),
+            "page range that ends before it starts");
+  EXPECT_EQ(validate(page_range{"b", "c"}, {digest_item{"a", 1, "x"}}, lim),
+            "digest item outside its page");
+  EXPECT_EQ(validate(page_range{"", ""},
+                     {digest_item{"b", 1, "x"}, digest_item{"a", 1, "x"}}, lim),
+            "digest items out of order");
+  EXPECT_EQ(validate(page_range{"", ""},
+                     {digest_item{"a", 1, "x"}, digest_item{"a", 2, "x"}}, lim),
+            "digest items out of order");
+  EXPECT_EQ(validate(page_range{"a", ""}, {digest_item{"a", 1, "x"}}, lim), "");
+}
+
+// The node answers a malformed page with nothing: the handler never runs.
+TEST(Paging, ANodeDropsAPullRequestWithAnUnsortedDigest) {
+  fake_node a{"a"};
+  a.add("pull");
+  fill(a.data(), 10);
+  a.receive_typed(
+      pull_request{"b", "", "", {digest_item{"z", 1, "a"}, digest_item{"k", 1, "a"}}},
+      "b");
+  ASSERT_EQ(a.rejected.size(), 1u);
+  EXPECT_TRUE(a.replied<pull_response>().empty());
+}
+
+// A store of 20,000 keys, far more than one 4 KiB answer: the empty node
+// gets it all in one round by following the chain of truncated answers,
+// and no answer exceeds its budget by more than one entry.
+void syncs_by_following(const std::string& protocol) {
+  fake_network net;
+  auto& a = net.add("a");
+  auto& b = net.add("b");
+  net.connect_all();
+  params ps{{"budget", "4096"}};
+  a.add(protocol, ps);
+  b.add(protocol, ps);
+  fill(a.data(), 20000);
+  b.tick();
+  net.settle(1000000);
+  EXPECT_EQ(b.data(), a.data());
+  size_t answers = 0;
+  auto check = [&](const std::vector<keyed_entry>& xs) {
+    size_t bytes = 0;
+    for (auto& x : xs)
+      bytes += x.key.size() + x.e.value.size() + x.e.origin.size() + 24;
+    EXPECT_LE(bytes, 4096u);
+    ++answers;
+  };
+  if (protocol == "pull")
+    for (auto& m : a.replied<pull_response>())
+      check(m.entries);
+  else
+    for (auto& m : a.replied<push_pull_response>())
+      check(m.entries);
+  EXPECT_GT(answers, 20000u * 40 / 4096); // paged, not one message
+}
+
+TEST(Paging, PullSyncsALargeStoreToAnEmptyNodeInPages) {
+  syncs_by_following("pull");
+}
+
+TEST(Paging, PushPullSyncsALargeStoreToAnEmptyNodeInPages) {
+  syncs_by_following("push-pull");
+}
+
+// A truncated answer that teaches nothing new is not followed: a peer
+// cannot keep a node asking by always answering "there is more".
+TEST(Paging, AnAnswerThatBringsNothingNewIsNotFollowed) {
+  fake_node b{"b"};
+  b.add("pull");
+  auto x = make_entry("k", "1", 1, "a");
+  b.receive_typed(pull_response{"a", {x}, "m"}, "a");
+  EXPECT_EQ(b.sent<pull_request>().size(), 1u); // new: followed
+  b.receive_typed(pull_response{"a", {x}, "m"}, "a");
+  EXPECT_EQ(b.sent<pull_request>().size(), 1u); // nothing new: not followed
+}
+
+// Equal large stores, one key apart deep inside: the cursor sweeps the key
+// space a page per round and finds the difference within one sweep.
+TEST(Paging, ASweepFindsADifferenceAnywhereInALargeStore) {
+  fake_network net;
+  auto& a = net.add("a");
+  auto& b = net.add("b");
+  net.connect_all();
+  params ps{{"budget", "4096"}};
+  a.add("pull", ps);
+  b.add("pull", ps);
+  fill(a.data(), 5000);
+  b.data().merge(a.data());
+  a.data().put(key_of(4321), "changed", "a");
+  auto pages = 5000 * 32 / 4096 + 2;
+  int rounds = 0;
+  while (b.data() != a.data() && rounds < 2 * pages) {
+    b.tick();
+    net.settle();
+    ++rounds;
+  }
+  EXPECT_EQ(b.data(), a.data());
+  EXPECT_LE(rounds, pages);
+  EXPECT_GT(rounds, 1); // not found in the first page: it was really paged
+}
+
+// Writes made while cut off stay fresh: they are still pushed once the node
+// is heard again, however many unanswered rounds passed.
+TEST(Paging, PushPullKeepsPushingWritesMadeWhileCutOff) {
+  fake_network net;
+  auto& a = net.add("a");
+  auto& b = net.add("b");
+  net.connect_all();
+  a.add("push-pull");
+  b.add("push-pull");
+  net.down.insert("b");
+  a.write("x", "written apart");
+  for (int i = 0; i < 20; ++i)
+    net.round();
+  EXPECT_EQ(b.data().get("x"), nullptr);
+  net.down.clear();
+  a.clear_records();
+  a.tick();
+  auto pushed = a.sent<push_pull_request>();
+  ASSERT_FALSE(pushed.empty());
+  ASSERT_EQ(pushed.back().entries.size(), 1u);
+  EXPECT_EQ(pushed.back().entries[0].key, "x");
+  net.settle();
+  ASSERT_NE(b.data().get("x"), nullptr);
+}
+
+} // namespace
+} // namespace gossip::test
