@@ -111,7 +111,9 @@ public:
     hs.on<ae_syn>([this](port& p, const ae_syn& m) { return on_syn(p, m); });
     hs.on<ae_ack>([this](port& p, const ae_ack& m) -> answer {
       learn(p, m.from, m.deltas);
-      auto deltas = select_deltas(p.data(), m.requests, budget_, p.rng()());
+      std::vector<keyed_entry> deltas;
+      if (!m.requests.empty()) // an empty ACK costs no pass over the store
+        deltas = select_deltas(p.data(), m.requests, budget_, p.rng()());
       add_wanted(p, m.wanted, deltas);
       if (deltas.empty())
         return {};
@@ -129,11 +131,11 @@ public:
       d.push_back({origin, v});
     ae_syn syn{p.self(), std::move(d), false, {}, {}, {}};
     if (sweep_ > 0 && p.round() % sweep_ == 1 % sweep_) { // from the first round on
-      auto page = cursor_.next_page(p.data(), budget_);
+      auto page = cursor_.next_page(p.data(), budget_, p.limits().max_entries);
       syn.sweep = true;
       syn.start = std::move(page.range.start);
       syn.end = std::move(page.range.end);
-      syn.page = std::move(page.items);
+      syn.page = with_buried(p, page);
     }
     auto msg = wire(std::move(syn));
     for (auto& peer : p.sample(fanout_))
@@ -176,8 +178,9 @@ private:
       used += delta_bytes(x);
       sent.insert(x.key);
     }
-    auto page = answer_page(p.data(), {m.start, m.end}, m.page,
-                            budget_ > used ? budget_ - used : 0);
+    auto page = answer_page(
+        p.data(), {m.start, m.end}, m.page, budget_ > used ? budget_ - used : 0,
+        p.limits().max_entries - std::min(deltas.size(), p.limits().max_entries));
     for (auto& x : page.entries)
       if (sent.count(x.key) == 0)
         deltas.push_back(std::move(x));
@@ -200,6 +203,9 @@ private:
     }
     for (auto& key : keys) {
       auto e = p.data().find(key);
+      if (!e) // a collected delete still tells a peer that missed it
+        if (auto b = buried_.find(key); b != buried_.end())
+          e = &b->second;
       if (!e || !sent.insert(key).second)
         continue;
       keyed_entry x{key, *e};
@@ -208,6 +214,30 @@ private:
         break;
       deltas.push_back(std::move(x));
     }
+  }
+
+  // The sweep's page with the collected tombstones of its range among its
+  // items (in key order): a peer that still holds such a key sees it is
+  // older, offers nothing, and asks for the tombstone instead.
+  std::vector<digest_item> with_buried(port& p, digest_page& page) {
+    auto& items = page.items;
+    if (buried_.empty())
+      return std::move(items);
+    auto max = p.limits().max_entries;
+    std::vector<digest_item> result;
+    auto i = items.begin();
+    for (auto b = buried_.lower_bound(page.range.start);
+         b != buried_.end() && (page.range.end.empty() || b->first < page.range.end) &&
+         result.size() + (items.end() - i) < max;
+         ++b) {
+      for (; i != items.end() && i->key < b->first; ++i)
+        result.push_back(std::move(*i));
+      if (i == items.end() || i->key != b->first)
+        result.push_back(digest_item{b->first, b->second.version, b->second.origin});
+    }
+    for (; i != items.end(); ++i)
+      result.push_back(std::move(*i));
+    return result;
   }
 
   // Highest version per origin: what we hold, and the tombstones we
@@ -223,15 +253,18 @@ private:
   }
 
   // A key whose tombstone was collected here does not come back with a
-  // write older than the delete (a peer that missed it, answering a sweep).
+  // write older than the delete (a peer that missed it). Its origin's
+  // version then counts as seen, so that peer stops offering it.
   void learn(port& p, const std::string& from, const std::vector<keyed_entry>& xs) {
     if (buried_.empty())
       return (void)merge(p, from, xs);
     std::vector<keyed_entry> alive;
     for (auto& x : xs) {
       auto b = buried_.find(x.key);
-      if (b == buried_.end() || x.e.version > b->second)
+      if (b == buried_.end() || newer(x.e, b->second))
         alive.push_back(x);
+      else if (check_entry(p, x).empty())
+        note_collected(p, x.e);
     }
     merge(p, from, alive);
   }
@@ -261,14 +294,17 @@ private:
   // Bounded like every table remote messages grow; an untracked key may
   // come back once, as what a peer that missed the delete still holds.
   void remember(port& p, const std::string& key, const entry& tombstone) {
-    auto room = p.limits().max_origins;
-    if (collected_.size() < room || collected_.count(tombstone.origin) > 0) {
-      auto& v = collected_[tombstone.origin];
-      v = std::max(v, tombstone.version);
-    }
-    if (buried_.size() >= room)
+    note_collected(p, tombstone);
+    if (buried_.size() >= p.limits().max_origins)
       buried_.erase(buried_.begin());
-    buried_[key] = tombstone.version;
+    buried_[key] = tombstone;
+  }
+
+  void note_collected(port& p, const entry& e) {
+    if (collected_.size() < p.limits().max_origins || collected_.count(e.origin) > 0) {
+      auto& v = collected_[e.origin];
+      v = std::max(v, e.version);
+    }
   }
 
   size_t fanout_;
@@ -277,7 +313,7 @@ private:
   uint64_t sweep_;
   page_cursor cursor_;
   std::map<std::string, uint64_t> collected_; // origin -> highest collected tombstone
-  std::map<std::string, uint64_t> buried_;    // key -> version of its collected tombstone
+  std::map<std::string, entry> buried_;       // key -> its collected tombstone
   std::map<std::string, std::pair<uint64_t, uint64_t>>
       tombstones_; // key -> version, round
 };

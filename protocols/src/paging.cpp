@@ -8,7 +8,8 @@ size_t digest_bytes(const digest_item& d) {
   return d.key.size() + d.origin.size() + 16;
 }
 
-digest_page page_from(const store& data, const std::string& start, size_t budget) {
+digest_page page_from(const store& data, const std::string& start, size_t budget,
+                      size_t max_items) {
   digest_page page;
   page.range.start = start;
   auto& items = data.items();
@@ -16,7 +17,7 @@ digest_page page_from(const store& data, const std::string& start, size_t budget
   for (auto i = items.lower_bound(start); i != items.end(); ++i) {
     digest_item d{i->first, i->second.version, i->second.origin};
     used += digest_bytes(d);
-    if (used > budget && !page.items.empty()) {
+    if ((used > budget || page.items.size() >= max_items) && !page.items.empty()) {
       page.range.end = i->first; // the first key left out
       break;
     }
@@ -39,7 +40,8 @@ bool beats(const entry& e, const digest_item* d) {
 } // namespace
 
 delta_page answer_page(const store& data, const page_range& range,
-                       const std::vector<digest_item>& digest, size_t budget) {
+                       const std::vector<digest_item>& digest, size_t budget,
+                       size_t max_items) {
   delta_page result;
   auto& items = data.items();
   auto theirs = digest.begin();
@@ -55,7 +57,8 @@ delta_page answer_page(const store& data, const page_range& range,
       continue;
     keyed_entry x{i->first, i->second};
     used += x.key.size() + x.e.value.size() + x.e.origin.size() + 24;
-    if (used > budget && !result.entries.empty()) {
+    if ((used > budget || result.entries.size() >= max_items) &&
+        !result.entries.empty()) {
       result.next = i->first;
       break;
     }
@@ -87,8 +90,25 @@ std::string check_next(const std::string& next, const limits& lim) {
   return {};
 }
 
-digest_page page_cursor::next_page(const store& data, size_t budget) {
-  auto page = page_from(data, cursor_, budget);
+void page_requests::asked(const std::string& peer, const page_range& range) {
+  open_[peer] = range;
+}
+
+std::optional<std::string>
+page_requests::follow(const std::string& peer, const std::string& next, size_t changed) {
+  auto i = open_.find(peer);
+  if (i == open_.end())
+    return std::nullopt; // not asked: an answer nobody wanted
+  auto range = std::move(i->second);
+  open_.erase(i);
+  if (next.empty() || changed == 0 || next <= range.start ||
+      (!range.end.empty() && next >= range.end))
+    return std::nullopt;
+  return next;
+}
+
+digest_page page_cursor::next_page(const store& data, size_t budget, size_t max_items) {
+  auto page = page_from(data, cursor_, budget, max_items);
   cursor_ = page.range.end; // "" (open end): the next sweep starts over
   return page;
 }

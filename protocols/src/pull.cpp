@@ -36,7 +36,8 @@ public:
 
   void handlers(handler_set& hs) override {
     hs.on<pull_request>([this](port& p, const pull_request& m) -> answer {
-      auto page = answer_page(p.data(), {m.start, m.end}, m.digest, budget_);
+      auto page = answer_page(p.data(), {m.start, m.end}, m.digest, budget_,
+                              p.limits().max_entries);
       if (page.entries.empty())
         return {}; // nothing they lack: no answer needed
       return reply_with(
@@ -45,22 +46,31 @@ public:
     });
     hs.on<pull_response>([this](port& p, const pull_response& m) {
       auto changed = merge(p, m.from, m.entries);
-      if (follow_up(m.next, changed.size()))
-        p.send(m.from, wire(request(p.self(), page_from(p.data(), m.next, budget_))),
-               carries::control);
+      if (auto at = asked_.follow(m.from, m.next, changed.size()))
+        ask(p, m.from, page_from(p.data(), *at, budget_, p.limits().max_entries));
     });
   }
 
   void on_round(port& p) override {
-    auto msg = wire(request(p.self(), cursor_.next_page(p.data(), budget_)));
-    for (auto& peer : p.sample(fanout_))
+    auto page = cursor_.next_page(p.data(), budget_, p.limits().max_entries);
+    auto range = page.range;
+    auto msg = wire(request(p.self(), std::move(page)));
+    for (auto& peer : p.sample(fanout_)) {
+      asked_.asked(peer, range);
       p.send(peer, msg, carries::control);
+    }
   }
 
 private:
+  void ask(port& p, const std::string& peer, digest_page page) {
+    asked_.asked(peer, page.range);
+    p.send(peer, wire(request(p.self(), std::move(page))), carries::control);
+  }
+
   size_t fanout_;
   size_t budget_;
   page_cursor cursor_;
+  page_requests asked_;
 };
 
 } // namespace

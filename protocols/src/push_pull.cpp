@@ -53,7 +53,8 @@ public:
     hs.on<push_pull_request>([this](port& p, const push_pull_request& m) {
       learn(p, m.from, m.entries);
       // An empty answer is still sent: the exchange is complete either way.
-      auto page = answer_page(p.data(), {m.start, m.end}, m.digest, budget_);
+      auto page = answer_page(p.data(), {m.start, m.end}, m.digest, budget_,
+                              p.limits().max_entries);
       auto what = page.entries.empty() ? carries::control : carries::update;
       return reply_with(
           push_pull_response{p.self(), std::move(page.entries), std::move(page.next)},
@@ -61,10 +62,10 @@ public:
     });
     hs.on<push_pull_response>([this](port& p, const push_pull_response& m) {
       answered_ = true;
-      auto changed = learn(p, m.from, m.entries);
-      if (follow_up(m.next, changed))
-        p.send(m.from, wire(request(p.self(), page_from(p.data(), m.next, budget_))),
-               carries::control);
+      // A page of a bulk sync (a truncated answer) is not news to push on.
+      auto changed = learn(p, m.from, m.entries, m.next.empty());
+      if (auto at = asked_.follow(m.from, m.next, changed))
+        ask(p, m.from, page_from(p.data(), *at, budget_, p.limits().max_entries));
     });
     hs.on<push_pull_update>(
         [this](port& p, const push_pull_update& m) { learn(p, m.from, m.entries); });
@@ -75,10 +76,13 @@ public:
       return;
     auto fresh = fresh_entries(p);
     auto what = fresh.empty() ? carries::control : carries::update;
-    auto msg =
-        wire(request(p.self(), cursor_.next_page(p.data(), budget_), std::move(fresh)));
-    for (auto& peer : p.sample(fanout_))
+    auto page = cursor_.next_page(p.data(), budget_, p.limits().max_entries);
+    auto range = page.range;
+    auto msg = wire(request(p.self(), std::move(page), std::move(fresh)));
+    for (auto& peer : p.sample(fanout_)) {
+      asked_.asked(peer, range);
       p.send(peer, msg, what);
+    }
   }
 
   void on_local_write(port& p, const std::string& key) override {
@@ -104,28 +108,38 @@ private:
         i = hot_.erase(i);
         continue;
       }
-      keyed_entry x{i->first, *e};
-      used += x.key.size() + x.e.value.size() + x.e.origin.size() + 24;
+      used += i->first.size() + e->value.size() + e->origin.size() + 24;
       h.sent = used <= budget_ || fresh.empty();
       if (h.sent)
-        fresh.push_back(std::move(x));
+        fresh.push_back(keyed_entry{i->first, *e});
       ++i;
     }
     return fresh;
   }
 
-  // Returns how many keys changed.
-  size_t learn(port& p, const std::string& from, const std::vector<keyed_entry>& xs) {
+  // Returns how many keys changed. What changed becomes hot (pushed on),
+  // unless `news` is false, up to max_hot keys.
+  size_t learn(port& p, const std::string& from, const std::vector<keyed_entry>& xs,
+               bool news = true) {
     std::vector<keyed_entry> fresh;
     auto changed = merge(p, from, xs);
     for (auto& key : changed) {
-      hot_[key] = {hot_rounds_, false};
-      if (eager_ > 0)
+      if (news && (hot_.size() < max_hot || hot_.count(key) > 0))
+        hot_[key] = {hot_rounds_, false};
+      if (eager_ > 0 && news)
         fresh.push_back(keyed_entry{key, *p.data().find(key)});
     }
     spread(p, from, std::move(fresh));
     return changed.size();
   }
+
+  void ask(port& p, const std::string& peer, digest_page page) {
+    asked_.asked(peer, page.range);
+    p.send(peer, wire(request(p.self(), std::move(page))), carries::control);
+  }
+
+  /// Hot keys at most: a burst beyond it spreads by the exchanges alone.
+  static constexpr size_t max_hot = 10000;
 
   // Eager mode: what is new here goes on at once (each node forwards an
   // entry once, when it first stores it).
@@ -141,6 +155,7 @@ private:
   size_t eager_;
   size_t budget_;
   page_cursor cursor_;
+  page_requests asked_;
   struct heat {
     uint64_t left = 0; // answered exchanges it still rides along in
     bool sent = false; // rode along in the last one

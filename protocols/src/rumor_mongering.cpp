@@ -113,7 +113,7 @@ public:
       }
     }
     if (cfg_.pull) {
-      auto page = cursor_.next_page(p.data(), cfg_.budget);
+      auto page = cursor_.next_page(p.data(), cfg_.budget, p.limits().max_entries);
       auto msg = wire(rm_pull{p.self(), std::move(page.range.start),
                               std::move(page.range.end), std::move(page.items)});
       for (auto& peer : p.sample(cfg_.fanout))

@@ -17,10 +17,7 @@ using namespace std::chrono_literals;
 namespace {
 
 cluster_spec sync_spec(size_t n, const std::string& data_root = {}) {
-  cluster_spec s;
-  s.nodes = n;
-  s.bin_dir = GOSSIP_BIN_DIR;
-  s.node_args = {"--interval=200ms"};
+  auto s = test::spec(n);
   s.data_root = data_root;
   return s;
 }

@@ -2,15 +2,7 @@
 # see: its control fields (Depends names CAF's runtime and -dev packages) and
 # that it carries the apps, headers, libraries and both packages' files.
 #   -DBUILD=<build dir> -DWORK=<scratch dir>
-function(run)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err
-                  TIMEOUT 500)
-  if(NOT rc EQUAL 0)
-    string(REPLACE ";" " " cmd "${ARGN}")
-    message(FATAL_ERROR "'${cmd}' failed (${rc})\n${out}\n${err}")
-  endif()
-  set(out "${out}" PARENT_SCOPE)
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/common.cmake)
 
 function(expect what text regex)
   if(NOT text MATCHES "${regex}")

@@ -3,15 +3,7 @@
 # find_package(caf-gossip), once through pkg-config alone.
 #   -DBUILD=<build dir> -DAPP=<app sources> -DWORK=<scratch dir> -DCXX=<compiler>
 #   [-DLAUNCHER=ccache]
-function(run)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err
-                  TIMEOUT 400)
-  if(NOT rc EQUAL 0)
-    string(REPLACE ";" " " cmd "${ARGN}")
-    message(FATAL_ERROR "'${cmd}' failed (${rc})\n${out}\n${err}")
-  endif()
-  set(out "${out}" PARENT_SCOPE)
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/common.cmake)
 
 function(expect text regex)
   if(NOT text MATCHES "${regex}")

@@ -147,6 +147,19 @@ TEST(AntiEntropy, ACollectedTombstoneDoesNotResurrect) {
     net.round();
   EXPECT_EQ(a.data().find("x"), nullptr);
   EXPECT_EQ(b.data().find("x"), nullptr);
+  // Nor is it offered again and again: once refused, its origin's version
+  // counts as seen where it is buried.
+  c.clear_records();
+  for (int i = 0; i < 5; ++i)
+    net.round();
+  size_t offered = 0;
+  for (auto& m : c.replied<ae_ack>())
+    for (auto& x : m.deltas)
+      offered += x.key == "x" ? 1 : 0;
+  EXPECT_EQ(offered, 0u);
+  // The sweep told c of the delete it missed (the collected tombstone).
+  auto x = c.data().find("x");
+  EXPECT_TRUE(x == nullptr || x->tombstone);
 }
 
 TEST(AntiEntropy, ABadDeltaIsDroppedAndCountedTheRestMerged) {

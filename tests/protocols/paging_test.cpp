@@ -31,12 +31,12 @@ size_t page_bytes(const std::vector<digest_item>& xs) {
 TEST(Paging, ADigestPageStaysWithinItsBudgetAndNamesWhereItEnds) {
   store s;
   fill(s, 1000);
-  auto page = page_from(s, "", 1024);
+  auto page = page_from(s, "", 1024, 100000);
   ASSERT_FALSE(page.items.empty());
   EXPECT_LE(page_bytes(page.items), 1024u);
   EXPECT_EQ(page.range.start, "");
   EXPECT_EQ(page.range.end, key_of(page.items.size())); // the first key left out
-  auto rest = page_from(s, page.range.end, 1u << 30);
+  auto rest = page_from(s, page.range.end, 1u << 30, 100000);
   EXPECT_EQ(page.items.size() + rest.items.size(), 1000u);
   EXPECT_EQ(rest.range.end, ""); // reached the last key: open
 }
@@ -45,7 +45,7 @@ TEST(Paging, AStoreThatFitsOnePageIsComparedWhole) {
   store s;
   fill(s, 10);
   page_cursor c;
-  auto page = c.next_page(s, 65536);
+  auto page = c.next_page(s, 65536, 100000);
   EXPECT_EQ(page.items.size(), 10u);
   EXPECT_EQ(page.range.end, "");
   EXPECT_EQ(c.cursor(), ""); // the next sweep starts over
@@ -57,9 +57,9 @@ TEST(Paging, AnAnswerCoversOnlyItsRangeAndWhatTheAskerLacks) {
   fill(theirs, 50); // the same writes for k000000..k000049
   theirs.put(key_of(10), "newer there", "b");
   mine.put(key_of(20), "newer here", "c");
-  auto page = page_from(theirs, key_of(5), 1u << 20);
+  auto page = page_from(theirs, key_of(5), 1u << 20, 100000);
   page.range.end = key_of(60); // as if their page ended there
-  auto answer = answer_page(mine, page.range, page.items, 1u << 20);
+  auto answer = answer_page(mine, page.range, page.items, 1u << 20, 100000);
   std::vector<std::string> keys;
   for (auto& x : answer.entries)
     keys.push_back(x.key);
@@ -73,10 +73,20 @@ TEST(Paging, AnAnswerCoversOnlyItsRangeAndWhatTheAskerLacks) {
 TEST(Paging, ATruncatedAnswerSaysWhereToContinue) {
   store mine;
   fill(mine, 1000);
-  auto answer = answer_page(mine, {"", ""}, {}, 2048);
+  auto answer = answer_page(mine, {"", ""}, {}, 2048, 100000);
   ASSERT_FALSE(answer.entries.empty());
   ASSERT_LT(answer.entries.size(), 1000u);
   EXPECT_EQ(answer.next, key_of(answer.entries.size()));
+}
+
+// However large the budget, no page has more items than a peer accepts.
+TEST(Paging, APageNeverHoldsMoreItemsThanAMessageMay) {
+  store s;
+  fill(s, 1000);
+  EXPECT_EQ(page_from(s, "", 1u << 30, 100).items.size(), 100u);
+  auto answer = answer_page(s, {"", ""}, {}, 1u << 30, 100);
+  EXPECT_EQ(answer.entries.size(), 100u);
+  EXPECT_EQ(answer.next, key_of(100));
 }
 
 TEST(Paging, MalformedPagesAreRejected) {
@@ -146,16 +156,40 @@ TEST(Paging, PushPullSyncsALargeStoreToAnEmptyNodeInPages) {
   syncs_by_following("push-pull");
 }
 
-// A truncated answer that teaches nothing new is not followed: a peer
-// cannot keep a node asking by always answering "there is more".
-TEST(Paging, AnAnswerThatBringsNothingNewIsNotFollowed) {
+// Only an answer to a page this node asked for is followed, only forward
+// inside that page, and only while it teaches something: a peer cannot make
+// a node send digest pages by answering what it was not asked, nor keep a
+// chain going by always answering "there is more".
+TEST(Paging, OnlyAnAnswerThatWasAskedForAndTeachesSomethingIsFollowed) {
   fake_node b{"b"};
+  b.set_peers({"a"});
   b.add("pull");
-  auto x = make_entry("k", "1", 1, "a");
-  b.receive_typed(pull_response{"a", {x}, "m"}, "a");
-  EXPECT_EQ(b.sent<pull_request>().size(), 1u); // new: followed
-  b.receive_typed(pull_response{"a", {x}, "m"}, "a");
-  EXPECT_EQ(b.sent<pull_request>().size(), 1u); // nothing new: not followed
+  b.receive_typed(pull_response{"a", {make_entry("k0", "1", 1, "a")}, "m"}, "a");
+  EXPECT_TRUE(b.sent<pull_request>().empty()); // not asked: not followed
+  b.tick();                                    // asks a for the whole key space
+  ASSERT_EQ(b.sent<pull_request>().size(), 1u);
+  b.receive_typed(pull_response{"a", {make_entry("k1", "1", 1, "a")}, "m"}, "a");
+  ASSERT_EQ(b.sent<pull_request>().size(), 2u); // asked, new, inside: followed
+  EXPECT_EQ(b.sent<pull_request>().back().start, "m");
+  b.receive_typed(pull_response{"a", {make_entry("k1", "1", 1, "a")}, "n"}, "a");
+  EXPECT_EQ(b.sent<pull_request>().size(), 2u); // nothing new: the chain ends
+  b.tick();
+  auto asked = b.sent<pull_request>().size();
+  b.receive_typed(pull_response{"a", {make_entry("k2", "1", 1, "a")}, ""}, "a");
+  EXPECT_EQ(b.sent<pull_request>().size(), asked); // complete: nothing to follow
+}
+
+TEST(Paging, AnAnswerContinuingOutsideItsPageIsNotFollowed) {
+  fake_node b{"b"};
+  b.set_peers({"a"});
+  b.add("pull", {{"budget", "256"}});
+  fill(b.data(), 100); // b's first page ends well before the last key
+  b.tick();
+  auto page = b.sent<pull_request>().back();
+  ASSERT_FALSE(page.end.empty());
+  b.receive_typed(pull_response{"a", {make_entry("new", "1", 1, "a")}, page.end + "x"},
+                  "a");
+  EXPECT_EQ(b.sent<pull_request>().size(), 1u);
 }
 
 // Equal large stores, one key apart deep inside: the cursor sweeps the key

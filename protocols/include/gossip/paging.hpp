@@ -14,6 +14,8 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,9 +41,10 @@ struct digest_page {
 size_t digest_bytes(const digest_item& d);
 
 /// The digest of `data` from key `start` on, as many keys as fit in `budget`
-/// bytes (at least one). Its range ends at the first key left out, or is
-/// open when it reached the last key.
-digest_page page_from(const store& data, const std::string& start, size_t budget);
+/// bytes and `max_items` (at least one). Its range ends at the first key left
+/// out, or is open when it reached the last key.
+digest_page page_from(const store& data, const std::string& start, size_t budget,
+                      size_t max_items);
 
 struct delta_page {
   std::vector<keyed_entry> entries;
@@ -52,9 +55,11 @@ struct delta_page {
 
 /// The entries of `data` within `range` that are newer than, or missing
 /// from, `items` (which must be validated: ascending, in range), at most
-/// `budget` bytes (one larger entry alone is still sent).
+/// `budget` bytes and `max_items` entries (one larger entry alone is still
+/// sent).
 delta_page answer_page(const store& data, const page_range& range,
-                       const std::vector<digest_item>& items, size_t budget);
+                       const std::vector<digest_item>& items, size_t budget,
+                       size_t max_items);
 
 /// Empty when a received page is well-formed: a range whose start is not
 /// past its end, items bounded, well-formed, strictly ascending and inside
@@ -65,19 +70,29 @@ std::string validate(const page_range& range, const std::vector<digest_item>& it
 /// Empty when `next` of an answer may be followed: empty, or a plausible key.
 std::string check_next(const std::string& next, const limits& lim);
 
-/// Whether an answer warrants asking again at once: it stopped short of the
-/// page and what it brought changed something here. A chain that teaches
-/// nothing stops, so no peer can keep a node asking.
-inline bool follow_up(const std::string& next, size_t changed) {
-  return !next.empty() && changed > 0;
-}
+/// The pages a node asked each peer for, not answered yet. Only an answer to
+/// one of them is followed, only forward inside its range, and only while
+/// answers teach something: no peer can make a node ask (and send a digest
+/// page) by answering what it was not asked, nor keep a chain going.
+class page_requests {
+public:
+  void asked(const std::string& peer, const page_range& range);
+  /// Where to ask `peer` next, now that its answer stopped at `next`
+  /// ("" : complete) and changed `changed` keys here; nothing to ask when
+  /// it was not asked, complete, taught nothing, or `next` lies outside.
+  std::optional<std::string> follow(const std::string& peer, const std::string& next,
+                                    size_t changed);
+
+private:
+  std::map<std::string, page_range> open_;
+};
 
 /// Where a node's sweep of its key space stands: the next page starts at
 /// `cursor()`, and moves past every page sent, wrapping at the end.
 class page_cursor {
 public:
   /// The next page of `data` to send; the cursor moves past it.
-  digest_page next_page(const store& data, size_t budget);
+  digest_page next_page(const store& data, size_t budget, size_t max_items);
   const std::string& cursor() const { return cursor_; }
 
 private:
