@@ -31,6 +31,8 @@ std::string to_json(const counters& x) {
          {"refused_requests", x.refused_requests},
          {"store_keys", x.store_keys},
          {"store_bytes", x.store_bytes},
+         {"suspicions", x.suspicions},
+         {"refutations", x.refutations},
          {"total", traffic_json(x.total)},
          {"by_type", std::move(by_type)}};
   return j.dump(-1, ' ', false, json::error_handler_t::replace);

@@ -11,6 +11,7 @@
 
 #include "gossip/atoms.hpp"
 #include "gossip/membership.hpp"
+#include "gossip/metrics.hpp"
 #include "node_port.hpp"
 #include "replicator.hpp"
 
@@ -83,6 +84,21 @@ void remove_peer(node_actor* self, const std::string& name) {
   self->state.view->remove(name);
 }
 
+// What /metrics reads besides the counters (metrics.hpp). Tombstones are
+// counted by walking the store once per scrape, not on every merge.
+node_gauges gauges(const node_state& st) {
+  node_gauges g;
+  for (auto& kv : st.data.items())
+    ++(kv.second.tombstone ? g.tombstones : g.keys);
+  g.bytes = st.data.bytes();
+  for (auto& p : st.protocols)
+    g.pending[p->name()] += p->pending();
+  g.waiting = st.routes->waiting();
+  g.connecting = st.routes->connecting();
+  g.delay = st.delay;
+  return g;
+}
+
 // A write this node just made: reported and spread by the protocols.
 uint64_t spread_local_write(node_actor* self, const std::string& key) {
   auto& st = self->state;
@@ -112,7 +128,7 @@ caf::result<uint64_t> put(node_actor* self, const std::string& key,
     return caf::make_error(caf::sec::runtime_error, "the store's clock is exhausted");
   if (auto full = st.data.quota_refusal(key, value.size(), st.cfg.limits); !full.empty())
     return caf::make_error(caf::sec::runtime_error, full);
-  st.data.put(key, value, st.cfg.name, st.port->now_ms());
+  st.data.put(key, value, st.cfg.name, st.port->now_ms(), wall_ms());
   // Durable before its "ok" (and before it spreads).
   auto failed = persist(self, durability::synced);
   auto version = spread_local_write(self, key);
@@ -123,7 +139,8 @@ caf::result<uint64_t> put(node_actor* self, const std::string& key,
 
 caf::result<bool> erase(node_actor* self, const std::string& key) {
   auto& st = self->state;
-  if (!st.data.can_write() || !st.data.erase(key, st.cfg.name, st.port->now_ms()))
+  if (!st.data.can_write() ||
+      !st.data.erase(key, st.cfg.name, st.port->now_ms(), wall_ms()))
     return false;
   auto err = persist(self, durability::synced);
   spread_local_write(self, key);
@@ -269,6 +286,7 @@ caf::message_handler api(node_actor* self) {
         c.store_bytes = self->state.data.bytes();
         return c;
       },
+      [=](in_process_t, metrics_atom) { return gauges(self->state); },
       [=](snapshot_atom) { return self->state.data.entries(); },
   };
 }

@@ -66,6 +66,12 @@ void node_port::count(tally what, const std::string& why) {
     if (auto e = self_->current_mailbox_element())
       st_.acct->rejected_item(e->content(), why);
     break;
+  case tally::suspicion:
+    ++c.suspicions;
+    break;
+  case tally::refutation:
+    ++c.refutations;
+    break;
   }
 }
 

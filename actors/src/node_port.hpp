@@ -30,6 +30,7 @@ public:
   void hold(const std::string& from, const keyed_entry& x) override {
     st_.held.emplace_back(from, x);
   }
+  void arrived(const entry& e) override { st_.delay.observe(e.written_ms, wall_ms()); }
 
   // -- membership_port -------------------------------------------------------
   const std::string& address() const override { return st_.cfg.address; }

@@ -14,6 +14,7 @@
 
 #include "accounting.hpp"
 #include "faults.hpp"
+#include "gossip/metrics.hpp"
 #include "gossip/node.hpp"
 #include "gossip/sampler.hpp"
 #include "peer_view.hpp"
@@ -43,6 +44,8 @@ struct node_state {
   std::vector<caf::actor> subscribers;
   /// Synchronous rounds: entries received this round, merged when it ends.
   std::vector<std::pair<std::string, keyed_entry>> held;
+  /// How long the updates that reached this node took (metrics.hpp).
+  delay_histogram delay;
   /// With a data directory only.
   std::optional<persistence> disk;
   static const char* name;

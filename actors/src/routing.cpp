@@ -127,6 +127,13 @@ void routing::send(const std::string& name, const caf::message& msg) {
     ++acct_.stats.unroutable;
 }
 
+size_t routing::waiting() const {
+  size_t n = 0;
+  for (auto& [name, msgs] : waiting_)
+    n += msgs.size();
+  return n;
+}
+
 void routing::down(const caf::actor_addr& who) {
   if (watched_.erase(who) == 0)
     return;

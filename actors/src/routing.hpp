@@ -74,6 +74,10 @@ public:
   /// `name` stays.
   void verify(const std::string& name, const std::string& address);
 
+  /// Messages held until their peer's connection is up; connects under way.
+  size_t waiting() const;
+  size_t connecting() const { return dialing_.size(); }
+
   /// A monitored actor is gone: routes to it are forgotten (the next send
   /// to it connects again).
   void down(const caf::actor_addr& who);

@@ -178,12 +178,15 @@ bool is_loopback(const std::string& host) {
 }
 
 void require_tls_off_loopback(const settings& s, const std::string& host,
-                              const std::vector<std::string>& seeds) {
+                              const std::vector<std::string>& seeds,
+                              const std::string& advertise) {
   if (s.enabled)
     return;
   std::string exposed;
   if (!is_loopback(host))
     exposed = "--host=" + host;
+  else if (!advertise.empty() && !is_loopback(advertise))
+    exposed = "--advertise=" + advertise;
   for (auto& seed : seeds)
     if (auto hp = parse_host_port(seed); exposed.empty() && hp && !is_loopback(hp->host))
       exposed = "seed " + seed;

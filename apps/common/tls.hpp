@@ -38,12 +38,13 @@ settings read(const params& ps, role r = role::node);
 /// True for 127.0.0.0/8, ::1 (also as ::ffff:127.x.y.z) and localhost.
 bool is_loopback(const std::string& host);
 
-/// A node that listens on or advertises `host`, or joins through `seeds`
-/// (host:port), anywhere but loopback needs TLS: throws
-/// std::invalid_argument without it, unless --insecure was given; then it
-/// warns once on stderr.
+/// A node that listens on `host`, advertises `advertise` (a host; empty:
+/// `host`), or joins through `seeds` (host:port), anywhere but loopback
+/// needs TLS: throws std::invalid_argument without it, unless --insecure
+/// was given; then it warns once on stderr.
 void require_tls_off_loopback(const settings& s, const std::string& host,
-                              const std::vector<std::string>& seeds);
+                              const std::vector<std::string>& seeds,
+                              const std::string& advertise = {});
 
 /// Loads the OpenSSL module (after the middleman) and sets its files; every
 /// peer must present a certificate signed by the CA.

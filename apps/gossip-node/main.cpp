@@ -13,6 +13,7 @@
 #include <set>
 #include <thread>
 
+#include "advertise.hpp"
 #include "caf_config.hpp"
 #include "cli.hpp"
 #include "gossip/address.hpp"
@@ -26,6 +27,7 @@
 #include "gossip/registry.hpp"
 #include "gossip/types.hpp"
 #include "guard_options.hpp"
+#include "metrics_endpoint.hpp"
 #include "node_options.hpp"
 #include "output.hpp"
 #include "tls.hpp"
@@ -37,7 +39,11 @@ using namespace std::chrono_literals;
 
 const std::vector<cli::option> node_options{
     {"name", "NAME", "unique node name (default node-<pid>)"},
-    {"host", "HOST", "address to listen on and advertise (default 127.0.0.1)"},
+    {"host", "HOST",
+     "address to listen on (default 127.0.0.1; :: or 0.0.0.0: every one)"},
+    {"advertise", "HOST[:PORT]",
+     "address members are told to reach this node at (default: --host and the "
+     "bound port)"},
     {"port", "PORT", "TCP port; 0 picks a free one and prints it (default 0)"},
     {"protocol", "NAMES", "dissemination protocols (default push-pull,probabilistic)"},
     {"preset", "NAME",
@@ -58,6 +64,8 @@ const std::vector<cli::option> node_options{
      "store quota: keys held, deletes included; a put past it fails (default 10000000)"},
     {"max-bytes", "BYTES",
      "store quota: bytes of keys and values held (default 4294967296: 4 GiB)"},
+    {"metrics", "HOST:PORT",
+     "serve Prometheus metrics at http://HOST:PORT/metrics (port 0: a free one)"},
     {"fault-injection", "",
      "let gossip-ctl faults make this node lose and delay its sends (chaos tests only)"},
     {"help-params", "", "every protocol parameter and preset, as Markdown tables"},
@@ -121,13 +129,31 @@ struct settings {
   node_config node;
   std::string host;
   uint16_t port = 0;
+  std::optional<cli::advertise_spec> advertise;
   std::string protocols;
   bool json = false;
   size_t threads = 1;
   std::string data_dir;
+  std::optional<host_port> metrics;
   tls::settings tls;
   guard::settings guard;
 };
+
+// --metrics=HOST:PORT, where port 0 asks for a free one.
+host_port read_metrics(const std::string& text) {
+  auto any_port = text.size() > 2 && text.compare(text.size() - 2, 2, ":0") == 0;
+  auto hp = parse_host_port(any_port ? text.substr(0, text.size() - 1) + "1" : text);
+  if (!hp)
+    throw std::invalid_argument("invalid value '" + text +
+                                "' for --metrics: expected HOST:PORT or [IPv6]:PORT");
+  if (any_port)
+    hp->port = 0;
+  if (hp->host.find(':') != std::string::npos && !metrics_endpoint::ipv6())
+    throw std::invalid_argument("--metrics=" + text +
+                                ": the civetweb library gossip-node runs on has no IPv6 "
+                                "(Debian's is built without it); give an IPv4 address");
+  return *hp;
+}
 
 // Reads the node's own options; the protocols read theirs from the same
 // parameters (scoped reads), below which lies the preset.
@@ -159,8 +185,18 @@ settings read_settings(params& ps) {
   lim.max_store_bytes = ps.get_uint("max-bytes", lim.max_store_bytes);
   if (lim.max_store_keys == 0 || lim.max_store_bytes == 0)
     throw std::invalid_argument("--max-keys and --max-bytes must be at least 1");
+  if (ps.has("metrics"))
+    s.metrics = read_metrics(ps.get_string("metrics", ""));
+  if (ps.has("advertise"))
+    s.advertise = cli::read_advertise(ps.get_string("advertise", ""));
   s.tls = tls::read(ps);
-  tls::require_tls_off_loopback(s.tls, s.host, ps.scoped("swim").get_list("seeds"));
+  // Without --tls or --insecure a host off loopback (a wildcard too) is
+  // refused below; with them, a wildcard without --advertise is refused
+  // before --insecure's warning, so that a refusal stays one line.
+  if (s.tls.enabled || s.tls.insecure)
+    cli::check_bind(s.host, s.advertise);
+  tls::require_tls_off_loopback(s.tls, s.host, ps.scoped("swim").get_list("seeds"),
+                                s.advertise ? s.advertise->host : "");
   s.guard = cli::read_guard(ps);
   for (auto& kv : ps.get_list("meta")) {
     auto eq = kv.find('=');
@@ -219,16 +255,42 @@ int run(settings& s, caf::actor_system_config& cfg,
     caf::anon_send_exit(out, caf::exit_reason::user_shutdown);
     return 1;
   }
-  auto address = to_string(host_port{s.host, *port});
+  std::unique_ptr<metrics_endpoint> metrics;
+  if (s.metrics) {
+    try {
+      metrics = std::make_unique<metrics_endpoint>(sys, node, s.node.name, *s.metrics);
+    } catch (const std::runtime_error& e) {
+      std::cerr << "gossip-node: error: cannot serve --metrics on "
+                << to_string(*s.metrics) << ": " << e.what() << "\n";
+      guard::stop(sys);
+      caf::anon_send_exit(node, caf::exit_reason::user_shutdown);
+      caf::anon_send_exit(out, caf::exit_reason::user_shutdown);
+      return 1;
+    }
+  }
+  auto metrics_at =
+      metrics ? to_string(host_port{s.metrics->host, metrics->port()}) : std::string{};
+  // Members are told the advertised address; the socket is bound to --host.
+  auto bound = to_string(host_port{s.host, *port});
+  auto address = cli::advertised_address(s.host, *port, s.advertise);
   caf::anon_send(node, in_process, address_atom::value, address);
-  if (s.json)
-    std::cout << cli::json_line({{"event", "listening"},
-                                 {"node", s.node.name},
-                                 {"address", address},
-                                 {"pid", ::getpid()}})
-              << std::endl;
-  else
+  if (s.json) {
+    auto line =
+        cli::json{{"event", "listening"}, {"node", s.node.name}, {"address", address}};
+    if (bound != address)
+      line["bound"] = bound; // only then: readers of the old line keep working
+    if (metrics)
+      line["metrics"] = metrics_at;
+    line["pid"] = ::getpid();
+    std::cout << cli::json_line(line) << std::endl;
+  } else if (address == bound)
     std::cout << s.node.name << " listening on " << address << std::endl;
+  else
+    std::cout << s.node.name << " listening on " << bound << ", advertised as " << address
+              << std::endl;
+  if (metrics && !s.json)
+    std::cout << s.node.name << " serves metrics at http://" << metrics_at << "/metrics"
+              << std::endl;
   // Wait for SIGTERM or SIGINT (blocked in every thread, see main).
   sigset_t set;
   sigemptyset(&set);
@@ -238,6 +300,7 @@ int run(settings& s, caf::actor_system_config& cfg,
   sigwait(&set, &sig);
   // Leave gracefully: the goodbye goes straight to every member; give the
   // network a moment to carry it before the process ends.
+  metrics.reset(); // no scrape during the leave
   caf::anon_send(node, in_process, caf::leave_atom::value);
   std::this_thread::sleep_for(
       std::min<std::chrono::milliseconds>(s.node.interval, 300ms));

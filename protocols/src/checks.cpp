@@ -39,6 +39,8 @@ std::string validate(const keyed_entry& x, const limits& lim) {
     return "entry origin: " + err;
   if (x.e.tombstone && !x.e.value.empty())
     return "tombstone with a value";
+  if (x.e.written_ms < 0)
+    return "entry with a negative origin time";
   return {};
 }
 

@@ -70,6 +70,7 @@ bool merge_now(port& p, const std::string& from, const keyed_entry& x) {
   if (!p.data().merge(x.key, x.e, p.now_ms()))
     return false;
   p.count(tally::fresh);
+  p.arrived(x.e);
   if (p.observed())
     p.emit(stored_event(x.key, *p.data().find(x.key)));
   return true;

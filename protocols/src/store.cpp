@@ -45,24 +45,25 @@ std::string store::quota_refusal(const std::string& key, size_t value_bytes,
 }
 
 const entry& store::put(const std::string& key, std::string value,
-                        const std::string& origin, int64_t now_ms) {
+                        const std::string& origin, int64_t now_ms, int64_t written_ms) {
   auto [i, added] = map_.try_emplace(key);
   auto& e = i->second;
   account(key, added ? nullptr : &e, nullptr);
   clock_ = std::min(clock_ + 1, max_clock);
-  e = entry{std::move(value), clock_, origin, false, now_ms};
+  e = entry{std::move(value), clock_, origin, false, now_ms, written_ms};
   account(key, nullptr, &e);
   changed(key);
   return e;
 }
 
-bool store::erase(const std::string& key, const std::string& origin, int64_t now_ms) {
+bool store::erase(const std::string& key, const std::string& origin, int64_t now_ms,
+                  int64_t written_ms) {
   auto i = map_.find(key);
   if (i == map_.end() || i->second.tombstone)
     return false;
   clock_ = std::min(clock_ + 1, max_clock);
   account(key, &i->second, nullptr);
-  i->second = entry{std::string{}, clock_, origin, true, now_ms};
+  i->second = entry{std::string{}, clock_, origin, true, now_ms, written_ms};
   account(key, nullptr, &i->second);
   changed(key);
   return true;

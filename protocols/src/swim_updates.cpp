@@ -112,6 +112,7 @@ void swim::now_alive(port& p, const member_update& m,
 
 void swim::now_suspect(port& p, const member_update& m, const std::string& reporter) {
   suspicions_.insert_or_assign(m.name, suspicion{m.incarnation, p.round(), reporter});
+  p.count(tally::suspicion);
   m_->peer_up(m.name, m.address, false, m.meta);
   emit_member(p, event_kind::member_suspect, m, "suspected by " + reporter);
 }
@@ -145,6 +146,7 @@ void swim::refute_if_needed(port& p, const member_update& u, bool first_contact)
   incarnation_ = std::max(incarnation_, u.incarnation + 1); // bounded: check_plausible
   m_->incarnation_changed(incarnation_);
   queue_.push(self_update(p), true);
+  p.count(tally::refutation);
   emit_state(p, std::string{"refuted "} + to_string(u.state()) + " by " + u.reporter +
                     ", incarnation now " + std::to_string(incarnation_));
 }

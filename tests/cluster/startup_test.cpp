@@ -65,10 +65,12 @@ TEST(Startup, TlsFilesThatDoNotFitStopTheNodeBeforeItListens) {
 TEST(Startup, InsecureLetsANodeListenOnAllInterfacesAndWarnsOnce) {
   // Without --insecure this is refused (tests/apps: node_public_host_without_tls).
   // With it the node starts; it gets no seeds, so it sends nothing anywhere,
-  // and it is killed by PID as soon as it listens.
+  // and it is killed by PID as soon as it listens. A wildcard reaches nobody:
+  // members are told --advertise (without it: tests/apps,
+  // node_wildcard_without_advertise).
   test::scratch_dir tmp;
   child node{{test::bin("gossip-node"), "--host=0.0.0.0", "--port=0", "--insecure",
-              "--events=json"},
+              "--advertise=127.0.0.1", "--events=json"},
              tmp / "stderr"};
   std::vector<std::string> lines;
   auto deadline = std::chrono::steady_clock::now() + 20s;
@@ -77,7 +79,8 @@ TEST(Startup, InsecureLetsANodeListenOnAllInterfacesAndWarnsOnce) {
     wait_readable({node.out_fd()}, 50ms);
   node.kill();
   ASSERT_FALSE(lines.empty());
-  EXPECT_NE(lines[0].find("\"address\":\"0.0.0.0:"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("\"address\":\"127.0.0.1:"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("\"bound\":\"0.0.0.0:"), std::string::npos) << lines[0];
   auto err = test::slurp(tmp / "stderr");
   EXPECT_NE(err.find("warning: --insecure"), std::string::npos) << err;
   EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;

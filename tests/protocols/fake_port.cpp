@@ -147,6 +147,12 @@ void fake_node::count(tally what, const std::string& why) {
   case tally::rejected_item:
     rejected_items.push_back(why);
     break;
+  case tally::suspicion:
+    ++suspicions;
+    break;
+  case tally::refutation:
+    ++refutations;
+    break;
   }
 }
 

@@ -99,6 +99,8 @@ public:
   std::vector<envelope> log;
   std::vector<event> events;
   size_t fresh = 0;
+  size_t suspicions = 0;
+  size_t refutations = 0;
   /// tally::rejected_item reasons.
   std::vector<std::string> rejected_items;
   /// admit(): every message counted as received, the problems of rejected ones.

@@ -176,6 +176,24 @@ TEST(Validation, ATombstoneWithAValueIsDropped) {
   EXPECT_NE(b.data().get("y"), nullptr);
 }
 
+// The origin time only feeds a histogram, but a negative one is no honest
+// wall clock: the entry is dropped like any malformed one; the rest is kept
+// with the origin time it came with.
+TEST(Validation, AnEntryWithANegativeOriginTimeIsDropped) {
+  fake_node b{"b"};
+  b.add("push");
+  auto bad = make_entry("x", "1", 5, "a");
+  bad.e.written_ms = -1;
+  auto good = make_entry("y", "1", 1, "a");
+  good.e.written_ms = 1'700'000'000'000;
+  b.receive_typed(push_msg{"a", {bad, good}}, "a");
+  EXPECT_EQ(b.rejected_items,
+            std::vector<std::string>{"entry with a negative origin time"});
+  EXPECT_EQ(b.data().find("x"), nullptr);
+  ASSERT_NE(b.data().find("y"), nullptr);
+  EXPECT_EQ(b.data().find("y")->written_ms, 1'700'000'000'000);
+}
+
 TEST(Validation, AForeignMessageIsNotTaken) {
   fake_node b{"b"};
   b.add("push");

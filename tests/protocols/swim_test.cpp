@@ -129,6 +129,7 @@ TEST(Swim, AFailedProbeGoesIndirectThenSuspects) {
   EXPECT_EQ(sus[0].peer, "c");
   EXPECT_EQ(sus[0].reporter, "a");
   EXPECT_EQ(member(t.a, "c")->state(), member_status::suspect);
+  EXPECT_EQ(t.a.suspicions, 1u);  // counted (gossip_suspicions_total)
   EXPECT_TRUE(t.a.downs.empty()); // suspected, still sampled
   EXPECT_TRUE(contains(t.a.peers(), "c"));
 }
@@ -157,9 +158,11 @@ TEST(Swim, TheSuspectRefutesWithAHigherIncarnation) {
   t.a_round();
   t.a_round();
   ASSERT_EQ(member(t.a, "c")->state(), member_status::suspect);
+  EXPECT_EQ(t.c.refutations, 0u);
   t.net.down.clear();
   t.net.round();
   t.net.round();
+  EXPECT_EQ(t.c.refutations, 1u); // counted (gossip_refutations_total)
   auto st = t.c.events_of(event_kind::state_changed);
   ASSERT_FALSE(st.empty());
   EXPECT_EQ(st[0].incarnation, 2u);

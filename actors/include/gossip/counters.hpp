@@ -26,7 +26,7 @@ struct counters {
   GOSSIP_WIRE("gossip::counters", by_type, total, unknown, unroutable, rounds,
               update_msgs, lost, refused_subscribers, deferred_dials, fresh,
               first_fresh_round, last_fresh_round, refused_requests, store_keys,
-              store_bytes)
+              store_bytes, suspicions, refutations)
   /// Keyed by the message's registered type name, e.g. "gossip::push_msg".
   std::map<std::string, traffic> by_type;
   traffic total;
@@ -51,6 +51,10 @@ struct counters {
   /// Writes with a level, waits and agreement checks turned away
   /// (limits::max_pending of them were waiting already).
   uint64_t refused_requests = 0;
+  /// Members SWIM marked suspect here, and claims that this node is suspect,
+  /// dead or gone that it refuted (a higher incarnation).
+  uint64_t suspicions = 0;
+  uint64_t refutations = 0;
   /// The store as the node answered: keys held (tombstones included) and
   /// their bytes (keys plus values), what its quota is measured against.
   uint64_t store_keys = 0;

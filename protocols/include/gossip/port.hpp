@@ -34,6 +34,10 @@ enum class tally : uint8_t {
   fresh,
   /// One bad item of a batch was dropped (the rest was used).
   rejected_item,
+  /// SWIM marked a member suspect.
+  suspicion,
+  /// SWIM refuted a claim that this node is suspect, dead or gone.
+  refutation,
 };
 
 class port {
@@ -76,6 +80,9 @@ public:
   /// Keeps a checked entry until the round ends; the node then merges it
   /// with merge_now. Only called when holds_merges().
   virtual void hold(const std::string& /* from */, const keyed_entry& /* x */) {}
+  /// An entry new to this node was merged (its origin time measures how long
+  /// the write took to get here); nothing by default.
+  virtual void arrived(const entry&) {}
 };
 
 /// What only membership protocols get.

@@ -22,7 +22,7 @@
 namespace gossip {
 
 struct entry {
-  GOSSIP_WIRE("gossip::entry", value, version, origin, tombstone)
+  GOSSIP_WIRE("gossip::entry", value, version, origin, tombstone, written_ms)
   std::string value;
   uint64_t version = 0;
   std::string origin;
@@ -30,6 +30,11 @@ struct entry {
   /// Local time (ms) at which this replica first stored this version; used to
   /// garbage-collect tombstones. Not part of the entry's identity, not sent.
   int64_t stored_at = 0;
+  /// Wall-clock time (ms since the Unix epoch) at which the origin made this
+  /// write; 0: unknown (a restored entry). It travels with the entry so that
+  /// each replica can measure how long the write took to reach it (the
+  /// propagation-delay histogram); not part of the entry's identity.
+  int64_t written_ms = 0;
 };
 
 /// Strict "newer than" over the total order described above.
@@ -64,12 +69,14 @@ public:
   using map_type = std::map<std::string, entry>;
 
   /// Writes `value` under `key` as a new version from `origin`.
+  /// `written_ms`: the origin's wall-clock time of the write (entry::written_ms).
   const entry& put(const std::string& key, std::string value, const std::string& origin,
-                   int64_t now_ms = 0);
+                   int64_t now_ms = 0, int64_t written_ms = 0);
 
   /// Deletes `key` by writing a tombstone. Returns false if the key is absent
   /// or already deleted (nothing is written then).
-  bool erase(const std::string& key, const std::string& origin, int64_t now_ms = 0);
+  bool erase(const std::string& key, const std::string& origin, int64_t now_ms = 0,
+             int64_t written_ms = 0);
 
   /// Merges one remote entry. Returns true if it replaced what we had.
   bool merge(const std::string& key, const entry& e, int64_t now_ms = 0);
