@@ -23,6 +23,13 @@ mass join(uint64_t hi, uint64_t lo) {
 
 } // namespace
 
+push_sum_share make_share(std::string from, mass s, mass w) {
+  push_sum_share share{std::move(from)};
+  split(s, share.s_hi, share.s_lo);
+  split(w, share.w_hi, share.w_lo);
+  return share;
+}
+
 mass to_mass(double x) {
   // Integer and fraction parts separately: exact for |x| < 2^62.
   double ip = 0;
@@ -131,10 +138,7 @@ public:
     mass s_out = state_.s >> 1, w_out = state_.w >> 1;
     state_.s -= s_out;
     state_.w -= w_out;
-    push_sum_share share{p.self()};
-    split(s_out, share.s_hi, share.s_lo);
-    split(w_out, share.w_hi, share.w_lo);
-    p.send(peers[0], wire(std::move(share)), carries::update);
+    p.send(peers[0], wire(make_share(p.self(), s_out, w_out)), carries::update);
   }
 
 private:

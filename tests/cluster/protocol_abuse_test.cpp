@@ -391,15 +391,7 @@ protected:
     return true;
   }
 
-  static push_sum_share share(mass s, mass w) {
-    push_sum_share m{"n2"};
-    auto us = static_cast<unsigned __int128>(s), uw = static_cast<unsigned __int128>(w);
-    m.s_hi = static_cast<uint64_t>(us >> 64);
-    m.s_lo = static_cast<uint64_t>(us);
-    m.w_hi = static_cast<uint64_t>(uw >> 64);
-    m.w_lo = static_cast<uint64_t>(uw);
-    return m;
-  }
+  static push_sum_share share(mass s, mass w) { return make_share("n2", s, w); }
 };
 
 } // namespace

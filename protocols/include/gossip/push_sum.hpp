@@ -34,6 +34,9 @@ struct push_sum_share {
   uint64_t s_hi = 0, s_lo = 0, w_hi = 0, w_lo = 0;
 };
 
+/// A share of (s, w) from `from`, packed into its words.
+push_sum_share make_share(std::string from, mass s, mass w);
+
 /// Empty when the share names its sender and carries no negative weight.
 std::string validate(const push_sum_share& m, const limits& lim);
 
