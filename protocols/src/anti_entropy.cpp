@@ -11,10 +11,6 @@
 
 namespace gossip {
 
-size_t delta_bytes(const keyed_entry& x) {
-  return x.key.size() + x.e.value.size() + x.e.origin.size() + 24;
-}
-
 std::vector<keyed_entry> select_deltas(const store& data,
                                        const std::vector<origin_version>& wanted,
                                        size_t budget, size_t start) {

@@ -8,6 +8,10 @@ size_t digest_bytes(const digest_item& d) {
   return d.key.size() + d.origin.size() + 16;
 }
 
+size_t delta_bytes(const std::string& key, const entry& e) {
+  return key.size() + e.value.size() + e.origin.size() + 24;
+}
+
 digest_page page_from(const store& data, const std::string& start, size_t budget,
                       size_t max_items) {
   digest_page page;
@@ -56,7 +60,7 @@ delta_page answer_page(const store& data, const page_range& range,
     if (!beats(i->second, d))
       continue;
     keyed_entry x{i->first, i->second};
-    used += x.key.size() + x.e.value.size() + x.e.origin.size() + 24;
+    used += delta_bytes(x);
     if ((used > budget || result.entries.size() >= max_items) &&
         !result.entries.empty()) {
       result.next = i->first;

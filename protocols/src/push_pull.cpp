@@ -108,7 +108,7 @@ private:
         i = hot_.erase(i);
         continue;
       }
-      used += i->first.size() + e->value.size() + e->origin.size() + 24;
+      used += delta_bytes(i->first, *e);
       h.sent = used <= budget_ || fresh.empty();
       if (h.sent)
         fresh.push_back(keyed_entry{i->first, *e});

@@ -135,7 +135,7 @@ void syncs_by_following(const std::string& protocol) {
   auto check = [&](const std::vector<keyed_entry>& xs) {
     size_t bytes = 0;
     for (auto& x : xs)
-      bytes += x.key.size() + x.e.value.size() + x.e.origin.size() + 24;
+      bytes += delta_bytes(x);
     EXPECT_LE(bytes, 4096u);
     ++answers;
   };

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "gossip/paging.hpp"
 #include "gossip/registry.hpp"
 
 namespace gossip {
@@ -64,9 +65,6 @@ std::string validate(const std::vector<origin_version>& xs, const limits& lim);
 std::string validate(const ae_syn& m, const limits& lim);
 std::string validate(const ae_ack& m, const limits& lim);
 std::string validate(const ae_ack2& m, const limits& lim);
-
-/// Bytes an entry counts against the budget.
-size_t delta_bytes(const keyed_entry& x);
 
 /// The entries of `data` newer than `wanted` (origin -> version held),
 /// version-ordered per origin, round-robin across origins from `start`, at

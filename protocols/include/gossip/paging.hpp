@@ -40,6 +40,12 @@ struct digest_page {
 /// Bytes one digest item counts against a budget.
 size_t digest_bytes(const digest_item& d);
 
+/// Bytes one entry counts against a budget (answers, pushes, deltas).
+size_t delta_bytes(const std::string& key, const entry& e);
+inline size_t delta_bytes(const keyed_entry& x) {
+  return delta_bytes(x.key, x.e);
+}
+
 /// The digest of `data` from key `start` on, as many keys as fit in `budget`
 /// bytes and `max_items` (at least one). Its range ends at the first key left
 /// out, or is open when it reached the last key.
