@@ -50,6 +50,15 @@ void end_round(node_actor* self) {
     persist(self, durability::written);
 }
 
+// The link to `name` is gone: every protocol hears it (overlays repair).
+void link_lost(node_actor* self, const std::string& name) {
+  auto& st = self->state;
+  if (st.faults->crashed())
+    return;
+  for (auto& p : st.protocols)
+    p->link_lost(*st.port, name);
+}
+
 void schedule_tick(node_actor* self) {
   auto& st = self->state;
   double factor = 1.0;
@@ -167,7 +176,14 @@ caf::message_handler api(node_actor* self) {
       },
       [=](peers_atom, const directory_ptr& dir) {
         self->state.routes->share(dir);
-        self->state.view->share(dir);
+        if (!self->state.partial_view) // the overlay brings its peers up itself
+          self->state.view->share(dir);
+      },
+      [=](in_process_t, link_lost_atom, const std::string& name) {
+        // A crashed peer's bounce: only the peer itself says so.
+        if (self->state.routes->route(name) ==
+            caf::actor_cast<caf::actor>(self->current_sender()))
+          link_lost(self, name);
       },
       [=](peers_atom) {
         auto names = self->state.view->names();
@@ -242,9 +258,12 @@ void init_state(node_actor* self, node_setup& setup) {
     if (self->state.port->observed())
       self->state.port->emit(unreachable_event(address, why));
   };
+  st.routes->on_lost = [self](const std::string& name) { link_lost(self, name); };
   for (auto& p : st.protocols)
-    if (auto m = dynamic_cast<membership_protocol*>(p.get()))
+    if (auto m = dynamic_cast<membership_protocol*>(p.get())) {
+      st.partial_view = st.partial_view || m->partial_view();
       m->attach(*st.port);
+    }
 }
 
 caf::behavior node_impl(node_actor* self, std::shared_ptr<node_setup> setup) {
@@ -328,7 +347,8 @@ node_internals peek(const caf::actor& node) {
   if (!ptr)
     return {};
   auto& st = ptr->state;
-  return node_internals{&st.data, &st.acct->stats, &st.protocols, st.round};
+  return node_internals{&st.data, &st.acct->stats, &st.protocols, &st.view->names(),
+                        st.round};
 }
 
 std::string validate(const node_config& cfg) {

@@ -2,6 +2,7 @@
 
 #include <caf/event_based_actor.hpp>
 
+#include "gossip/atoms.hpp"
 #include "replicator.hpp"
 
 namespace gossip {
@@ -108,8 +109,12 @@ bool node_port::verified(const std::string& name, const std::string& address) co
 }
 
 bool node_port::admit(const std::string& problem) {
-  if (st_.faults->crashed())
+  if (st_.faults->crashed()) {
+    if (st_.cfg.faults.bounce) // the reset a dead process's kernel would send
+      if (auto to = caf::actor_cast<caf::actor>(self_->current_sender()))
+        self_->send(to, in_process, link_lost_atom::value, st_.cfg.name);
     return false; // a crashed node hears nothing
+  }
   auto& content = self_->current_mailbox_element()->content();
   st_.acct->received(content);
   if (problem.empty()) {

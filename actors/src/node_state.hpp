@@ -34,6 +34,9 @@ struct node_state {
   store data;
   uint64_t round = 0;
   std::optional<peer_view> view;
+  /// A membership protocol keeps a partial view (membership_protocol::
+  /// partial_view): the view does not start from a shared directory.
+  bool partial_view = false;
   /// Labels of remote peers, from their membership updates.
   std::unordered_map<std::string, std::map<std::string, std::string>> labels;
   std::optional<accounting> acct;

@@ -139,10 +139,20 @@ void routing::down(const caf::actor_addr& who) {
     return;
   for (auto i = by_address_.begin(); i != by_address_.end();)
     i = i->second.address() == who ? by_address_.erase(i) : std::next(i);
-  for (auto i = handles_.begin(); i != handles_.end();)
-    i = i->second.address() == who ? handles_.erase(i) : std::next(i);
+  std::vector<std::string> lost;
+  for (auto i = handles_.begin(); i != handles_.end();) {
+    if (i->second.address() != who) {
+      ++i;
+      continue;
+    }
+    lost.push_back(i->first);
+    i = handles_.erase(i);
+  }
   for (auto i = heard_.begin(); i != heard_.end();)
     i = i->second.address() == who ? heard_.erase(i) : std::next(i);
+  if (on_lost)
+    for (auto& name : lost)
+      on_lost(name);
 }
 
 void routing::with_connection(const std::string& address, on_actor f, on_fail fail) {

@@ -84,6 +84,8 @@ public:
 
   /// Called once when a member's address is verified (a data dir keeps it).
   std::function<void(const std::string& name, const std::string& address)> on_verified;
+  /// Called for each member whose route ended with its connection.
+  std::function<void(const std::string& name)> on_lost;
   /// Called when an address cannot be reached (for an event).
   std::function<void(const std::string& address, const std::string& why)> on_unreachable;
 

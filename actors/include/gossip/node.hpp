@@ -46,6 +46,11 @@ struct node_config {
     uint64_t delay_rounds = 0;
     /// From this round on the node is silent and deaf (0: never).
     uint64_t crash_round = 0;
+    /// Once crashed, every message that reaches the node bounces back to its
+    /// sender as a link loss, the way the kernel of a host whose process
+    /// died answers with a reset: overlays (HyParView) learn of the crash on
+    /// their next send, as over TCP. Simulations only; off by default.
+    bool bounce = false;
     /// Accepts (faults_atom, loss, delay) while running, for chaos tests.
     /// Off by default: it lets a client degrade the node.
     bool controllable = false;
@@ -101,6 +106,8 @@ struct node_internals {
   const store* data = nullptr;
   const counters* stats = nullptr;
   const std::vector<std::unique_ptr<protocol>>* protocols = nullptr;
+  /// The peers it samples from (a partial view: its active view).
+  const std::vector<std::string>* peers = nullptr;
   uint64_t round = 0;
 };
 

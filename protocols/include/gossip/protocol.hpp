@@ -89,6 +89,10 @@ public:
   virtual void on_local_write(port&, const std::string& /* key */) {}
   /// The node is leaving the cluster gracefully: say goodbye.
   virtual void on_leave(port&) {}
+  /// The link to `peer` is gone: its connection was lost, or (simulations)
+  /// a message to it bounced off a crashed node, as a reset would. Overlays
+  /// repair their view, broadcast trees drop the link; nothing by default.
+  virtual void link_lost(port&, const std::string& /* peer */) {}
   /// Updates this protocol is still spreading (hot rumors, queued forwards);
   /// an epidemic has died out when every node's protocols report 0.
   virtual size_t pending() const { return 0; }
@@ -99,6 +103,10 @@ public:
 class membership_protocol : public protocol {
 public:
   virtual void attach(membership_port& m) = 0;
+  /// True for a partial view (HyParView): the node's view starts empty, not
+  /// from an in-process cluster's directory of every node, and holds only the
+  /// peers this protocol brought up. Names stay routable in-process.
+  virtual bool partial_view() const { return false; }
 };
 
 } // namespace gossip
