@@ -179,12 +179,7 @@ caf::message_handler api(node_actor* self) {
         if (!self->state.partial_view) // the overlay brings its peers up itself
           self->state.view->share(dir);
       },
-      [=](in_process_t, link_lost_atom, const std::string& name) {
-        // A crashed peer's bounce: only the peer itself says so.
-        if (self->state.routes->route(name) ==
-            caf::actor_cast<caf::actor>(self->current_sender()))
-          link_lost(self, name);
-      },
+
       [=](peers_atom) {
         auto names = self->state.view->names();
         names.erase(std::remove(names.begin(), names.end(), self->state.cfg.name),
@@ -343,7 +338,7 @@ bool end_round_now(const caf::actor& node, caf::execution_unit& unit) {
 }
 
 node_internals peek(const caf::actor& node) {
-  auto ptr = dynamic_cast<node_actor*>(caf::actor_cast<caf::abstract_actor*>(node));
+  auto ptr = running(node); // a stopped node's state is gone
   if (!ptr)
     return {};
   auto& st = ptr->state;

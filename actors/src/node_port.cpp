@@ -2,7 +2,6 @@
 
 #include <caf/event_based_actor.hpp>
 
-#include "gossip/atoms.hpp"
 #include "replicator.hpp"
 
 namespace gossip {
@@ -87,6 +86,8 @@ void node_port::peer_up(const std::string& name, const std::string& address,
   if (address.empty() && !routed)
     return; // known by name only (its address unverified where we heard it)
   st_.view->add(name);
+  if (st_.partial_view && routed) // an overlay's link: its loss is news (link_lost)
+    st_.routes->watch_link(name);
   if (address.empty())
     return;
   if (reconnect || !routed)
@@ -97,6 +98,7 @@ void node_port::peer_up(const std::string& name, const std::string& address,
 
 void node_port::peer_down(const std::string& name) {
   st_.view->remove(name);
+  st_.routes->unwatch_link(name);
   st_.routes->drop_remote(name);
 }
 
@@ -109,12 +111,8 @@ bool node_port::verified(const std::string& name, const std::string& address) co
 }
 
 bool node_port::admit(const std::string& problem) {
-  if (st_.faults->crashed()) {
-    if (st_.cfg.faults.bounce) // the reset a dead process's kernel would send
-      if (auto to = caf::actor_cast<caf::actor>(self_->current_sender()))
-        self_->send(to, in_process, link_lost_atom::value, st_.cfg.name);
+  if (st_.faults->crashed())
     return false; // a crashed node hears nothing
-  }
   auto& content = self_->current_mailbox_element()->content();
   st_.acct->received(content);
   if (problem.empty()) {

@@ -134,22 +134,50 @@ size_t routing::waiting() const {
   return n;
 }
 
-void routing::down(const caf::actor_addr& who) {
-  if (watched_.erase(who) == 0)
+void routing::watch_link(const std::string& name) {
+  // A remote route is watched already (watch): its connection's end is the
+  // link's end. In-process, the peer actor's end is.
+  auto h = route(name);
+  if (h && h.node() == self_->node() && links_.emplace(name, h.address()).second)
+    self_->monitor(h);
+}
+
+void routing::unwatch_link(const std::string& name) {
+  auto i = links_.find(name);
+  if (i == links_.end())
     return;
-  for (auto i = by_address_.begin(); i != by_address_.end();)
-    i = i->second.address() == who ? by_address_.erase(i) : std::next(i);
-  std::vector<std::string> lost;
-  for (auto i = handles_.begin(); i != handles_.end();) {
-    if (i->second.address() != who) {
+  auto who = i->second;
+  links_.erase(i);
+  for (auto& [other, addr] : links_)
+    if (addr == who)
+      return; // another name's link is the same actor
+  self_->demonitor(who);
+}
+
+void routing::down(const caf::actor_addr& who) {
+  std::set<std::string> lost;
+  for (auto i = links_.begin(); i != links_.end();) {
+    if (i->second != who) {
       ++i;
       continue;
     }
-    lost.push_back(i->first);
-    i = handles_.erase(i);
+    lost.insert(i->first);
+    i = links_.erase(i);
   }
-  for (auto i = heard_.begin(); i != heard_.end();)
-    i = i->second.address() == who ? heard_.erase(i) : std::next(i);
+  if (watched_.erase(who) > 0) {
+    for (auto i = by_address_.begin(); i != by_address_.end();)
+      i = i->second.address() == who ? by_address_.erase(i) : std::next(i);
+    for (auto i = handles_.begin(); i != handles_.end();) {
+      if (i->second.address() != who) {
+        ++i;
+        continue;
+      }
+      lost.insert(i->first);
+      i = handles_.erase(i);
+    }
+    for (auto i = heard_.begin(); i != heard_.end();)
+      i = i->second.address() == who ? heard_.erase(i) : std::next(i);
+  }
   if (on_lost)
     for (auto& name : lost)
       on_lost(name);

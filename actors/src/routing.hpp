@@ -78,6 +78,12 @@ public:
   size_t waiting() const;
   size_t connecting() const { return dialing_.size(); }
 
+  /// Watches the actor behind `name` (an overlay's link, in-process too): its
+  /// end calls on_lost(name), as a closed connection would. unwatch_link
+  /// stops that.
+  void watch_link(const std::string& name);
+  void unwatch_link(const std::string& name);
+
   /// A monitored actor is gone: routes to it are forgotten (the next send
   /// to it connects again).
   void down(const caf::actor_addr& who);
@@ -117,6 +123,8 @@ private:
   /// Members' addresses, to connect again; the remote handles monitored.
   std::unordered_map<std::string, std::string> addresses_;
   std::set<caf::actor_addr> watched_;
+  /// Overlay links watched (watch_link), by name.
+  std::unordered_map<std::string, caf::actor_addr> links_;
   /// The handle the last message from each member came through.
   std::unordered_map<std::string, caf::actor> heard_;
   /// The address on_verified was last called with, per member.

@@ -130,24 +130,30 @@ result run(const settings& s, uint64_t run_index,
   }
   cluster.settle();
   std::vector<bool> crashed(s.nodes, false);
+  // A crashed node's state is gone: its counters as they were at the crash.
+  std::vector<counters> frozen(s.nodes);
+  auto stats_of = [&](size_t i) {
+    return crashed[i] ? &frozen[i] : cluster.peek(i).stats;
+  };
   auto informed_count = [&] {
     size_t n = 0;
     for (size_t i = 0; i < s.nodes; ++i)
-      if (i == origin || cluster.peek(i).stats->fresh > 0)
+      if (i == origin || stats_of(i)->fresh > 0)
         ++n;
     return n;
   };
   auto update_msgs = [&] {
     uint64_t n = 0;
     for (size_t i = 0; i < s.nodes; ++i)
-      n += cluster.peek(i).stats->update_msgs;
+      n += stats_of(i)->update_msgs;
     return n;
   };
   auto pending = [&] {
     size_t n = 0;
     for (size_t i = 0; i < s.nodes; ++i)
-      for (auto& p : *cluster.peek(i).protocols)
-        n += p->pending();
+      if (!crashed[i])
+        for (auto& p : *cluster.peek(i).protocols)
+          n += p->pending();
     return n;
   };
   auto max_error = [&] {
@@ -176,7 +182,7 @@ result run(const settings& s, uint64_t run_index,
       return informed_count();
     size_t n = 0;
     for (size_t i = 0; i < s.nodes; ++i)
-      if (subscriber[i] && (i == origin || cluster.peek(i).stats->fresh > 0))
+      if (subscriber[i] && (i == origin || stats_of(i)->fresh > 0))
         ++n;
     return n;
   };
@@ -191,6 +197,7 @@ result run(const settings& s, uint64_t run_index,
     if (s.crash > 0 && round == s.crash_round) {
       for (size_t i = 0; i < s.nodes; ++i)
         if (i != origin && rng.uniform() < s.crash) {
+          frozen[i] = *cluster.peek(i).stats;
           cluster.crash(i);
           crashed[i] = true;
         }
@@ -230,7 +237,7 @@ result run(const settings& s, uint64_t run_index,
   double sum_t = 0, last_t = 0, bytes = 0;
   size_t non_subs = 0, non_subs_reached = 0;
   for (size_t i = 0; i < s.nodes; ++i) {
-    auto st = cluster.peek(i).stats;
+    auto st = stats_of(i);
     bytes += static_cast<double>(st->total.sent_bytes);
     if (kind == update_kind::topic && !subscriber[i]) {
       ++non_subs;

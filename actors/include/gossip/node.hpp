@@ -46,11 +46,6 @@ struct node_config {
     uint64_t delay_rounds = 0;
     /// From this round on the node is silent and deaf (0: never).
     uint64_t crash_round = 0;
-    /// Once crashed, every message that reaches the node bounces back to its
-    /// sender as a link loss, the way the kernel of a host whose process
-    /// died answers with a reset: overlays (HyParView) learn of the crash on
-    /// their next send, as over TCP. Simulations only; off by default.
-    bool bounce = false;
     /// Accepts (faults_atom, loss, delay) while running, for chaos tests.
     /// Off by default: it lets a client degrade the node.
     bool controllable = false;
