@@ -252,6 +252,12 @@ void local_cluster::crash(size_t i) {
   settle();
 }
 
+void local_cluster::crash(const std::vector<size_t>& nodes) {
+  for (auto i : nodes)
+    caf::anon_send_exit(node(i), caf::exit_reason::kill);
+  settle();
+}
+
 void local_cluster::leave(size_t i) {
   caf::anon_send(node(i), in_process, caf::leave_atom::value);
   settle();

@@ -186,6 +186,9 @@ caf::message_handler api(node_actor* self) {
                     names.end());
         return names;
       },
+      [=](in_process_t, link_lost_atom, const std::string& name) {
+        link_lost(self, name);
+      },
       [=](in_process_t, address_atom, const std::string& address) {
         self->state.cfg.address = address;
       },
@@ -253,12 +256,18 @@ void init_state(node_actor* self, node_setup& setup) {
     if (self->state.port->observed())
       self->state.port->emit(unreachable_event(address, why));
   };
-  st.routes->on_lost = [self](const std::string& name) { link_lost(self, name); };
+  // Told later, in a message of its own: a send that finds a link dead runs
+  // inside some protocol's handler, which must not see its view change.
+  st.routes->on_lost = [self](const std::string& name) {
+    if (self->state.partial_view)
+      self->send(self, in_process, link_lost_atom::value, name);
+  };
   for (auto& p : st.protocols)
     if (auto m = dynamic_cast<membership_protocol*>(p.get())) {
       st.partial_view = st.partial_view || m->partial_view();
       m->attach(*st.port);
     }
+  st.routes->report_stopped = st.partial_view;
 }
 
 caf::behavior node_impl(node_actor* self, std::shared_ptr<node_setup> setup) {

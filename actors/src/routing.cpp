@@ -110,8 +110,22 @@ void routing::forget(const std::string& name) {
   handles_.erase(name);
 }
 
+namespace {
+
+// An in-process peer that stopped: what a refused connection is remotely.
+bool stopped(const caf::actor& to) {
+  auto ptr = caf::actor_cast<caf::abstract_actor*>(to);
+  return ptr && ptr->getf(caf::abstract_actor::is_terminated_flag);
+}
+
+} // namespace
+
 void routing::send(const std::string& name, const caf::message& msg) {
   if (auto to = route(name)) {
+    if (report_stopped && to.node() == self_->node() && stopped(to) && on_lost) {
+      on_lost(name);
+      return;
+    }
     acct_.sent(msg);
     transmit(to, msg);
     return;

@@ -90,6 +90,9 @@ public:
 
   /// Called once when a member's address is verified (a data dir keeps it).
   std::function<void(const std::string& name, const std::string& address)> on_verified;
+  /// A send to an in-process peer that stopped is not made but reported to
+  /// on_lost, as a refused connection would be (partial views).
+  bool report_stopped = false;
   /// Called for each member whose route ended with its connection.
   std::function<void(const std::string& name)> on_lost;
   /// Called when an address cannot be reached (for an event).

@@ -31,6 +31,8 @@
 //                                              (node_config::synchronous)
 //   (in_process, address_atom, "host:port")    set the address this node is reachable at
 //   (in_process, caf::leave_atom)              leave the cluster gracefully
+//   (in_process, link_lost_atom, name)         the link to `name` is gone (a
+//                                              node tells itself: link_lost)
 // The tag's type is never registered with CAF, so it cannot be deserialized:
 // no peer can make a node leave, move its address, rewire its routes or run
 // extra rounds (a remote tick would have started a second timer for good).
@@ -51,6 +53,7 @@ using address_atom = caf::atom_constant<caf::atom("g_addr")>;
 using faults_atom = caf::atom_constant<caf::atom("g_faults")>;
 using wait_atom = caf::atom_constant<caf::atom("g_wait")>;
 using agree_atom = caf::atom_constant<caf::atom("g_agree")>;
+using link_lost_atom = caf::atom_constant<caf::atom("g_lost")>;
 
 struct in_process_t {};
 constexpr in_process_t in_process{};

@@ -85,6 +85,9 @@ public:
   node_internals peek(size_t i) const;
   /// Crashes node i: it stops at once, saying nothing to anyone.
   void crash(size_t i);
+  /// Crashes all of them at once: none hears of another's crash before it
+  /// goes down itself.
+  void crash(const std::vector<size_t>& nodes);
   /// Node i leaves gracefully (its protocols say goodbye).
   void leave(size_t i);
   /// True when all nodes hold exactly the same writes.
