@@ -7,10 +7,13 @@
 #include <iostream>
 #include <sstream>
 
+#include "broadcast_report.hpp"
 #include "cli.hpp"
+#include "gossip/directed.hpp"
 #include "gossip/registry.hpp"
 #include "node_options.hpp"
 #include "output.hpp"
+#include "overlay.hpp"
 #include "plot.hpp"
 #include "sim.hpp"
 
@@ -40,16 +43,27 @@ const std::vector<cli::option> sim_options{
     {"local", "P", "zone sampler: share of contacts in the own zone (default 0.8)"},
     {"subscribers", "P",
      "directed: fraction of nodes subscribed to the topic (default 0.1)"},
+    {"overlay", "NAME",
+     "full (every node knows every node, default) or hyparview (partial views: "
+     "nodes join one by one, then stabilise)"},
+    {"stabilise", "N",
+     "hyparview: rounds after the joins before anything else (default 50)"},
+    {"broadcasts", "N",
+     "the broadcast experiment: after stabilising, --fail of the nodes fail at once, "
+     "then N broadcasts, one per round (plumtree or probabilistic)"},
+    {"fail", "P[,P...]", "fraction(s) of the nodes that fail at once (default 0)"},
+    {"compare", "OVERLAY:PROTOCOL,...",
+     "broadcasts: more configurations on the same seeds, e.g. full:probabilistic"},
 };
 
 std::vector<cli::option> all_options() {
   return sim_options + cli::protocol_options();
 }
 
-const char* sim_keys[] = {"protocol", "nodes", "runs",        "seed",
-                          "format",   "plot",  "max-rounds",  "sampler",
-                          "loss",     "delay", "crash",       "crash-round",
-                          "zones",    "local", "subscribers", "rounds"};
+const char* sim_keys[] = {
+    "protocol",    "nodes",  "runs",    "seed",      "format",      "plot",  "max-rounds",
+    "sampler",     "loss",   "delay",   "crash",     "crash-round", "zones", "local",
+    "subscribers", "rounds", "overlay", "stabilise", "broadcasts",  "fail",  "compare"};
 
 double mean(const std::vector<double>& xs) {
   double s = 0;
@@ -130,10 +144,95 @@ void table_row(const std::string& label, const sim::result& r) {
             << std::defaultfloat << "\n";
 }
 
+std::vector<double> parse_fails(const params& ps) {
+  std::vector<double> fails;
+  for (auto& text : ps.get_list("fail")) {
+    params one{{"fail", text}};
+    auto f = one.get_double("fail", 0);
+    if (!(f >= 0 && f < 1))
+      throw std::invalid_argument("--fail must be at least 0 and below 1");
+    fails.push_back(f);
+  }
+  if (fails.empty())
+    fails.push_back(0);
+  return fails;
+}
+
+// The configuration given by --overlay and --protocol, then --compare's.
+std::vector<std::pair<std::string, std::string>> parse_configs(const params& ps,
+                                                               const sim::settings& s) {
+  std::vector<std::pair<std::string, std::string>> configs{{s.overlay, s.protocol}};
+  for (auto& item : ps.get_list("compare")) {
+    auto colon = item.find(':');
+    auto overlay = item.substr(0, colon);
+    if (colon == std::string::npos || (overlay != "full" && overlay != "hyparview") ||
+        colon + 1 == item.size())
+      throw std::invalid_argument("invalid value '" + item +
+                                  "' for --compare: OVERLAY:PROTOCOL, the overlay full "
+                                  "or hyparview");
+    configs.emplace_back(overlay, item.substr(colon + 1));
+  }
+  if (configs.size() > 1 && s.broadcasts == 0)
+    throw std::invalid_argument("--compare needs --broadcasts");
+  return configs;
+}
+
+// The broadcast experiment: every failure fraction, every configuration,
+// every run (run i of each on the same seed).
+int broadcast_main(sim::settings s, const std::vector<double>& fails,
+                   const std::vector<std::pair<std::string, std::string>>& configs,
+                   uint64_t runs, bool as_json, const std::string& plot_path) {
+  std::vector<sim::broadcast_group> groups;
+  if (!as_json)
+    sim::broadcast_table_header();
+  size_t done = 0, total = fails.size() * configs.size() * runs;
+  for (auto f : fails)
+    for (auto& [overlay, protocol] : configs) {
+      auto c = s;
+      c.fail = f;
+      c.overlay = overlay;
+      c.protocol = protocol;
+      sim::broadcast_group g{overlay, protocol, f, {}};
+      for (uint64_t run = 0; run < runs; ++run, ++done) {
+        auto progress = [&](const sim::progress_info& at) {
+          if (c.nodes < 10000 && total < 20)
+            return;
+          std::cerr << "\r" << progress_line(done, total, at) << std::flush;
+        };
+        try {
+          g.runs.push_back(sim::run(c, run, progress));
+        } catch (const std::exception& e) {
+          std::cerr << "\ngossip-sim: error: " << e.what() << "\n";
+          return 2;
+        }
+        if (c.nodes >= 10000 || total >= 20)
+          std::cerr << "\r" << std::string(80, ' ') << "\r";
+        if (as_json)
+          std::cout << sim::broadcast_json(g.runs.back(), run) << std::endl;
+        else
+          sim::broadcast_table_row(run, g.runs.back());
+      }
+      groups.push_back(std::move(g));
+    }
+  for (auto& g : groups)
+    std::cout << sim::broadcast_summary(g, as_json) << std::endl;
+  if (!plot_path.empty()) {
+    try {
+      sim::broadcast_plot(groups, s.nodes, plot_path);
+    } catch (const std::exception& e) {
+      std::cerr << "gossip-sim: error: " << e.what() << "\n";
+      return 1;
+    }
+  }
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
   sim::settings s;
+  std::vector<double> fails;
+  std::vector<std::pair<std::string, std::string>> configs; // overlay, protocol
   uint64_t runs = 1;
   bool as_json = false;
   std::string plot_path;
@@ -178,15 +277,40 @@ int main(int argc, char** argv) {
     s.zones = ps.get_uint("zones", 0);
     s.zone_local = ps.get_double("local", 0.8);
     s.subscribers = ps.get_double("subscribers", 0.1);
+    s.overlay = ps.get_string("overlay", "full");
+    if (s.overlay != "full" && s.overlay != "hyparview")
+      throw std::invalid_argument("invalid value '" + s.overlay +
+                                  "' for --overlay: full or hyparview");
+    s.stabilise = ps.get_uint("stabilise", 50);
+    s.broadcasts = ps.get_uint("broadcasts", 0);
+    if (s.broadcasts > 100000)
+      throw std::invalid_argument("--broadcasts must be at most 100000");
+    fails = parse_fails(ps);
+    if (s.broadcasts == 0 && (fails.size() > 1 || fails.front() > 0))
+      throw std::invalid_argument("--fail needs --broadcasts (epidemics take --crash)");
+    configs = parse_configs(ps, s);
     for (auto& [k, v] : ps.items())
       if (std::find(std::begin(sim_keys), std::end(sim_keys), k) == std::end(sim_keys))
         s.protocol_params.set(k, v);
-    make_protocols(s.protocol, s.protocol_params); // validates names and parameters
+    for (auto& [overlay, protocol] : configs) { // validates names and parameters
+      auto c = s;
+      c.overlay = overlay;
+      c.protocol = protocol;
+      if (c.broadcasts > 0 && !subscribed(protocol, "plumtree") &&
+          !subscribed(protocol, "probabilistic"))
+        throw std::invalid_argument("--broadcasts needs a broadcast protocol: plumtree "
+                                    "or probabilistic, not '" +
+                                    protocol + "'");
+      make_protocols(protocols_of(c), s.protocol_params);
+    }
     cli::reject_unused(s.protocol_params);
   } catch (const std::invalid_argument& e) {
     std::cerr << "gossip-sim: error: " << e.what() << "\n";
     return 2;
   }
+  if (s.broadcasts > 0)
+    return broadcast_main(s, fails, configs, runs, as_json, plot_path);
+  s.fail = fails.front();
   std::vector<sim::result> results;
   if (!as_json)
     table_header();

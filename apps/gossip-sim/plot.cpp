@@ -73,7 +73,8 @@ void write_svg(const plot_spec& p, const std::string& path) {
   for (size_t x = 0; x <= max_x; x += step)
     o << "<line x1='" << px(x) << "' y1='" << height - bottom << "' x2='" << px(x)
       << "' y2='" << height - bottom + 5 << "' stroke='black'/><text x='" << px(x)
-      << "' y='" << height - bottom + 18 << "' text-anchor='middle'>" << x << "</text>\n";
+      << "' y='" << height - bottom + 18 << "' text-anchor='middle'>"
+      << (x < p.x_names.size() ? esc(p.x_names[x]) : std::to_string(x)) << "</text>\n";
   std::vector<double> yticks;
   if (p.log_y)
     for (double y = lo; y <= hi * 1.0001; y *= 10)

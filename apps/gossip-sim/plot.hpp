@@ -14,6 +14,8 @@ struct plot_spec {
   bool log_y = false;
   /// series[i][x] = y at x = 0, 1, 2, ...
   std::vector<std::vector<double>> series;
+  /// Tick labels for x = 0, 1, 2 ... (numbers when empty).
+  std::vector<std::string> x_names;
   /// A legend: names[i] for series i (none when empty).
   std::vector<std::string> names;
 };

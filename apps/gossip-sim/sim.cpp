@@ -15,6 +15,7 @@
 #include "gossip/local_cluster.hpp"
 #include "gossip/push_sum.hpp"
 #include "gossip/rumor.hpp"
+#include "overlay.hpp"
 
 namespace gossip::sim {
 
@@ -58,6 +59,11 @@ result run(const settings& s, uint64_t run_index,
            const std::function<void(const progress_info&)>& progress) {
   if (s.nodes < 2)
     throw std::invalid_argument("--nodes must be at least 2");
+  if (s.overlay != "full" && s.overlay != "hyparview")
+    throw std::invalid_argument("unknown overlay '" + s.overlay +
+                                "' (known: full, hyparview)");
+  if (s.broadcasts > 0)
+    return run_broadcasts(s, run_index, progress);
   auto kind = kind_of(s.protocol);
   auto seed = derive_seed(s.seed, run_index);
   rng_type rng{seed};
@@ -71,7 +77,7 @@ result run(const settings& s, uint64_t run_index,
   }
   cluster_options opts;
   opts.nodes = s.nodes;
-  opts.protocol = s.protocol;
+  opts.protocol = protocols_of(s);
   opts.protocol_params = s.protocol_params;
   // Rumors hop once per round here, as in the papers' synchronous model.
   if (!opts.protocol_params.has("defer"))
@@ -105,6 +111,10 @@ result run(const settings& s, uint64_t run_index,
   r.spawn_ms = ms_since(t0);
   r.rss_kib_per_node = (rss_kib() - rss0) / static_cast<double>(s.nodes);
   auto t1 = clock_type::now();
+  join_overlay(cluster, s, rng);
+  uint64_t stabilised = s.overlay == "full" ? 0 : s.stabilise;
+  for (size_t round = 0; round < stabilised; ++round)
+    cluster.run_round();
   // Crashes: a fraction of the nodes (never the origin) at a given round.
   // Values for push-sum are read from labels; the exact mean is the target.
   double truth = 0;
@@ -245,9 +255,12 @@ result run(const settings& s, uint64_t run_index,
       continue;
     }
     if (i != origin && st->fresh > 0) {
+      // Rounds count from the update, not from the overlay's first round.
+      auto t = static_cast<double>(st->first_fresh_round -
+                                   std::min(st->first_fresh_round, stabilised));
       ++got;
-      sum_t += static_cast<double>(st->first_fresh_round);
-      last_t = std::max(last_t, static_cast<double>(st->first_fresh_round));
+      sum_t += t;
+      last_t = std::max(last_t, t);
     }
   }
   if (kind == update_kind::topic && non_subs > 0)

@@ -33,6 +33,15 @@ struct settings {
   size_t zones = 0; // zone label = i % zones (with --sampler=zone)
   double zone_local = 0.8;
   double subscribers = 0.1; // fraction of nodes subscribed to the topic
+  // Overlays and broadcasts (overlay.hpp).
+  /// "full": every node knows every node; "hyparview": nodes join one by one
+  /// through a random earlier node, then run `stabilise` rounds.
+  std::string overlay = "full";
+  size_t stabilise = 50;
+  /// > 0: the broadcast experiment: after stabilising, a fraction `fail` of
+  /// the nodes fails at once, then one broadcast per round from a survivor.
+  size_t broadcasts = 0;
+  double fail = 0;
 };
 
 struct result {
@@ -49,6 +58,25 @@ struct result {
   std::vector<double> max_rel_error;
   /// directed: non-subscribers the rumor reached, as a fraction of them.
   double non_subscribers_reached = -1;
+  // The broadcast experiment (overlay.hpp); reliability < 0 otherwise.
+  std::string overlay;
+  std::string protocol;
+  double fail = 0;
+  size_t survivors = 0;
+  /// Mean over broadcasts of the fraction of survivors that delivered it.
+  double reliability = -1;
+  /// Each broadcast's fraction, in order.
+  std::vector<double> reliabilities;
+  /// Relative message redundancy: payload messages / (deliveries - 1) - 1.
+  double rmr = 0;
+  /// Mean over broadcasts of the hop count of its last delivery.
+  double ldh = 0;
+  /// Rounds after the failure until no survivor's view held a failed node
+  /// (-1: not within the run; full membership never forgets).
+  long heal_rounds = -1;
+  /// Overlay upkeep (joins, shuffles, keepalives): control messages per node
+  /// and round, over the whole run.
+  double control_per_node_round = 0;
   double spawn_ms = 0;
   double run_ms = 0;
   double rss_kib_per_node = 0;

@@ -1,0 +1,229 @@
+#include "overlay.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <numeric>
+#include <stdexcept>
+
+#include "gossip/counters.hpp"
+#include "gossip/directed.hpp"
+#include "gossip/event.hpp"
+#include "gossip/hyparview.hpp"
+#include "gossip/rumor.hpp"
+
+namespace gossip::sim {
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+double ms_since(clock_type::time_point t0) {
+  return std::chrono::duration<double, std::milli>(clock_type::now() - t0).count();
+}
+
+// What the survivors delivered, per broadcast: its payload is "b<index>".
+struct deliveries {
+  std::vector<size_t> count;
+  std::vector<uint32_t> last_hop;
+};
+
+caf::actor spawn_collector(caf::actor_system& sys, std::shared_ptr<deliveries> d) {
+  return sys.spawn([d](caf::event_based_actor*) -> caf::behavior {
+    return {[d](const event& e) {
+      if (e.kind != event_kind::delivered || e.value.size() < 2 || e.value[0] != 'b')
+        return;
+      size_t b = 0;
+      for (size_t i = 1; i < e.value.size() && b <= d->count.size(); ++i)
+        b = b * 10 + static_cast<size_t>(e.value[i] - '0');
+      if (b >= d->count.size())
+        return;
+      ++d->count[b];
+      d->last_hop[b] = std::max(d->last_hop[b], e.hops);
+    }};
+  });
+}
+
+// k distinct nodes out of n, chosen by `rng`.
+std::vector<size_t> pick(size_t n, size_t k, rng_type& rng) {
+  std::vector<size_t> all(n);
+  std::iota(all.begin(), all.end(), 0);
+  for (size_t i = 0; i < k && i < n; ++i)
+    std::swap(all[i], all[i + rng() % (n - i)]);
+  all.resize(std::min(k, n));
+  return all;
+}
+
+// True when no survivor's view holds a failed node.
+bool healed(local_cluster& cluster, const std::vector<bool>& failed) {
+  for (size_t i = 0; i < cluster.size(); ++i) {
+    if (failed[i])
+      continue;
+    for (auto& name : *cluster.peek(i).peers)
+      if (auto j = std::stoul(name); j < failed.size() && failed[j])
+        return false;
+  }
+  return true;
+}
+
+template <class F>
+uint64_t sum_over(local_cluster& cluster, const std::vector<bool>& failed, F f) {
+  uint64_t n = 0;
+  for (size_t i = 0; i < cluster.size(); ++i)
+    if (!failed[i])
+      n += f(*cluster.peek(i).stats);
+  return n;
+}
+
+size_t pending(local_cluster& cluster, const std::vector<bool>& failed) {
+  size_t n = 0;
+  for (size_t i = 0; i < cluster.size(); ++i)
+    if (!failed[i])
+      for (auto& p : *cluster.peek(i).protocols)
+        n += p->pending();
+  return n;
+}
+
+} // namespace
+
+std::string protocols_of(const settings& s) {
+  return s.overlay == "hyparview" ? "hyparview," + s.protocol : s.protocol;
+}
+
+void join_overlay(local_cluster& cluster, const settings& s, rng_type& rng) {
+  if (s.overlay != "hyparview")
+    return;
+  for (size_t i = 1; i < cluster.size(); ++i) {
+    auto contact = rng() % i;
+    caf::anon_send(cluster.node(i), hv_join_atom::value, cluster.name(contact));
+    cluster.settle();
+  }
+}
+
+result run_broadcasts(const settings& s, uint64_t run_index,
+                      const std::function<void(const progress_info&)>& progress) {
+  if (!subscribed(s.protocol, "plumtree") && !subscribed(s.protocol, "probabilistic"))
+    throw std::invalid_argument("--broadcasts needs a broadcast protocol: plumtree or "
+                                "probabilistic");
+  if (!(s.fail >= 0 && s.fail < 1))
+    throw std::invalid_argument("--fail must be at least 0 and below 1");
+  auto seed = derive_seed(s.seed, run_index);
+  rng_type rng{seed};
+  cluster_options opts;
+  opts.nodes = s.nodes;
+  opts.protocol = protocols_of(s);
+  opts.protocol_params = s.protocol_params;
+  // Flooding, the baseline: every new rumor goes at once to every neighbour
+  // (a HyParView active view holds 5 at N = 10,000, the paper's log10 N + 1).
+  opts.protocol_params.set_default("probabilistic.fanout", "5");
+  opts.protocol_params.set_default("probabilistic.defer", "false");
+  opts.seed = seed;
+  opts.deterministic = true;
+  opts.synchronous = s.synchronous;
+  opts.node.faults.loss = s.loss;
+  auto t0 = clock_type::now();
+  local_cluster cluster{opts};
+  result r;
+  r.nodes = s.nodes;
+  r.overlay = s.overlay;
+  r.protocol = s.protocol;
+  r.fail = s.fail;
+  r.spawn_ms = ms_since(t0);
+  auto t1 = clock_type::now();
+  join_overlay(cluster, s, rng);
+  std::vector<bool> failed(s.nodes, false);
+  auto control = [&] {
+    return sum_over(cluster, failed,
+                    [](const counters& c) { return c.total.sent_msgs - c.update_msgs; });
+  };
+  for (size_t round = 1; round <= s.stabilise; ++round) {
+    cluster.run_round();
+    if (progress)
+      progress({round, static_cast<double>(round) /
+                           static_cast<double>(s.stabilise + s.broadcasts)});
+  }
+  // One broadcast before the failure, not measured: Plumtree builds its tree
+  // on the first one (the papers measure a stable tree).
+  caf::anon_send(cluster.node(rng() % s.nodes), broadcast_atom::value,
+                 std::string{"warm-up"});
+  cluster.settle();
+  cluster.run_round();
+  // Everyone's upkeep until the failure (the failed nodes' included).
+  uint64_t upkeep = control();
+  auto victims =
+      pick(s.nodes, static_cast<size_t>(s.fail * static_cast<double>(s.nodes)), rng);
+  for (auto i : victims)
+    failed[i] = true;
+  cluster.crash(victims);
+  std::vector<size_t> survivors;
+  for (size_t i = 0; i < s.nodes; ++i)
+    if (!failed[i])
+      survivors.push_back(i);
+  r.survivors = survivors.size();
+  auto d = std::make_shared<deliveries>();
+  d->count.assign(s.broadcasts, 0);
+  d->last_hop.assign(s.broadcasts, 0);
+  auto collector = spawn_collector(cluster.system(), d);
+  for (auto i : survivors)
+    caf::anon_send(cluster.node(i), caf::subscribe_atom::value, collector);
+  cluster.settle();
+  auto payload0 =
+      sum_over(cluster, failed, [](const counters& c) { return c.update_msgs; });
+  auto control0 = control();
+  size_t rounds = 0;
+  if (healed(cluster, failed))
+    r.heal_rounds = 0;
+  for (size_t b = 0; b < s.broadcasts; ++b) {
+    auto origin = survivors[rng() % survivors.size()];
+    caf::anon_send(cluster.node(origin), broadcast_atom::value,
+                   std::string{"b"} + std::to_string(b));
+    cluster.settle();
+    cluster.run_round();
+    ++rounds;
+    if (r.heal_rounds < 0 && healed(cluster, failed))
+      r.heal_rounds = static_cast<long>(rounds);
+    if (progress)
+      progress({s.stabilise + b + 1, static_cast<double>(d->count[b]) /
+                                         static_cast<double>(survivors.size())});
+  }
+  // Late repairs (GRAFTs) of the last broadcasts.
+  for (size_t extra = 0; extra < 20 && pending(cluster, failed) > 0; ++extra) {
+    cluster.run_round();
+    ++rounds;
+  }
+  cluster.settle();
+  r.run_ms = ms_since(t1);
+  // The papers' measures.
+  double reliable = 0, hops = 0, deliveries_but_first = 0;
+  for (size_t b = 0; b < s.broadcasts; ++b) {
+    auto got = static_cast<double>(d->count[b]);
+    r.reliabilities.push_back(got / static_cast<double>(survivors.size()));
+    reliable += r.reliabilities.back();
+    hops += d->last_hop[b];
+    deliveries_but_first += std::max(0.0, got - 1);
+  }
+  auto payload =
+      sum_over(cluster, failed, [](const counters& c) { return c.update_msgs; }) -
+      payload0;
+  auto n_b = static_cast<double>(std::max<size_t>(1, s.broadcasts));
+  r.reliability = reliable / n_b;
+  r.ldh = hops / n_b;
+  r.rmr = deliveries_but_first > 0
+              ? static_cast<double>(payload) / deliveries_but_first - 1
+              : 0;
+  auto upkeep_after = control() - control0;
+  r.control_per_node_round =
+      (static_cast<double>(upkeep) + static_cast<double>(upkeep_after)) /
+      (static_cast<double>(s.nodes) * static_cast<double>(s.stabilise + 1) +
+       static_cast<double>(survivors.size()) * static_cast<double>(rounds));
+  r.rounds = s.stabilise + 1 + rounds;
+  r.traffic = static_cast<double>(payload) / static_cast<double>(r.survivors);
+  r.residue = 1 - r.reliability;
+  return r;
+}
+
+} // namespace gossip::sim
