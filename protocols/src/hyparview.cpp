@@ -87,7 +87,7 @@ const param_spec shuffle_passive{"shuffle-passive", "N", "4",
                                  "passive peers a shuffle carries (the paper's kp)"};
 const param_spec shuffle_ttl{
     "shuffle-ttl", "N", "6",
-    "hops a shuffle's random walk travels (the paper uses ARWL)"};
+    "hops a shuffle's random walk travels (as long as a join's, ARWL)"};
 const param_spec heartbeat{"heartbeat", "N", "1",
                            "rounds between keepalives on each active link (0: off)"};
 const param_spec timeout{"timeout", "N", "5",
@@ -123,6 +123,10 @@ hyparview_config read(const params& ps) {
   cfg.timeout = ps.get_uint(timeout);
   cfg.seeds = ps.get_list(seeds.name);
   cfg.mix_every = ps.get_uint(mix_every);
+  // Keepalives must come more often than silence counts as failure, or every
+  // quiet link would fail.
+  if (cfg.timeout != 0 && (cfg.heartbeat == 0 || cfg.heartbeat >= cfg.timeout))
+    throw std::invalid_argument("--timeout needs a --heartbeat below it");
   if (cfg.prwl > cfg.arwl)
     throw std::invalid_argument("--prwl must not exceed --arwl");
   // Our own shuffles must pass our own checks.

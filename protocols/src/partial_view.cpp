@@ -131,10 +131,6 @@ void partial_views::add_lost(const hv_peer& x) {
   lost_.push_back(x);
 }
 
-void partial_views::forget_lost(const std::string& name) {
-  erase_from(lost_, name);
-}
-
 std::vector<hv_peer>
 partial_views::sample_active(size_t k, rng_type& rng,
                              const std::vector<std::string>& except) const {

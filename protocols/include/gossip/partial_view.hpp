@@ -72,7 +72,6 @@ public:
 
   /// Remembers a failed peer (out of the passive view), oldest forgotten first.
   void add_lost(const hv_peer& x);
-  void forget_lost(const std::string& name);
 
   /// Up to k distinct random peers of a view, none named in `except`.
   std::vector<hv_peer> sample_active(size_t k, rng_type& rng,
