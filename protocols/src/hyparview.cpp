@@ -156,7 +156,8 @@ hyparview::hyparview(const params& ps)
 // -- messages -----------------------------------------------------------------
 
 void hyparview::handlers(handler_set& hs) {
-  // Every message from an active peer shows its link is alive.
+  // Each handler first calls heard(): any message from an active peer shows
+  // that its link is alive.
   hs.on<hv_join>([this](port& p, const hv_join& m) { return on_join(p, m); });
   hs.on<hv_forward_join>(
       [this](port& p, const hv_forward_join& m) { on_forward_join(p, m); });
