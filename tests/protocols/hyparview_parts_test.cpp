@@ -292,3 +292,40 @@ TEST(HyParView, ParametersAreChecked) {
   EXPECT_TRUE(m->partial_view());
   EXPECT_EQ(p->pending(), 0u);
 }
+
+TEST(HyParView, NonNeighboursWithAnAddressAreReachedThere) {
+  lone l{1, params{{"shuffle-every", "0"}}};
+  l.me.receive_typed(
+      hv_shuffle{"p0", {"o", "10.0.0.9:7000"}, 1, {{"c", "10.0.0.3:7000"}}}, "p0");
+  auto back = l.me.sent<hv_shuffle_reply>(envelope::to_address, "10.0.0.9:7000");
+  EXPECT_EQ(back.size(), 1u);
+  l.me.proto().link_lost(l.me, "p0");
+  l.me.tick(); // alone: ask a candidate, at its address
+  auto asks = l.me.sent<hv_neighbor>(envelope::to_address);
+  ASSERT_EQ(asks.size(), 1u);
+  EXPECT_TRUE(asks[0].high);
+  // Once it is a neighbour, messages go through its link, by name.
+  l.me.receive_typed(hv_neighbor_reply{"o", "10.0.0.9:7000", true}, "o");
+  EXPECT_EQ(l.me.ups.back().address, "10.0.0.9:7000");
+  l.me.tick();
+  EXPECT_FALSE(l.me.sent<hv_heartbeat>(envelope::send, "o").empty());
+}
+
+TEST(HyParView, ShufflesPassOnlyVerifiedAddressesOfNeighbours) {
+  lone l{0, params{{"shuffle-active", "1"}, {"shuffle-passive", "0"}}};
+  l.me.verify_all = false;
+  l.me.addr = "10.0.0.1:7000";
+  l.me.receive_typed(hv_neighbor{"a", "10.0.0.2:7000", false}, "a");
+  l.me.receive_typed(hv_neighbor{"b", "10.0.0.3:7000", false}, "b");
+  l.me.verified_at.insert("a@10.0.0.2:7000");
+  for (int i = 0; i < 6; ++i)
+    l.me.tick();
+  for (auto& s : l.me.sent<hv_shuffle>()) {
+    EXPECT_EQ(s.entries.front().address, "10.0.0.1:7000"); // our own, always
+    for (size_t i = 1; i < s.entries.size(); ++i) {
+      auto& x = s.entries[i];
+      EXPECT_EQ(x.address, x.name == "a" ? "10.0.0.2:7000" : "") << x.name;
+    }
+  }
+  EXPECT_FALSE(l.me.sent<hv_shuffle>().empty());
+}
