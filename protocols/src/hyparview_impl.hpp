@@ -1,0 +1,97 @@
+// The HyParView protocol object (private to protocols/): hyparview.cpp holds
+// its parameters and messages' handlers, hyparview_round.cpp the steps of a
+// round (joining, keepalives, failure detection, repair, shuffles, mixing).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "gossip/hyparview.hpp"
+#include "gossip/membership.hpp"
+#include "gossip/partial_view.hpp"
+
+namespace gossip {
+
+struct hyparview_config {
+  size_t active = 5;
+  size_t passive = 30;
+  uint32_t arwl = 6;
+  uint32_t prwl = 3;
+  uint64_t shuffle_every = 1;
+  size_t shuffle_active = 3;
+  size_t shuffle_passive = 4;
+  uint32_t shuffle_ttl = 6;
+  uint64_t heartbeat = 1;
+  uint64_t timeout = 5;
+  std::vector<std::string> seeds;
+  uint64_t mix_every = 30;
+};
+
+class hyparview final : public membership_protocol {
+public:
+  explicit hyparview(const params& ps);
+
+  const char* name() const override { return "hyparview"; }
+  void attach(membership_port& m) override { m_ = &m; }
+  bool partial_view() const override { return true; }
+  void handlers(handler_set& hs) override;
+  caf::message_handler api(port& p) override;
+  void on_round(port& p) override;
+  void on_leave(port& p) override;
+  void link_lost(port& p, const std::string& peer) override;
+
+private:
+  // -- hyparview.cpp: messages -------------------------------------------------
+  answer on_join(port& p, const hv_join& m);
+  void on_forward_join(port& p, const hv_forward_join& m);
+  answer on_neighbor(port& p, const hv_neighbor& m);
+  void on_neighbor_reply(port& p, const hv_neighbor_reply& m);
+  void on_disconnect(port& p, const hv_disconnect& m);
+  answer on_heartbeat(port& p, const hv_heartbeat& m);
+  void on_shuffle(port& p, const hv_shuffle& m);
+  void on_shuffle_reply(port& p, const hv_shuffle_reply& m);
+  std::vector<member_update> members(port& p) const;
+
+  // -- hyparview_round.cpp: a round's steps --------------------------------------
+  void join(port& p);
+  void detect_silence(port& p);
+  void expire_requests(port& p);
+  void keep_alive(port& p);
+  void repair(port& p);
+  void shuffle(port& p);
+  void mix(port& p);
+  void ask(port& p, const hv_peer& to, bool high);
+
+  // -- hyparview_round.cpp: view changes and sending -----------------------------
+  /// Makes `x` an active peer (peer_up, member_up), dropping a random one
+  /// with a DISCONNECT if the view is full.
+  void bring_up(port& p, const hv_peer& x, const std::string& why);
+  /// Drops an active peer (peer_down, member_down); a failed one is
+  /// remembered as lost, a disconnected one stays a passive candidate.
+  void drop(port& p, const std::string& name, bool failed, const std::string& why);
+  /// Something arrived from `name`: its link is alive.
+  void heard(port& p, const std::string& name);
+  /// Through the link when `to` is active or in-process, else to its address.
+  void send_to(port& p, const hv_peer& to, const caf::message& msg);
+  hv_peer me(port& p) const;
+  /// What we pass on of `x`: its address only if verified (or our own).
+  hv_peer vouched(const hv_peer& x) const;
+  void emit_member(port& p, event_kind kind, const hv_peer& x, std::string why);
+
+  hyparview_config cfg_;
+  membership_port* m_ = nullptr;
+  partial_views views_;
+  /// Round each active peer was last heard from.
+  std::map<std::string, uint64_t> last_heard_;
+  /// NEIGHBOR requests awaiting an answer: peer -> round they expire.
+  std::map<std::string, uint64_t> asked_;
+  /// Names this node's last shuffle sent (evicted first by its reply).
+  std::vector<std::string> shuffled_;
+  std::string contact_; // in-process join contact, retried like seeds
+  uint64_t next_join_round_ = 0;
+  uint64_t join_backoff_ = 1;
+  bool leaving_ = false;
+};
+
+} // namespace gossip

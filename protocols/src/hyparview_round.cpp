@@ -1,0 +1,227 @@
+// HyParView: the steps of a round (join retries, keepalives, failure
+// detection, repair, shuffles, mixing) and the view changes they share with
+// the handlers (hyparview.cpp).
+#include <algorithm>
+
+#include "hyparview_impl.hpp"
+
+namespace gossip {
+
+namespace {
+
+// A NEIGHBOR request left unanswered this long (at least two rounds, so an
+// answer in flight is not mistaken for silence) counts as failed.
+uint64_t answer_within(const hyparview_config& cfg) {
+  return std::max<uint64_t>(cfg.timeout, 2);
+}
+
+bool due(uint64_t round, uint64_t every) {
+  return every != 0 && round % every == 0;
+}
+
+} // namespace
+
+void hyparview::on_round(port& p) {
+  views_.set_self(p.self());
+  if (leaving_)
+    return;
+  join(p);
+  detect_silence(p);
+  expire_requests(p);
+  keep_alive(p);
+  repair(p);
+  shuffle(p);
+  mix(p);
+}
+
+void hyparview::on_leave(port& p) {
+  if (leaving_)
+    return;
+  leaving_ = true;
+  auto bye = wire(hv_disconnect{p.self()});
+  for (auto& x : views_.active())
+    p.send(x.name, bye, carries::control);
+}
+
+void hyparview::link_lost(port& p, const std::string& peer) {
+  views_.set_self(p.self());
+  if (views_.find_active(peer))
+    return drop(p, peer, true, "link lost");
+  asked_.erase(peer);
+  if (auto x = views_.find_passive(peer))
+    views_.add_lost(hv_peer{*x});
+}
+
+// -- a round's steps ----------------------------------------------------------
+
+// Alone (no active peer, nobody to repair with): ask the contact or the seeds
+// to take us in, backing off as SWIM does.
+void hyparview::join(port& p) {
+  if (!views_.active().empty()) {
+    join_backoff_ = 1;
+    next_join_round_ = 0;
+    return;
+  }
+  if ((cfg_.seeds.empty() && contact_.empty()) || p.round() < next_join_round_)
+    return;
+  auto msg = wire(hv_join{p.self(), m_->address()});
+  for (auto& seed : cfg_.seeds)
+    if (seed != m_->address())
+      m_->send_to_address(seed, msg);
+  if (!contact_.empty() && contact_ != p.self())
+    p.send(contact_, msg, carries::control);
+  next_join_round_ = p.round() + join_backoff_;
+  join_backoff_ = std::min<uint64_t>(join_backoff_ * 2, 32);
+}
+
+void hyparview::detect_silence(port& p) {
+  if (cfg_.timeout == 0)
+    return;
+  std::vector<std::string> silent;
+  for (auto& x : views_.active())
+    if (p.round() > last_heard_[x.name] + cfg_.timeout)
+      silent.push_back(x.name);
+  for (auto& name : silent)
+    drop(p, name, true, "silent for " + std::to_string(cfg_.timeout) + " rounds");
+}
+
+// An unanswered candidate is not tried again soon: it goes to the lost list.
+void hyparview::expire_requests(port& p) {
+  for (auto i = asked_.begin(); i != asked_.end();) {
+    if (p.round() < i->second) {
+      ++i;
+      continue;
+    }
+    if (auto x = views_.find_passive(i->first))
+      views_.add_lost(hv_peer{*x});
+    i = asked_.erase(i);
+  }
+}
+
+void hyparview::keep_alive(port& p) {
+  if (!due(p.round(), cfg_.heartbeat))
+    return;
+  auto msg = wire(hv_heartbeat{p.self()});
+  for (auto& x : views_.active())
+    p.send(x.name, msg, carries::control);
+}
+
+// One new NEIGHBOR request a round while the active view (counting the
+// requests in flight) has room: enough to refill it in a few rounds, without
+// a burst of requests to candidates that may all be dead.
+void hyparview::repair(port& p) {
+  if (views_.active().size() + asked_.size() >= views_.active_max())
+    return;
+  std::vector<std::string> busy;
+  for (auto& [name, deadline] : asked_)
+    busy.push_back(name);
+  auto pick = views_.sample_passive(1, p.rng(), busy);
+  if (!pick.empty())
+    ask(p, pick.front(), views_.active().empty());
+}
+
+void hyparview::shuffle(port& p) {
+  if (!due(p.round(), cfg_.shuffle_every) || views_.active().empty())
+    return;
+  auto target = views_.sample_active(1, p.rng()).front();
+  std::vector<hv_peer> entries{me(p)};
+  for (auto& x : views_.sample_active(cfg_.shuffle_active, p.rng(), {target.name}))
+    entries.push_back(vouched(x));
+  for (auto& x : views_.sample_passive(cfg_.shuffle_passive, p.rng()))
+    entries.push_back(x);
+  shuffled_.clear();
+  for (size_t i = 1; i < entries.size(); ++i)
+    shuffled_.push_back(entries[i].name);
+  p.send(target.name, wire(hv_shuffle{p.self(), me(p), cfg_.shuffle_ttl, entries}),
+         carries::control);
+}
+
+// Beyond the paper: a partition leaves islands whose passive views fill with
+// their own members, and repair never looks across again (partisan#75). A
+// rare high-priority request to a random passive or lost peer finds the
+// other island once the partition heals.
+void hyparview::mix(port& p) {
+  if (!due(p.round(), cfg_.mix_every))
+    return;
+  std::vector<hv_peer> pool;
+  for (auto* list : {&views_.passive(), &views_.lost()})
+    for (auto& x : *list)
+      if (asked_.count(x.name) == 0)
+        pool.push_back(x);
+  if (!pool.empty())
+    ask(p, pool[uniform_index(p.rng(), pool.size())], true);
+}
+
+void hyparview::ask(port& p, const hv_peer& to, bool high) {
+  asked_[to.name] = p.round() + answer_within(cfg_);
+  send_to(p, to, wire(hv_neighbor{p.self(), m_->address(), high}));
+}
+
+// -- view changes and sending -------------------------------------------------
+
+void hyparview::bring_up(port& p, const hv_peer& x, const std::string& why) {
+  auto r = views_.add_active(x, p.rng());
+  if (!r.is_new)
+    return;
+  if (r.evicted) {
+    auto& out = *r.evicted;
+    p.send(out.name, wire(hv_disconnect{p.self()}), carries::control);
+    last_heard_.erase(out.name);
+    m_->peer_down(out.name);
+    emit_member(p, event_kind::member_down, out, "evicted for " + x.name);
+  }
+  asked_.erase(x.name);
+  last_heard_[x.name] = p.round();
+  m_->peer_up(x.name, x.address, false, {});
+  emit_member(p, event_kind::member_up, x, why);
+}
+
+void hyparview::drop(port& p, const std::string& name, bool failed,
+                     const std::string& why) {
+  auto x = views_.remove_active(name);
+  if (!x)
+    return;
+  last_heard_.erase(name);
+  m_->peer_down(name);
+  if (failed)
+    views_.add_lost(*x);
+  else
+    views_.add_passive(*x, p.rng());
+  emit_member(p, event_kind::member_down, *x, why);
+}
+
+void hyparview::heard(port& p, const std::string& name) {
+  views_.set_self(p.self());
+  if (views_.find_active(name))
+    last_heard_[name] = p.round();
+}
+
+void hyparview::send_to(port& p, const hv_peer& to, const caf::message& msg) {
+  if (to.address.empty() || views_.find_active(to.name))
+    p.send(to.name, msg, carries::control);
+  else
+    m_->send_to_address(to.address, msg);
+}
+
+hv_peer hyparview::me(port& p) const {
+  return hv_peer{p.self(), m_->address()};
+}
+
+// An active peer's address goes on only once verified (membership_port::
+// verified): a claimed address stays with the node that heard the claim.
+hv_peer hyparview::vouched(const hv_peer& x) const {
+  if (x.address.empty() || m_->verified(x.name, x.address))
+    return x;
+  return hv_peer{x.name, {}};
+}
+
+void hyparview::emit_member(port& p, event_kind kind, const hv_peer& x, std::string why) {
+  if (!p.observed())
+    return;
+  auto alive = static_cast<uint8_t>(kind == event_kind::member_up ? member_status::alive
+                                                                  : member_status::dead);
+  p.emit(member_event(kind, member_update{x.name, 0, alive, x.address, {}, p.self()},
+                      std::move(why)));
+}
+
+} // namespace gossip

@@ -1,0 +1,331 @@
+// HyParView's parts through a fake port: the view bookkeeping on its own,
+// each message's rule, hostile input and the parameters. Whole overlays are
+// in hyparview_test.cpp.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "fake_port.hpp"
+#include "gossip/hyparview.hpp"
+#include "gossip/membership.hpp"
+
+using namespace gossip;
+using namespace gossip::test;
+
+namespace {
+
+bool contains(const std::vector<std::string>& xs, const std::string& x) {
+  return std::find(xs.begin(), xs.end(), x) != xs.end();
+}
+
+std::vector<std::string> passive_of(fake_node& n) {
+  auto r = n.request(caf::make_message(hv_passive_atom::value));
+  auto names = r ? as<std::vector<std::string>>(*r) : nullptr;
+  return names ? *names : std::vector<std::string>{};
+}
+
+} // namespace
+
+// -- the views ----------------------------------------------------------------
+
+namespace {
+
+struct HyParViewViews : ::testing::Test {
+  partial_views v{2, 3};
+  rng_type rng{1};
+  HyParViewViews() { v.set_self("me"); }
+  std::set<std::string> passive() const {
+    std::set<std::string> names;
+    for (auto& x : v.passive())
+      names.insert(x.name);
+    return names;
+  }
+};
+
+} // namespace
+
+TEST_F(HyParViewViews, NeverHoldSelfAndNeverShareAPeer) {
+  EXPECT_FALSE(v.add_active({"me", ""}, rng).is_new);
+  v.add_passive({"me", ""}, rng);
+  v.add_passive({"a", ""}, rng);
+  EXPECT_TRUE(v.add_active({"a", ""}, rng).is_new);
+  v.add_passive({"a", ""}, rng);
+  EXPECT_TRUE(v.passive().empty()) << "active and passive at once";
+  EXPECT_TRUE(v.active().size() == 1 && v.active()[0].name == "a");
+}
+
+TEST_F(HyParViewViews, AFullActiveViewMovesARandomPeerToPassive) {
+  v.add_active({"a", ""}, rng);
+  v.add_active({"b", ""}, rng);
+  auto r = v.add_active({"c", ""}, rng);
+  ASSERT_TRUE(r.is_new && r.evicted);
+  EXPECT_EQ(v.active().size(), 2u);
+  EXPECT_TRUE(v.find_passive(r.evicted->name) && !v.find_active(r.evicted->name));
+}
+
+TEST_F(HyParViewViews, AnActivePeerKeepsItsAddress) {
+  v.add_active({"a", "10.0.0.1:7000"}, rng);
+  EXPECT_FALSE(v.add_active({"a", "6.6.6.6:1"}, rng).is_new);
+  v.merge({{"a", "6.6.6.6:1"}}, {}, rng);
+  EXPECT_EQ(v.find_active("a")->address, "10.0.0.1:7000");
+  EXPECT_EQ(v.find_passive("a"), nullptr);
+}
+
+TEST_F(HyParViewViews, MergeEvictsWhatWasSentFirst) {
+  for (auto n : {"a", "b", "c"})
+    v.add_passive({n, ""}, rng);
+  v.merge({{"x", ""}, {"y", ""}}, {"a", "c"}, rng);
+  EXPECT_EQ(passive(), (std::set<std::string>{"b", "x", "y"}));
+}
+
+TEST_F(HyParViewViews, LostPeersAreBoundedAndLeaveThePassiveView) {
+  v.add_passive({"a", ""}, rng);
+  for (auto n : {"a", "b", "c", "d"})
+    v.add_lost({n, ""});
+  EXPECT_TRUE(v.passive().empty());
+  ASSERT_EQ(v.lost().size(), 3u);
+  EXPECT_EQ(v.lost()[0].name, "b"); // oldest forgotten first
+  v.add_active({"c", ""}, rng);
+  EXPECT_EQ(v.lost().size(), 2u);
+}
+
+// -- the messages -------------------------------------------------------------
+
+namespace {
+
+/// A hyparview node "me" whose active view holds `n` peers p0..p<n-1>.
+struct lone {
+  fake_node me{"me"};
+  explicit lone(size_t n, const params& ps = {}) {
+    me.add("hyparview", ps);
+    for (size_t i = 0; i < n; ++i) {
+      auto name = "p" + std::to_string(i);
+      me.receive_typed(hv_neighbor{name, "", false}, name);
+    }
+    me.clear_records();
+  }
+  bool accepted_last() { return me.replied<hv_neighbor_reply>().back().accepted; }
+};
+
+} // namespace
+
+TEST(HyParView, LowPriorityNeighborIsRejectedWhenFullHighIsAccepted) {
+  lone l{5};
+  ASSERT_EQ(l.me.peers().size(), 5u);
+  l.me.receive_typed(hv_neighbor{"low", "", false}, "low");
+  EXPECT_FALSE(l.accepted_last());
+  EXPECT_FALSE(contains(l.me.peers(), "low"));
+  l.me.receive_typed(hv_neighbor{"high", "", true}, "high");
+  EXPECT_TRUE(l.accepted_last());
+  EXPECT_TRUE(contains(l.me.peers(), "high"));
+  EXPECT_EQ(l.me.peers().size(), 5u);
+  // The peer it made room by is told so, and dropped through the port.
+  auto bye = l.me.targets<hv_disconnect>();
+  ASSERT_EQ(bye.size(), 1u);
+  EXPECT_EQ(l.me.downs, std::vector<std::string>{bye[0]});
+  EXPECT_TRUE(contains(passive_of(l.me), bye[0]));
+}
+
+TEST(HyParView, JoinContactForwardsTheJoinerToItsOtherPeers) {
+  lone l{3};
+  l.me.receive_typed(hv_join{"j", ""}, "j");
+  EXPECT_TRUE(contains(l.me.peers(), "j"));
+  EXPECT_TRUE(l.accepted_last());
+  auto walks = l.me.sent<hv_forward_join>();
+  ASSERT_EQ(walks.size(), 3u);
+  for (auto& w : walks) {
+    EXPECT_EQ(w.joiner.name, "j");
+    EXPECT_EQ(w.ttl, 6u);
+  }
+  EXPECT_FALSE(contains(l.me.targets<hv_forward_join>(), "j"));
+}
+
+TEST(HyParView, ForwardJoinEndsInAnActiveLinkOrPassesOn) {
+  lone l{3};
+  l.me.receive_typed(hv_forward_join{"p0", {"j", ""}, 4}, "p0");
+  auto next = l.me.targets<hv_forward_join>();
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_NE(next[0], "p0");
+  EXPECT_EQ(l.me.sent<hv_forward_join>()[0].ttl, 3u);
+  EXPECT_FALSE(contains(l.me.peers(), "j"));
+  // At ttl == prwl the joiner is also kept as a candidate.
+  l.me.receive_typed(hv_forward_join{"p0", {"k", ""}, 3}, "p0");
+  EXPECT_TRUE(contains(passive_of(l.me), "k"));
+  // At ttl 0 the walk ends: the joiner becomes a neighbour and hears so.
+  l.me.receive_typed(hv_forward_join{"p0", {"j", ""}, 0}, "p0");
+  EXPECT_TRUE(contains(l.me.peers(), "j"));
+  auto accepts = l.me.sent<hv_neighbor_reply>(envelope::send, "j");
+  ASSERT_EQ(accepts.size(), 1u);
+  EXPECT_TRUE(accepts[0].accepted);
+}
+
+TEST(HyParView, HeartbeatFromANonNeighbourIsAnsweredWithDisconnect) {
+  lone l{1};
+  l.me.receive_typed(hv_heartbeat{"p0"}, "p0");
+  EXPECT_TRUE(l.me.replied<hv_disconnect>().empty());
+  l.me.receive_typed(hv_heartbeat{"stranger"}, "stranger");
+  EXPECT_EQ(l.me.replied<hv_disconnect>().size(), 1u);
+  EXPECT_FALSE(contains(l.me.peers(), "stranger"));
+}
+
+TEST(HyParView, DisconnectMovesThePeerToPassive) {
+  lone l{2};
+  l.me.receive_typed(hv_disconnect{"p1"}, "p1");
+  EXPECT_EQ(l.me.peers(), std::vector<std::string>{"p0"});
+  EXPECT_TRUE(contains(passive_of(l.me), "p1"));
+  ASSERT_EQ(l.me.events_of(event_kind::member_down).size(), 1u);
+  EXPECT_EQ(l.me.events_of(event_kind::member_down)[0].peer, "p1");
+}
+
+TEST(HyParView, ASilentNeighbourFailsAndAPassivePeerIsAsked) {
+  lone l{2, params{{"timeout", "3"}, {"shuffle-every", "0"}}};
+  l.me.receive_typed(hv_shuffle_reply{"p0", {{"c1", ""}, {"c2", ""}}}, "p0");
+  for (int i = 0; i < 4; ++i) {
+    l.me.tick();
+    l.me.receive_typed(hv_heartbeat{"p0"}, "p0"); // p1 stays silent
+  }
+  EXPECT_EQ(l.me.peers(), std::vector<std::string>{"p0"});
+  EXPECT_EQ(l.me.downs, std::vector<std::string>{"p1"});
+  // The dead peer is no repair candidate; a passive one is asked instead.
+  EXPECT_FALSE(contains(passive_of(l.me), "p1"));
+  auto asked = l.me.targets<hv_neighbor>();
+  ASSERT_FALSE(asked.empty());
+  EXPECT_TRUE(asked[0] == "c1" || asked[0] == "c2");
+  EXPECT_FALSE(l.me.sent<hv_neighbor>()[0].high); // p0 is still there
+}
+
+TEST(HyParView, LinkLostOfTheLastPeerAsksWithHighPriority) {
+  lone l{1, params{{"shuffle-every", "0"}}};
+  l.me.receive_typed(hv_shuffle_reply{"p0", {{"c1", ""}}}, "p0");
+  l.me.proto().link_lost(l.me, "p0");
+  EXPECT_TRUE(l.me.peers().empty());
+  l.me.tick();
+  auto asks = l.me.sent<hv_neighbor>();
+  ASSERT_EQ(asks.size(), 1u);
+  EXPECT_TRUE(asks[0].high);
+  EXPECT_EQ(l.me.targets<hv_neighbor>()[0], "c1");
+}
+
+TEST(HyParView, ShuffleEndsWhereTheWalkStopsAndBothSidesMerge) {
+  lone l{1}; // only the sender is active: the walk ends here
+  l.me.receive_typed(hv_shuffle_reply{"p0", {{"old", ""}}}, "p0");
+  l.me.receive_typed(hv_shuffle{"p0", {"o", ""}, 5, {{"o", ""}, {"x", ""}, {"me", ""}}},
+                     "p0");
+  auto back = l.me.sent<hv_shuffle_reply>(envelope::send, "o");
+  ASSERT_EQ(back.size(), 1u);
+  ASSERT_EQ(back[0].entries.size(), 1u);
+  EXPECT_EQ(back[0].entries[0].name, "old");
+  auto passive = passive_of(l.me);
+  EXPECT_TRUE(contains(passive, "o") && contains(passive, "x"));
+  EXPECT_FALSE(contains(passive, "me"));
+}
+
+TEST(HyParView, HostileMessagesAreRejectedBeforeTheyTouchTheViews) {
+  lone l{2};
+  std::vector<hv_peer> many;
+  for (int i = 0; i < 33; ++i)
+    many.push_back({"x" + std::to_string(i), ""});
+  l.me.receive_typed(hv_shuffle{"p0", {"o", ""}, 1, many}, "p0");
+  l.me.receive_typed(hv_shuffle{"p0", {"o", ""}, 17, {}}, "p0");
+  l.me.receive_typed(hv_forward_join{"p0", {"j", ""}, 1000}, "p0");
+  l.me.receive_typed(hv_shuffle_reply{"p0", {{"", ""}}}, "p0");
+  l.me.receive_typed(hv_shuffle_reply{"p0", {{"y", "no port"}}}, "p0");
+  l.me.receive_typed(hv_neighbor{"", "", true}, "?");
+  l.me.receive_typed(hv_join{std::string(300, 'n'), ""}, "?");
+  l.me.receive_typed(hv_neighbor{"z", "host:99999", true}, "z");
+  EXPECT_EQ(l.me.rejected.size(), 8u);
+  EXPECT_TRUE(passive_of(l.me).empty());
+  EXPECT_EQ(l.me.peers().size(), 2u);
+  EXPECT_TRUE(l.me.log.empty());
+  // Well-formed but naming ourselves: ignored, never added.
+  l.me.receive_typed(hv_join{"me", ""}, "me");
+  l.me.receive_typed(hv_neighbor{"me", "", true}, "me");
+  l.me.receive_typed(hv_forward_join{"p0", {"me", ""}, 0}, "p0");
+  l.me.receive_typed(hv_shuffle_reply{"p0", {{"me", ""}}}, "p0");
+  EXPECT_FALSE(contains(l.me.peers(), "me"));
+  EXPECT_FALSE(contains(passive_of(l.me), "me"));
+}
+
+TEST(HyParView, SeedsAreJoinedByAddressUntilSomeoneTakesUsIn) {
+  fake_network net;
+  auto& seed = net.add("seed");
+  seed.addr = "10.0.0.1:7000";
+  seed.add("hyparview");
+  auto& n = net.add("n");
+  n.addr = "10.0.0.2:7000";
+  n.add("hyparview", params{{"seeds", "10.0.0.1:7000"}});
+  net.round();
+  EXPECT_EQ(n.sent<hv_join>(envelope::to_address).size(), 1u);
+  EXPECT_EQ(n.peers(), std::vector<std::string>{"seed"});
+  EXPECT_EQ(seed.peers(), std::vector<std::string>{"n"});
+  EXPECT_EQ(seed.ups.back().address, "10.0.0.2:7000");
+  net.round();
+  EXPECT_EQ(n.sent<hv_join>(envelope::to_address).size(), 1u) << "joined: no retry";
+}
+
+TEST(HyParView, MembersAnswerSelfFirstThenTheActiveView) {
+  lone l{2};
+  auto r = l.me.request(caf::make_message(members_atom::value));
+  ASSERT_TRUE(r && as<std::vector<member_update>>(*r));
+  auto& ms = *as<std::vector<member_update>>(*r);
+  ASSERT_EQ(ms.size(), 3u);
+  EXPECT_EQ(ms[0].name, "me");
+  EXPECT_EQ(ms[1].name, "p0");
+  EXPECT_EQ(ms[2].name, "p1");
+}
+
+TEST(HyParView, ParametersAreChecked) {
+  EXPECT_THROW(make_protocol("hyparview", params{{"prwl", "7"}}), std::invalid_argument);
+  EXPECT_THROW(make_protocol("hyparview", params{{"arwl", "17"}}), std::invalid_argument);
+  EXPECT_THROW(make_protocol("hyparview", params{{"active", "0"}}),
+               std::invalid_argument);
+  EXPECT_THROW(make_protocol("hyparview", params{{"shuffle-passive", "40"}}),
+               std::invalid_argument);
+  EXPECT_THROW(make_protocol("hyparview", params{{"heartbeat", "0"}}),
+               std::invalid_argument);
+  EXPECT_NO_THROW(
+      make_protocol("hyparview", params{{"heartbeat", "0"}, {"timeout", "0"}}));
+  auto p = make_protocol("hyparview", {});
+  auto m = dynamic_cast<membership_protocol*>(p.get());
+  ASSERT_NE(m, nullptr);
+  EXPECT_TRUE(m->partial_view());
+  EXPECT_EQ(p->pending(), 0u);
+}
+
+TEST(HyParView, NonNeighboursWithAnAddressAreReachedThere) {
+  lone l{1, params{{"shuffle-every", "0"}}};
+  l.me.receive_typed(
+      hv_shuffle{"p0", {"o", "10.0.0.9:7000"}, 1, {{"c", "10.0.0.3:7000"}}}, "p0");
+  auto back = l.me.sent<hv_shuffle_reply>(envelope::to_address, "10.0.0.9:7000");
+  EXPECT_EQ(back.size(), 1u);
+  l.me.proto().link_lost(l.me, "p0");
+  l.me.tick(); // alone: ask a candidate, at its address
+  auto asks = l.me.sent<hv_neighbor>(envelope::to_address);
+  ASSERT_EQ(asks.size(), 1u);
+  EXPECT_TRUE(asks[0].high);
+  // Once it is a neighbour, messages go through its link, by name.
+  l.me.receive_typed(hv_neighbor_reply{"o", "10.0.0.9:7000", true}, "o");
+  EXPECT_EQ(l.me.ups.back().address, "10.0.0.9:7000");
+  l.me.tick();
+  EXPECT_FALSE(l.me.sent<hv_heartbeat>(envelope::send, "o").empty());
+}
+
+TEST(HyParView, ShufflesPassOnlyVerifiedAddressesOfNeighbours) {
+  lone l{0, params{{"shuffle-active", "1"}, {"shuffle-passive", "0"}}};
+  l.me.verify_all = false;
+  l.me.addr = "10.0.0.1:7000";
+  l.me.receive_typed(hv_neighbor{"a", "10.0.0.2:7000", false}, "a");
+  l.me.receive_typed(hv_neighbor{"b", "10.0.0.3:7000", false}, "b");
+  l.me.verified_at.insert("a@10.0.0.2:7000");
+  for (int i = 0; i < 6; ++i)
+    l.me.tick();
+  for (auto& s : l.me.sent<hv_shuffle>()) {
+    EXPECT_EQ(s.entries.front().address, "10.0.0.1:7000"); // our own, always
+    for (size_t i = 1; i < s.entries.size(); ++i) {
+      auto& x = s.entries[i];
+      EXPECT_EQ(x.address, x.name == "a" ? "10.0.0.2:7000" : "") << x.name;
+    }
+  }
+  EXPECT_FALSE(l.me.sent<hv_shuffle>().empty());
+}
