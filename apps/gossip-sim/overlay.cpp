@@ -58,16 +58,41 @@ std::vector<size_t> pick(size_t n, size_t k, rng_type& rng) {
   return all;
 }
 
-// True when no survivor's view holds a failed node.
+// True when no survivor's view holds a failed node and the survivors' views
+// connect them all (links taken both ways): the overlay is whole again.
 bool healed(local_cluster& cluster, const std::vector<bool>& failed) {
+  std::vector<std::vector<size_t>> links(cluster.size());
+  size_t first = cluster.size(), alive = 0;
   for (size_t i = 0; i < cluster.size(); ++i) {
     if (failed[i])
       continue;
-    for (auto& name : *cluster.peek(i).peers)
-      if (auto j = std::stoul(name); j < failed.size() && failed[j])
+    first = std::min(first, i);
+    ++alive;
+    for (auto& name : *cluster.peek(i).peers) {
+      auto j = static_cast<size_t>(std::stoul(name));
+      if (j >= failed.size() || failed[j])
         return false;
+      links[i].push_back(j);
+      links[j].push_back(i);
+    }
   }
-  return true;
+  if (alive == 0)
+    return true;
+  std::vector<bool> seen(cluster.size(), false);
+  std::vector<size_t> todo{first};
+  size_t reached = 0;
+  seen[first] = true;
+  while (!todo.empty()) {
+    auto i = todo.back();
+    todo.pop_back();
+    ++reached;
+    for (auto j : links[i])
+      if (!seen[j]) {
+        seen[j] = true;
+        todo.push_back(j);
+      }
+  }
+  return reached == alive;
 }
 
 template <class F>

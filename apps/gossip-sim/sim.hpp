@@ -72,7 +72,8 @@ struct result {
   /// Mean over broadcasts of the hop count of its last delivery.
   double ldh = 0;
   /// Rounds after the failure until no survivor's view held a failed node
-  /// (-1: not within the run; full membership never forgets).
+  /// and the views connected all survivors again (-1: not within the run;
+  /// full membership never forgets the failed).
   long heal_rounds = -1;
   /// Overlay upkeep (joins, shuffles, keepalives): control messages per node
   /// and round, over the whole run.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -86,6 +87,8 @@ private:
   std::map<std::string, uint64_t> last_heard_;
   /// NEIGHBOR requests awaiting an answer: peer -> round they expire.
   std::map<std::string, uint64_t> asked_;
+  /// The round offset of this node's mixing (chosen on its first round).
+  std::optional<uint64_t> mix_phase_;
   /// Names this node's last shuffle sent (evicted first by its reply).
   std::vector<std::string> shuffled_;
   std::string contact_; // in-process join contact, retried like seeds

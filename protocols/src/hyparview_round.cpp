@@ -45,11 +45,17 @@ void hyparview::on_leave(port& p) {
 
 void hyparview::link_lost(port& p, const std::string& peer) {
   views_.set_self(p.self());
-  if (views_.find_active(peer))
-    return drop(p, peer, true, "link lost");
-  asked_.erase(peer);
-  if (auto x = views_.find_passive(peer))
-    views_.add_lost(hv_peer{*x});
+  if (views_.find_active(peer)) {
+    drop(p, peer, true, "link lost");
+  } else {
+    asked_.erase(peer);
+    if (auto x = views_.find_passive(peer))
+      views_.add_lost(hv_peer{*x});
+  }
+  // At once, as the paper's node tries the next candidate when a connection
+  // fails: a dead candidate is not asked again, so this ends.
+  if (!leaving_)
+    repair(p);
 }
 
 // -- a round's steps ----------------------------------------------------------
@@ -106,18 +112,19 @@ void hyparview::keep_alive(port& p) {
     p.send(x.name, msg, carries::control);
 }
 
-// One new NEIGHBOR request a round while the active view (counting the
-// requests in flight) has room: enough to refill it in a few rounds, without
-// a burst of requests to candidates that may all be dead.
+// One NEIGHBOR request per free slot of the active view (counting the
+// requests in flight): a candidate found dead (link_lost) is replaced at
+// once, a refusing one at the next round.
 void hyparview::repair(port& p) {
-  if (views_.active().size() + asked_.size() >= views_.active_max())
-    return;
-  std::vector<std::string> busy;
-  for (auto& [name, deadline] : asked_)
-    busy.push_back(name);
-  auto pick = views_.sample_passive(1, p.rng(), busy);
-  if (!pick.empty())
+  while (views_.active().size() + asked_.size() < views_.active_max()) {
+    std::vector<std::string> busy;
+    for (auto& [name, deadline] : asked_)
+      busy.push_back(name);
+    auto pick = views_.sample_passive(1, p.rng(), busy);
+    if (pick.empty())
+      return;
     ask(p, pick.front(), views_.active().empty());
+  }
 }
 
 void hyparview::shuffle(port& p) {
@@ -141,7 +148,13 @@ void hyparview::shuffle(port& p) {
 // rare high-priority request to a random passive or lost peer finds the
 // other island once the partition heals.
 void hyparview::mix(port& p) {
-  if (!due(p.round(), cfg_.mix_every))
+  if (cfg_.mix_every == 0)
+    return;
+  // Each node at its own phase: all of them at once would churn the
+  // overlay in bursts.
+  if (!mix_phase_)
+    mix_phase_ = p.rng()() % cfg_.mix_every;
+  if ((p.round() + *mix_phase_) % cfg_.mix_every != 0)
     return;
   std::vector<hv_peer> pool;
   for (auto* list : {&views_.passive(), &views_.lost()})
