@@ -221,7 +221,8 @@ private:
 
 const protocol_info& plumtree_info() {
   static const protocol_info info =
-      describe<plumtree, plumtree_gossip, plumtree_ihave, plumtree_graft, plumtree_prune>(
+      describe<plumtree, plumtree_id, plumtree_gossip, plumtree_ihave, plumtree_graft,
+               plumtree_prune>(
           "plumtree", "a broadcast tree: eager pushes on tree links, IHAVE/GRAFT repair",
           "Leitão, Pereira, Rodrigues 2007",
           {fanout, graft_timeout, graft_retry, remember, ihave_max});

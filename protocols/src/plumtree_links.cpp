@@ -43,7 +43,8 @@ void links::make_lazy(const std::string& x) {
 
 void links::trim() {
   for (auto i = lazy_.begin(); neighbours_.size() > fanout_ && i != lazy_.end();) {
-    neighbours_.erase(std::find(neighbours_.begin(), neighbours_.end(), *i));
+    neighbours_.erase(std::remove(neighbours_.begin(), neighbours_.end(), *i),
+                      neighbours_.end());
     i = lazy_.erase(i);
   }
 }
@@ -80,7 +81,7 @@ void links::fill(port& p) {
   if (neighbours_.size() >= fanout_)
     return;
   // A partial view (or a small cluster) is used whole, in its own order.
-  if (view.size() <= fanout_ + 1) {
+  if (view.size() <= fanout_) {
     for (auto& x : view)
       if (neighbours_.size() < fanout_ && eligible(p, x))
         neighbours_.push_back(x);
