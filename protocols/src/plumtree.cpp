@@ -55,7 +55,8 @@ namespace {
 using namespace plumtree_detail;
 
 const param_spec fanout{"fanout", "N", "8",
-                        "neighbours used when peers() is larger (full membership)", 1};
+                        "neighbours used when the peer list is longer (full membership)",
+                        1};
 const param_spec graft_timeout{"graft_timeout", "N", "2",
                                "rounds an announced rumor may be missing before a GRAFT",
                                1};

@@ -1,10 +1,10 @@
-// Plumtree through fake ports: the tree a first broadcast leaves behind (its
-// duplicates pruned), later broadcasts along it (n-1 messages), repair of a
-// lost tree link by IHAVE and GRAFT, the fanout subset under full membership,
-// and hostile input against the bounds.
+// Plumtree through fake ports: the tree a first broadcast leaves (duplicates
+// pruned), later broadcasts along it (n-1 messages), repair of a lost link or a
+// crashed node by IHAVE/GRAFT, fanout subsets, hostile input against the bounds.
 #include <gtest/gtest.h>
 
 #include <map>
+#include <numeric>
 #include <random>
 #include <set>
 
@@ -18,6 +18,16 @@ namespace {
 
 std::string name_of(size_t i) {
   return "n" + std::to_string(i);
+}
+
+size_t index(const std::string& name) {
+  return std::stoul(name.substr(1));
+}
+
+/// `a` runs plumtree (with `ps`) among `peers`.
+protocol& setup(fake_node& a, std::vector<std::string> peers, const params& ps = {}) {
+  a.set_peers(std::move(peers));
+  return a.add("plumtree", ps);
 }
 
 uint64_t broadcast(fake_node& n, std::string text = "news") {
@@ -43,21 +53,19 @@ public:
     for (size_t i = 0; i < n; ++i)
       net.add(name_of(i)).add("plumtree", ps);
   }
-
   fake_node& operator[](size_t i) { return net[name_of(i)]; }
   size_t size() const { return adj.size(); }
 
   /// A ring (so it is connected) and `chords` random other edges.
   void random_graph(size_t chords, unsigned seed) {
-    std::mt19937 gen{seed};
-    for (size_t i = 0; i < size(); ++i) {
-      adj[i].insert((i + 1) % size());
-      adj[(i + 1) % size()].insert(i);
-    }
-    while (chords > 0) {
-      auto a = gen() % size(), b = gen() % size();
-      if (a != b && adj[a].insert(b).second && adj[b].insert(a).second)
-        --chords;
+    auto edge = [&](size_t a, size_t b) {
+      return a != b && adj[a].insert(b).second && adj[b].insert(a).second;
+    };
+    for (size_t i = 0; i < size(); ++i)
+      edge(i, (i + 1) % size());
+    for (std::mt19937 gen{seed}; chords > 0;) {
+      auto a = gen() % size();
+      chords -= edge(a, gen() % size()) ? 1 : 0;
     }
     apply();
   }
@@ -78,25 +86,39 @@ public:
     (*this)[b].proto().link_lost((*this)[b], name_of(a));
   }
 
+  /// f(node) summed over the nodes.
+  template <class F> size_t sum(F f) {
+    size_t n = 0;
+    for (size_t i = 0; i < size(); ++i)
+      n += f((*this)[i]);
+    return n;
+  }
   void clear() {
     for (size_t i = 0; i < size(); ++i)
       (*this)[i].clear_records();
   }
-  /// GOSSIP messages sent (eager pushes and GRAFT answers).
-  size_t count_sent() { return count<plumtree_gossip>(); }
+  /// A broadcast from `origin`, settled (eager pushes only: no round ran).
+  uint64_t run(size_t origin) {
+    auto id = broadcast((*this)[origin]);
+    net.settle();
+    return id;
+  }
+  /// Rounds until all is quiet, then the records start afresh.
+  void finish() {
+    quiesce();
+    clear();
+  }
   template <class T> size_t count() {
-    size_t n = 0;
-    for (size_t i = 0; i < size(); ++i)
-      n += (*this)[i].sent<T>().size() + (*this)[i].replied<T>().size();
-    return n;
+    return sum([](fake_node& x) { return x.sent<T>().size() + x.replied<T>().size(); });
   }
   /// Nodes that delivered rumor `id` of `origin`.
   size_t reached(size_t origin, uint64_t id) {
-    size_t n = 0;
-    for (size_t i = 0; i < size(); ++i)
-      for (auto& ev : (*this)[i].events_of(event_kind::delivered))
+    return sum([&](fake_node& x) {
+      size_t n = 0;
+      for (auto& ev : x.events_of(event_kind::delivered))
         n += ev.origin == name_of(origin) && ev.version == id ? 1 : 0;
-    return n;
+      return n;
+    });
   }
   /// Rounds until nothing is pending anywhere (at most `max`).
   void quiesce(size_t max = 20) {
@@ -104,10 +126,7 @@ public:
       net.round();
   }
   size_t pending() {
-    size_t n = 0;
-    for (size_t i = 0; i < size(); ++i)
-      n += (*this)[i].pending();
-    return n;
+    return sum([](fake_node& x) { return x.pending(); });
   }
   /// Who each node got its copy from (for the last broadcast recorded).
   std::map<std::string, std::string> parents() {
@@ -117,96 +136,78 @@ public:
         result[name_of(i)] = ev.peer;
     return result;
   }
-  /// Connected without the edge a-b?
+  /// Connected without the edge a-b (for a == b: without node a)?
   bool connected_without(size_t a, size_t b) {
     std::set<size_t> seen{0};
-    std::vector<size_t> todo{0};
-    while (!todo.empty()) {
+    for (std::vector<size_t> todo{0}; !todo.empty();) {
       auto x = todo.back();
       todo.pop_back();
       for (auto y : adj[x])
-        if (!((x == a && y == b) || (x == b && y == a)) && seen.insert(y).second)
+        if (!(a == b ? y == a : (x == a && y == b) || (x == b && y == a)) &&
+            seen.insert(y).second)
           todo.push_back(y);
     }
-    return seen.size() == size();
+    return seen.size() == size() - (a == b ? 1 : 0);
   }
 
   fake_network net;
   std::vector<std::set<size_t>> adj;
 };
 
-/// 30 nodes, degree about 5, a first broadcast from n0 done and settled.
+/// 30 nodes, degree about 5, a first broadcast from n0 done: the tree.
 struct PlumtreeTree : ::testing::Test {
   PlumtreeTree() : t(30, {}) {
     t.random_graph(45, 7);
-    auto first_id = broadcast(t[0], "first");
-    t.net.settle();
-    first_reached = t.reached(0, first_id);
-    first_sent = t.count_sent();
-    first_prunes = t.count<plumtree_prune>();
-    t.quiesce();
-    t.clear();
+    t.run(0);
+    t.finish();
   }
   tree_net t;
-  size_t first_reached = 0, first_sent = 0, first_prunes = 0;
 };
 
 } // namespace
 
-TEST_F(PlumtreeTree, TheFirstBroadcastReachesAllAndPrunesDuplicates) {
-  EXPECT_EQ(first_reached, 30u);
-  EXPECT_GT(first_sent, 29u) << "every link carries the first rumor";
-  EXPECT_GT(first_prunes, 0u);
+TEST(Plumtree, TheFirstBroadcastReachesAllAndPrunesDuplicates) {
+  tree_net t(30, {});
+  t.random_graph(45, 7);
+  EXPECT_EQ(t.reached(0, t.run(0)), 30u);
+  EXPECT_GT(t.count<plumtree_gossip>(), 29u) << "every link carries the first rumor";
+  EXPECT_GT(t.count<plumtree_prune>(), 0u);
+  t.quiesce();
   EXPECT_EQ(t.pending(), 0u);
 }
 
 TEST_F(PlumtreeTree, LaterBroadcastsFollowTheTreeWithNMinusOneMessages) {
-  for (int k = 0; k < 3; ++k) {
-    auto id = broadcast(t[0]);
-    t.net.settle();
-    EXPECT_EQ(t.reached(0, id), 30u);
-    EXPECT_EQ(t.count_sent(), 29u) << "broadcast " << k << ": RMR 0";
+  // From another origin too: the eager links are one spanning tree.
+  for (size_t origin : {0, 0, 17}) {
+    auto id = t.run(origin);
+    EXPECT_EQ(t.reached(origin, id), 30u);
+    EXPECT_EQ(t.count<plumtree_gossip>(), 29u) << "from " << origin << ": RMR 0";
     EXPECT_EQ(t.count<plumtree_prune>(), 0u);
     // Hops are the depth in the tree the parents form.
     auto parents = t.parents();
-    for (size_t i = 1; i < t.size(); ++i) {
+    for (size_t i = 0; i < t.size(); ++i) {
       uint32_t depth = 0;
-      for (auto x = name_of(i); x != "n0"; x = parents.at(x))
+      for (auto x = name_of(i); x != name_of(origin); x = parents.at(x))
         ASSERT_LT(++depth, 30u) << "a cycle";
-      auto ev = t[i].events_of(event_kind::delivered);
-      ASSERT_EQ(ev.size(), 1u);
-      EXPECT_EQ(ev[0].hops, depth) << name_of(i);
+      EXPECT_EQ(t[i].events_of(event_kind::delivered).at(0).hops, depth) << name_of(i);
     }
-    t.quiesce();
-    t.clear();
+    t.finish();
   }
-}
-
-TEST_F(PlumtreeTree, ABroadcastFromAnotherOriginUsesTheSameTree) {
-  auto id = broadcast(t[17]);
-  t.net.settle();
-  EXPECT_EQ(t.reached(17, id), 30u);
-  EXPECT_EQ(t.count_sent(), 29u) << "the eager links are a spanning tree";
 }
 
 TEST_F(PlumtreeTree, ALostTreeLinkIsRepairedThroughIhaveAndGraft) {
-  broadcast(t[0]);
-  t.net.settle();
+  t.run(0);
   // A tree link whose loss leaves the graph connected.
   size_t a = 0, b = 0;
-  for (auto& [child, parent] : t.parents()) {
-    auto c = std::stoul(child.substr(1)), p = std::stoul(parent.substr(1));
-    if (child != "n0" && t.connected_without(c, p)) {
+  for (auto& [child, parent] : t.parents())
+    if (auto c = index(child), p = index(parent); c != 0 && t.connected_without(c, p)) {
       a = p, b = c;
       break;
     }
-  }
   ASSERT_NE(a, b);
-  t.quiesce();
-  t.clear();
+  t.finish();
   t.cut(a, b);
-  auto id = broadcast(t[0]);
-  t.net.settle();
+  auto id = t.run(0);
   EXPECT_LT(t.reached(0, id), 30u) << name_of(b) << "'s subtree waits";
   EXPECT_GT(t.pending(), 0u);
   t.quiesce();
@@ -215,10 +216,33 @@ TEST_F(PlumtreeTree, ALostTreeLinkIsRepairedThroughIhaveAndGraft) {
   EXPECT_EQ(t.pending(), 0u);
   // The tree is whole again: the next broadcast goes along it alone.
   t.clear();
-  auto next = broadcast(t[0]);
-  t.net.settle();
-  EXPECT_EQ(t.reached(0, next), 30u);
-  EXPECT_EQ(t.count_sent(), 29u);
+  EXPECT_EQ(t.reached(0, t.run(0)), 30u);
+  EXPECT_EQ(t.count<plumtree_gossip>(), 29u);
+}
+
+TEST_F(PlumtreeTree, ACrashedInnerNodeIsRoutedAround) {
+  t.run(0);
+  std::map<size_t, size_t> children;
+  for (auto& [child, parent] : t.parents())
+    ++children[index(parent)];
+  size_t dead = 0;
+  for (auto& [x, n] : children)
+    if (x != 0 && n >= 2 && t.connected_without(x, x))
+      dead = x;
+  ASSERT_NE(dead, 0u);
+  t.finish();
+  // Its neighbours learn of it from bounces; their views still hold it.
+  t.net.down.insert(name_of(dead));
+  for (auto j : t.adj[dead])
+    t[j].proto().link_lost(t[j], name_of(dead));
+  auto id = t.run(0);
+  EXPECT_LT(t.reached(0, id), 29u) << "its children wait";
+  t.quiesce();
+  EXPECT_EQ(t.reached(0, id), 29u);
+  t.clear();
+  EXPECT_EQ(t.reached(0, t.run(0)), 29u);
+  EXPECT_EQ(t.count<plumtree_gossip>(), 28u) << "nothing is pushed to the crashed node";
+  EXPECT_EQ(t.net.lost, 0u);
 }
 
 TEST(Plumtree, OnACompleteGraphEagerPushesStayWithinTheFanoutSubset) {
@@ -226,14 +250,12 @@ TEST(Plumtree, OnACompleteGraphEagerPushesStayWithinTheFanoutSubset) {
   t.net.connect_all();
   std::vector<size_t> sent;
   for (size_t origin : {0, 13, 27, 0}) {
-    auto id = broadcast(t[origin]);
-    t.net.settle(); // eager pushes only: GRAFTs wait for rounds
+    auto id = t.run(origin);
     EXPECT_EQ(t.reached(origin, id), 40u) << "from " << name_of(origin);
     for (size_t i = 0; i < t.size(); ++i)
       EXPECT_LE(t[i].sent<plumtree_gossip>().size(), 8u) << name_of(i);
-    sent.push_back(t.count_sent());
-    t.quiesce();
-    t.clear();
+    sent.push_back(t.count<plumtree_gossip>());
+    t.finish();
   }
   // Not 40 * 39 as over every member: the subsets first, then a tree that
   // serves every origin (the link a rumor first came on is adopted at both
@@ -244,22 +266,9 @@ TEST(Plumtree, OnACompleteGraphEagerPushesStayWithinTheFanoutSubset) {
   EXPECT_EQ(sent[3], 39u);
 }
 
-TEST(Plumtree, BroadcastReturnsIdsAndRejectsOverlongText) {
-  fake_node a{"a"};
-  a.set_peers({"b", "c"});
-  a.add("plumtree");
-  a.lim.max_value_bytes = 4;
-  EXPECT_EQ(broadcast(a, "x"), 1u);
-  EXPECT_EQ(broadcast(a, "y"), 2u);
-  EXPECT_EQ(a.sent<plumtree_gossip>().size(), 4u);
-  EXPECT_EQ(broadcast(a, "toolong"), 0u) << "an error, no id";
-  EXPECT_EQ(a.sent<plumtree_gossip>().size(), 4u);
-}
-
 TEST(Plumtree, ADuplicateIsPrunedAndThatLinkGetsOnlyIhaves) {
   fake_node a{"a"};
-  a.set_peers({"b", "c", "d", "o"});
-  a.add("plumtree");
+  setup(a, {"b", "c", "d", "o"});
   a.receive_typed(gossip_from("b", 1), "b");
   EXPECT_EQ(a.targets<plumtree_gossip>(), (std::vector<std::string>{"c", "d"}));
   a.receive_typed(gossip_from("c", 1), "c");
@@ -268,7 +277,9 @@ TEST(Plumtree, ADuplicateIsPrunedAndThatLinkGetsOnlyIhaves) {
   EXPECT_EQ(a.log.back().to, "c");
   a.receive_typed(plumtree_prune{"d"}, "d");
   a.clear_records();
-  broadcast(a);
+  a.lim.max_value_bytes = 4;
+  EXPECT_EQ(broadcast(a, "toolong"), 0u) << "an error, no id";
+  EXPECT_EQ(broadcast(a, "x"), 1u);
   EXPECT_EQ(a.targets<plumtree_gossip>(), (std::vector<std::string>{"b", "o"}));
   a.tick();
   EXPECT_EQ(a.targets<plumtree_ihave>(), (std::vector<std::string>{"c", "d"}));
@@ -281,8 +292,7 @@ TEST(Plumtree, ADuplicateIsPrunedAndThatLinkGetsOnlyIhaves) {
 
 TEST(Plumtree, AMissingRumorIsGraftedFromEachAnnouncerInTurn) {
   fake_node a{"a"};
-  a.set_peers({"b", "c", "d"});
-  a.add("plumtree", {{"graft_timeout", "2"}, {"graft_retry", "1"}});
+  setup(a, {"b", "c", "d"}, {{"graft_timeout", "2"}, {"graft_retry", "1"}});
   a.receive_typed(ihave_from("c", {5}), "c");
   a.receive_typed(ihave_from("b", {5}), "b");
   EXPECT_EQ(a.pending(), 1u);
@@ -302,8 +312,7 @@ TEST(Plumtree, AMissingRumorIsGraftedFromEachAnnouncerInTurn) {
 
 TEST(Plumtree, AGraftIsAnsweredFromTheCacheAndMakesTheLinkEager) {
   fake_node a{"a"};
-  a.set_peers({"b", "c"});
-  a.add("plumtree");
+  setup(a, {"b", "c"});
   a.receive_typed(gossip_from("b", 1), "b");
   a.receive_typed(plumtree_prune{"c"}, "c");
   a.clear_records();
@@ -322,8 +331,7 @@ TEST(Plumtree, AGraftIsAnsweredFromTheCacheAndMakesTheLinkEager) {
 
 TEST(Plumtree, AStrangersRumorIsDeliveredButItNeverBecomesEager) {
   fake_node a{"a"};
-  a.set_peers({"b", "c"});
-  a.add("plumtree");
+  setup(a, {"b", "c"});
   a.receive_typed(gossip_from("x", 1), "x");
   EXPECT_EQ(a.fresh, 1u);
   EXPECT_EQ(a.targets<plumtree_gossip>(), (std::vector<std::string>{"b", "c"}));
@@ -335,13 +343,11 @@ TEST(Plumtree, AStrangersRumorIsDeliveredButItNeverBecomesEager) {
 
 TEST(Plumtree, ALostLinkIsForgottenAsNeighbourAndAnnouncer) {
   fake_node a{"a"};
-  a.set_peers({"b", "c"});
-  auto& p = a.add("plumtree");
+  auto& p = setup(a, {"b", "c"});
   a.receive_typed(ihave_from("b", {5}), "b");
   p.link_lost(a, "b");
-  a.tick();
-  a.tick();
-  a.tick();
+  for (int i = 0; i < 3; ++i)
+    a.tick();
   EXPECT_TRUE(a.sent<plumtree_graft>().empty());
   EXPECT_EQ(a.pending(), 0u) << "nobody left to ask: given up";
   broadcast(a);
@@ -357,8 +363,7 @@ TEST(Plumtree, GraftsAdoptAtMostTwiceTheFanout) {
   std::vector<std::string> view;
   for (size_t i = 0; i < 20; ++i)
     view.push_back(name_of(i));
-  a.set_peers(view);
-  a.add("plumtree", {{"fanout", "2"}});
+  setup(a, view, {{"fanout", "2"}});
   broadcast(a);
   ASSERT_EQ(a.sent<plumtree_gossip>().size(), 2u) << "a subset of the fanout";
   for (auto& x : view)
@@ -370,8 +375,7 @@ TEST(Plumtree, GraftsAdoptAtMostTwiceTheFanout) {
 
 TEST(Plumtree, HostileAnnouncementsAreBounded) {
   fake_node a{"a"};
-  a.set_peers({"b", "c"});
-  a.add("plumtree");
+  setup(a, {"b", "c"});
   a.lim.max_rumor_ids = 10;
   std::vector<uint64_t> many(plumtree_max_ids + 1, 1);
   a.receive_typed(ihave_from("b", many), "b");
@@ -380,9 +384,8 @@ TEST(Plumtree, HostileAnnouncementsAreBounded) {
   EXPECT_EQ(a.rejected.size(), 2u) << "an oversized GRAFT";
   EXPECT_EQ(a.pending(), 0u);
   // A flood of ids fills the missing table to its bound and no further.
-  std::vector<uint64_t> ids;
-  for (uint64_t i = 1; i <= 50; ++i)
-    ids.push_back(i);
+  std::vector<uint64_t> ids(50);
+  std::iota(ids.begin(), ids.end(), 1);
   a.receive_typed(ihave_from("b", ids), "b");
   EXPECT_EQ(a.pending(), 10u);
   EXPECT_EQ(a.rejected_items.size(), 40u);
