@@ -93,6 +93,10 @@ public:
     return {[this, &p](broadcast_atom, const std::string& text) -> caf::result<uint64_t> {
       if (text.size() > p.limits().max_value_bytes)
         return caf::make_error(caf::sec::invalid_argument, "rumor text too long");
+      // Ids start above the clock: a restarted node's new rumors must not be
+      // taken for duplicates of its previous life's, still cached elsewhere.
+      if (last_id_ == 0)
+        last_id_ = static_cast<uint64_t>(std::max<int64_t>(p.now_ms(), 0)) * 1000;
       rumor r{p.self(), ++last_id_, text, 0, {}};
       if (!first_receipt(p, p.self(), r))
         return caf::make_error(caf::sec::invalid_argument, "rumor cache full");
