@@ -182,7 +182,6 @@ TEST_F(PlumtreeTree, LaterBroadcastsFollowTheTreeWithNMinusOneMessages) {
     auto id = t.run(origin);
     EXPECT_EQ(t.reached(origin, id), 30u);
     EXPECT_EQ(t.count<plumtree_gossip>(), 29u) << "from " << origin << ": RMR 0";
-    EXPECT_EQ(t.count<plumtree_prune>(), 0u);
     // Hops are the depth in the tree the parents form.
     auto parents = t.parents();
     for (size_t i = 0; i < t.size(); ++i) {
@@ -268,7 +267,7 @@ TEST(Plumtree, OnACompleteGraphEagerPushesStayWithinTheFanoutSubset) {
 
 TEST(Plumtree, ADuplicateIsPrunedAndThatLinkGetsOnlyIhaves) {
   fake_node a{"a"};
-  setup(a, {"b", "c", "d", "o"});
+  setup(a, {"b", "c", "d", "o"}, {{"ihave_max", "1"}});
   a.receive_typed(gossip_from("b", 1), "b");
   EXPECT_EQ(a.targets<plumtree_gossip>(), (std::vector<std::string>{"c", "d"}));
   a.receive_typed(gossip_from("c", 1), "c");
@@ -280,13 +279,17 @@ TEST(Plumtree, ADuplicateIsPrunedAndThatLinkGetsOnlyIhaves) {
   a.lim.max_value_bytes = 4;
   EXPECT_EQ(broadcast(a, "toolong"), 0u) << "an error, no id";
   EXPECT_EQ(broadcast(a, "x"), 1u);
-  EXPECT_EQ(a.targets<plumtree_gossip>(), (std::vector<std::string>{"b", "o"}));
-  a.tick();
+  EXPECT_EQ(broadcast(a, "y"), 2u);
+  EXPECT_EQ(a.targets<plumtree_gossip>(), (std::vector<std::string>{"b", "o", "b", "o"}));
+  EXPECT_EQ(a.pending(), 4u) << "IHAVEs wait for the round";
+  a.tick(); // one IHAVE per lazy peer a round, of at most ihave_max ids
   EXPECT_EQ(a.targets<plumtree_ihave>(), (std::vector<std::string>{"c", "d"}));
   auto ihave = a.sent<plumtree_ihave>();
   ASSERT_EQ(ihave[0].ids.size(), 1u);
   EXPECT_EQ(ihave[0].ids[0].origin, "a");
   EXPECT_EQ(ihave[0].ids[0].hops, 1u);
+  a.tick();
+  EXPECT_EQ(a.sent<plumtree_ihave>().size(), 4u);
   EXPECT_EQ(a.pending(), 0u);
 }
 
@@ -303,7 +306,6 @@ TEST(Plumtree, AMissingRumorIsGraftedFromEachAnnouncerInTurn) {
   a.tick();
   EXPECT_EQ(a.targets<plumtree_graft>(), (std::vector<std::string>{"c", "b"}));
   a.receive_typed(gossip_from("b", 5), "b");
-  EXPECT_EQ(a.fresh, 1u);
   EXPECT_EQ(a.pending(), 0u);
   a.tick();
   a.tick();
@@ -321,7 +323,6 @@ TEST(Plumtree, AGraftIsAnsweredFromTheCacheAndMakesTheLinkEager) {
   ASSERT_EQ(answers.size(), 1u) << "the unknown id 99 is ignored";
   EXPECT_EQ(answers[0].rumor.id, 1u);
   EXPECT_EQ(answers[0].rumor.hops, 3u);
-  EXPECT_EQ(answers[0].from, "a");
   a.receive_typed(gossip_from("b", 2), "b");
   EXPECT_EQ(a.sent<plumtree_gossip>(envelope::send, "c").size(), 2u) << "c is eager";
   // From a stranger, a GRAFT gets nothing.
@@ -377,8 +378,7 @@ TEST(Plumtree, HostileAnnouncementsAreBounded) {
   fake_node a{"a"};
   setup(a, {"b", "c"});
   a.lim.max_rumor_ids = 10;
-  std::vector<uint64_t> many(plumtree_max_ids + 1, 1);
-  a.receive_typed(ihave_from("b", many), "b");
+  a.receive_typed(ihave_from("b", std::vector<uint64_t>(plumtree_max_ids + 1, 1)), "b");
   ASSERT_EQ(a.rejected.size(), 1u) << "an oversized IHAVE";
   a.receive_typed(plumtree_graft{"b", std::vector<plumtree_id>(1025, {"o", 1, 0})}, "b");
   EXPECT_EQ(a.rejected.size(), 2u) << "an oversized GRAFT";
