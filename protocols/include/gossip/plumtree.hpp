@@ -9,7 +9,10 @@
 // the eager links form a tree and each later broadcast costs n-1 messages.
 // A lost tree link is repaired lazily: a node that hears IHAVE for a rumor
 // it lacks waits `graft_timeout` rounds, then asks the announcer for it
-// (GRAFT), which also makes that link eager again.
+// (GRAFT), which also makes that link eager again. Under full membership a
+// member whose subset holds us while ours does not is adopted once it is a
+// tree link (it sent us a rumor first, or a GRAFT): links are symmetric, as in
+// HyParView's active view, so that one tree serves every origin.
 //
 // Rumors are started with (broadcast_atom, text) -> id, as for probabilistic
 // gossip. Only rumors ride the tree for now: store updates do not (they keep
@@ -36,7 +39,7 @@ struct plumtree_gossip {
   gossip::rumor rumor;
 };
 
-/// One announced rumor: hops is how far it had come when the announcer got it.
+/// One announced rumor; hops: the count it would arrive with from the announcer.
 struct plumtree_id {
   GOSSIP_WIRE("gossip::plumtree_id", origin, id, hops)
   std::string origin;
