@@ -86,7 +86,7 @@ public:
     hs.on<plumtree_ihave>([this](port& p, const plumtree_ihave& m) { on_ihave(p, m); });
     hs.on<plumtree_graft>([this](port& p, const plumtree_graft& m) { on_graft(p, m); });
     hs.on<plumtree_prune>(
-        [this](port&, const plumtree_prune& m) { links_.make_lazy(m.from); });
+        [this](port& p, const plumtree_prune& m) { links_.make_lazy(p, m.from); });
   }
 
   caf::message_handler api(port& p) override {
@@ -105,7 +105,7 @@ public:
   }
 
   void on_round(port& p) override {
-    links_.refresh(p);
+    refresh(p);
     announce_.flush(p, max_ids(p));
     for (auto& [to, ids] : missing_.expire(p.round(), retry_, p.peers()))
       graft(p, to, std::move(ids));
@@ -121,6 +121,13 @@ public:
   size_t pending() const override { return missing_.size() + announce_.size(); }
 
 private:
+  /// Members picked into our subset learn of it from an empty IHAVE (they
+  /// adopt us, lazy): someone nobody else picked is reached through them.
+  void refresh(port& p) {
+    for (auto& x : links_.refresh(p))
+      p.send(x, wire(plumtree_ihave{p.self(), {}}), carries::control);
+  }
+
   size_t max_ids(const port& p) const {
     return std::min(ihave_max_, p.limits().max_entries);
   }
@@ -129,7 +136,7 @@ private:
     links_.heard_from(m.from);
     if (cache_.contains({m.rumor.origin, m.rumor.id})) {
       // A second path to us: the link it took leaves the tree, at both ends.
-      links_.make_lazy(m.from);
+      links_.make_lazy(p, m.from);
       return reply_with(plumtree_prune{p.self()});
     }
     first_receipt(p, m.from, m.rumor);
@@ -148,7 +155,7 @@ private:
     }
     deliver(p, from, r);
     missing_.received(key);
-    links_.refresh(p);
+    refresh(p);
     // The link a rumor first came on is a tree link. A sender outside
     // peers() is never made eager: the rumor itself was validated and may
     // have no other way here yet, so it is delivered, but letting anyone
@@ -172,6 +179,7 @@ private:
     if (m.from == p.self() || !in_view(p.peers(), m.from))
       return;
     links_.heard_from(m.from);
+    links_.adopt_lazy(p, m.from); // it announces to us: it has a link
     auto bound = p.limits().max_rumor_ids;
     for (auto& x : m.ids) {
       if (auto err = validate(x, p.limits()); !err.empty()) {

@@ -32,32 +32,42 @@ public:
   explicit links(size_t fanout) : fanout_(fanout) {}
 
   /// Drops neighbours gone from peers() and fills up to `fanout` from them,
-  /// at random: a new neighbour starts eager.
-  void refresh(port& p);
+  /// at random: a new neighbour starts eager. Returns the members picked at
+  /// random from a longer view (full membership), to be greeted.
+  std::vector<std::string> refresh(port& p);
   bool neighbour(const std::string& x) const;
   std::vector<std::string> eager() const;
   std::vector<std::string> lazy() const;
   /// A tree link: `x` sent us a rumor first, or we GRAFTed each other.
-  /// A member of the view that is no neighbour yet is adopted: under full
-  /// membership we may be in its subset while it is not in ours, and a tree
-  /// built over one-way links would carry rumors away from the first origin
-  /// only. A lazy neighbour then makes room, as soon as there is one; past
-  /// 2 * fanout neighbours nobody is adopted.
+  /// A member of the view that is no neighbour yet is adopted (see adopt).
   void make_eager(const port& p, const std::string& x);
-  void make_lazy(const std::string& x);
+  /// No tree link: `x` pruned us, sent a duplicate or announced to us. A
+  /// member that is no neighbour yet is adopted, lazy.
+  void make_lazy(const port& p, const std::string& x);
+  /// `x` has a link to us: a member that is no neighbour yet is adopted,
+  /// lazy; a neighbour keeps its state.
+  void adopt_lazy(const port& p, const std::string& x);
   /// The link to `x` is gone: no neighbour until it leaves peers() (its
   /// return is then a new link) or we hear from it again.
   void lost(const std::string& x);
   void heard_from(const std::string& x) { lost_.erase(x); }
 
 private:
-  void fill(port& p);
-  /// Back to `fanout` neighbours, dropping lazy ones (never a tree link).
-  void trim();
+  std::vector<std::string> fill(port& p);
+  /// Under full membership we may be in a member's subset while it is not
+  /// in ours: links are made symmetric, as in HyParView's active view, or a
+  /// member nobody picked would hear nothing, and a tree over one-way links
+  /// would only carry rumors away from the first origin. At most fanout
+  /// are adopted, however many members pick us.
+  bool adopt(const port& p, const std::string& x);
   bool eligible(const port& p, const std::string& x) const;
 
   size_t fanout_;
-  std::vector<std::string> neighbours_; // in the order adopted
+  /// Neighbours we picked (at most fanout) and adopted ones (at most fanout).
+  size_t picks() const { return neighbours_.size() - adopted_.size(); }
+
+  std::vector<std::string> neighbours_; // in the order added
+  std::set<std::string> adopted_;
   std::set<std::string> lazy_;
   std::set<std::string> lost_;
 };

@@ -11,7 +11,7 @@ bool in_view(const std::vector<std::string>& view, const std::string& name) {
   return std::find(lo, hi, name) != hi;
 }
 
-void links::refresh(port& p) {
+std::vector<std::string> links::refresh(port& p) {
   auto& view = p.peers();
   // A lost peer that left the view and comes back is a new link.
   for (auto i = lost_.begin(); i != lost_.end();)
@@ -20,33 +20,39 @@ void links::refresh(port& p) {
     if (in_view(view, x))
       return false;
     lazy_.erase(x);
+    adopted_.erase(x);
     return true;
   };
   neighbours_.erase(std::remove_if(neighbours_.begin(), neighbours_.end(), gone),
                     neighbours_.end());
-  fill(p);
-  trim();
+  return fill(p);
+}
+
+bool links::adopt(const port& p, const std::string& x) {
+  // Members pick us about fanout times on average (a Poisson count): 4 * fanout
+  // leaves room for nearly every one, and bounds what a view can make us keep.
+  if (adopted_.size() >= 4 * fanout_ || !eligible(p, x) || !in_view(p.peers(), x))
+    return false;
+  neighbours_.push_back(x);
+  adopted_.insert(x);
+  return true;
 }
 
 void links::make_eager(const port& p, const std::string& x) {
   lazy_.erase(x);
-  // However many members pick us, at most 2 * fanout links are kept.
-  if (neighbours_.size() < 2 * fanout_ && eligible(p, x) && in_view(p.peers(), x))
-    neighbours_.push_back(x);
+  adopt(p, x);
 }
 
-void links::make_lazy(const std::string& x) {
+void links::make_lazy(const port& p, const std::string& x) {
   if (neighbour(x))
     lazy_.insert(x);
-  trim();
+  else
+    adopt_lazy(p, x);
 }
 
-void links::trim() {
-  for (auto i = lazy_.begin(); neighbours_.size() > fanout_ && i != lazy_.end();) {
-    neighbours_.erase(std::remove(neighbours_.begin(), neighbours_.end(), *i),
-                      neighbours_.end());
-    i = lazy_.erase(i);
-  }
+void links::adopt_lazy(const port& p, const std::string& x) {
+  if (adopt(p, x))
+    lazy_.insert(x);
 }
 
 bool links::neighbour(const std::string& x) const {
@@ -69,6 +75,7 @@ void links::lost(const std::string& x) {
   neighbours_.erase(std::remove(neighbours_.begin(), neighbours_.end(), x),
                     neighbours_.end());
   lazy_.erase(x);
+  adopted_.erase(x);
   lost_.insert(x);
 }
 
@@ -76,23 +83,27 @@ bool links::eligible(const port& p, const std::string& x) const {
   return x != p.self() && lost_.count(x) == 0 && !neighbour(x);
 }
 
-void links::fill(port& p) {
+std::vector<std::string> links::fill(port& p) {
   auto& view = p.peers();
-  if (neighbours_.size() >= fanout_)
-    return;
+  std::vector<std::string> picked;
+  if (picks() >= fanout_)
+    return picked;
   // A partial view (or a small cluster) is used whole, in its own order.
   if (view.size() <= fanout_) {
     for (auto& x : view)
-      if (neighbours_.size() < fanout_ && eligible(p, x))
+      if (picks() < fanout_ && eligible(p, x))
         neighbours_.push_back(x);
-    return;
+    return picked;
   }
   // Full membership: a random subset, kept as long as its members stay,
   // so that the tree built over it lasts. Tries are bounded; a slot left
   // open is filled at the next refresh.
-  for (size_t tries = 8 * fanout_; tries > 0 && neighbours_.size() < fanout_; --tries)
-    if (auto& x = view[uniform_index(p.rng(), view.size())]; eligible(p, x))
+  for (size_t tries = 8 * fanout_; tries > 0 && picks() < fanout_; --tries)
+    if (auto& x = view[uniform_index(p.rng(), view.size())]; eligible(p, x)) {
       neighbours_.push_back(x);
+      picked.push_back(x);
+    }
+  return picked;
 }
 
 } // namespace gossip::plumtree_detail

@@ -10,9 +10,10 @@
 // A lost tree link is repaired lazily: a node that hears IHAVE for a rumor
 // it lacks waits `graft_timeout` rounds, then asks the announcer for it
 // (GRAFT), which also makes that link eager again. Under full membership a
-// member whose subset holds us while ours does not is adopted once it is a
-// tree link (it sent us a rumor first, or a GRAFT): links are symmetric, as in
-// HyParView's active view, so that one tree serves every origin.
+// node greets the members it picks (an empty IHAVE) and adopts those that
+// pick it, lazy until a tree needs the link, up to 4 * fanout: links are
+// symmetric, as in HyParView's active view, so that a member nobody picked
+// hears rumors too and one tree serves every origin.
 //
 // Rumors are started with (broadcast_atom, text) -> id, as for probabilistic
 // gossip. Only rumors ride the tree for now: store updates do not (they keep
