@@ -6,6 +6,7 @@
 #include "gossip/anti_entropy.hpp"
 #include "gossip/directed.hpp"
 #include "gossip/hyparview.hpp"
+#include "gossip/plumtree.hpp"
 #include "gossip/probabilistic.hpp"
 #include "gossip/pull.hpp"
 #include "gossip/push.hpp"
@@ -20,7 +21,7 @@ const std::vector<protocol_info>& all_protocols() {
   static const std::vector<protocol_info> table{
       push_info(),          pull_info(),      push_pull_info(), anti_entropy_info(),
       probabilistic_info(), rumor_info(),     directed_info(),  push_sum_info(),
-      swim_info(),          hyparview_info(),
+      swim_info(),          hyparview_info(), plumtree_info(),
   };
   return table;
 }
