@@ -48,7 +48,7 @@ update_kind kind_of(const std::string& protocols) {
     return update_kind::aggregate;
   if (has(protocols, "directed"))
     return update_kind::topic;
-  if (has(protocols, "probabilistic"))
+  if (has(protocols, "probabilistic") || has(protocols, "plumtree"))
     return update_kind::rumor;
   return update_kind::store;
 }

@@ -96,7 +96,7 @@ const param_spec timeout{"timeout", "N", "5",
 const param_spec seeds{"seeds", "HOST:PORT,...", "",
                        "nodes to join through; retried with backoff while the active "
                        "view is empty"};
-const param_spec mix_every{"mix-every", "N", "30",
+const param_spec mix_every{"mix-every", "N", "200",
                            "rounds between asking a random passive or lost peer to be a "
                            "neighbour with high priority, so that the islands of a "
                            "healed partition merge again (0: never)"};

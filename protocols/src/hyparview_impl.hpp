@@ -26,7 +26,7 @@ struct hyparview_config {
   uint64_t heartbeat = 1;
   uint64_t timeout = 5;
   std::vector<std::string> seeds;
-  uint64_t mix_every = 30;
+  uint64_t mix_every = 200;
 };
 
 class hyparview final : public membership_protocol {

@@ -146,7 +146,8 @@ void hyparview::shuffle(port& p) {
 // Beyond the paper: a partition leaves islands whose passive views fill with
 // their own members, and repair never looks across again (partisan#75). A
 // rare high-priority request to a random passive or lost peer finds the
-// other island once the partition heals.
+// other island once the partition heals. Rare: each one replaces a link at
+// both ends, and so a branch of any broadcast tree over the overlay.
 void hyparview::mix(port& p) {
   if (cfg_.mix_every == 0)
     return;

@@ -57,14 +57,17 @@ using namespace plumtree_detail;
 const param_spec fanout{"fanout", "N", "8",
                         "neighbours used when the peer list is longer (full membership)",
                         1};
-const param_spec graft_timeout{"graft_timeout", "N", "2",
+const param_spec graft_timeout{"graft-timeout", "N", "2",
                                "rounds an announced rumor may be missing before a GRAFT",
                                1};
-const param_spec graft_retry{"graft_retry", "N", "1",
+const param_spec graft_retry{"graft-retry", "N", "1",
                              "rounds before a GRAFT to the next announcer", 1};
 const param_spec remember{"remember", "N", "100",
                           "rounds a rumor is cached for GRAFTs and its id kept", 1};
-const param_spec ihave_max{"ihave_max", "N", "256",
+const param_spec optimize{"optimize", "N", "3",
+                          "swap a tree link for a lazy one announcing a rumor N hops "
+                          "sooner (0: never)"};
+const param_spec ihave_max{"ihave-max", "N", "256",
                            "ids per IHAVE or GRAFT message (at most 1024)", 1};
 
 class plumtree : public protocol {
@@ -72,9 +75,9 @@ public:
   explicit plumtree(const params& ps)
       : links_(ps.get_uint(fanout)), timeout_(ps.get_uint(graft_timeout)),
         retry_(ps.get_uint(graft_retry)), cache_(ps.get_uint(remember)),
-        ihave_max_(ps.get_uint(ihave_max)) {
+        ihave_max_(ps.get_uint(ihave_max)), optimize_(ps.get_uint(optimize)) {
     if (ihave_max_ > plumtree_max_ids)
-      throw std::invalid_argument("--ihave_max must be at most " +
+      throw std::invalid_argument("--ihave-max must be at most " +
                                   std::to_string(plumtree_max_ids));
   }
 
@@ -149,7 +152,7 @@ private:
     rumor_key key{r.origin, r.id};
     auto next = next_hop(r);
     auto msg = wire(plumtree_gossip{p.self(), next});
-    if (!cache_.insert(key, msg, p.round(), p.limits().max_rumor_ids)) {
+    if (!cache_.insert(key, msg, p.round(), p.limits().max_rumor_ids, from, r.hops)) {
       p.count(tally::rejected_item, "plumtree: rumor cache full");
       return false;
     }
@@ -186,12 +189,29 @@ private:
         p.count(tally::rejected_item, err);
         continue;
       }
-      if (cache_.contains({x.origin, x.id}))
+      if (auto known = cache_.path_of({x.origin, x.id})) {
+        shorten(p, *known, m.from, x.hops);
         continue;
+      }
       auto due = p.round() + timeout_;
       if (missing_.announce(x, m.from, due, bound) == missing_table::outcome::full)
         p.count(tally::rejected_item, "plumtree: missing table full");
     }
+  }
+
+  /// The paper's optimisation (section 3.8): a lazy link that would have
+  /// brought a rumor `optimize` hops sooner than the tree did joins the tree,
+  /// and the tree link it came on leaves it. Broadcasts from many origins
+  /// otherwise keep the first origin's tree, and its long paths.
+  void shorten(port& p, rumor_cache::path& known, const std::string& announcer,
+               uint32_t hops) {
+    if (optimize_ == 0 || known.parent == p.self() || known.parent == announcer ||
+        static_cast<uint64_t>(hops) + optimize_ > known.hops)
+      return;
+    graft(p, announcer, {});
+    p.send(known.parent, wire(plumtree_prune{p.self()}), carries::control);
+    links_.make_lazy(p, known.parent);
+    known = rumor_cache::path{announcer, hops};
   }
 
   void on_graft(port& p, const plumtree_graft& m) {
@@ -212,6 +232,8 @@ private:
   /// repaired along the path the announcement came.
   void graft(port& p, const std::string& to, std::vector<plumtree_id> ids) {
     links_.make_eager(p, to);
+    if (ids.empty()) // only the link: the optimisation's swap
+      return p.send(to, wire(plumtree_graft{p.self(), {}}), carries::control);
     auto n = max_ids(p);
     for (size_t i = 0; i < ids.size(); i += n) {
       auto end = ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), i + n));
@@ -225,6 +247,7 @@ private:
   uint64_t retry_;
   rumor_cache cache_;
   size_t ihave_max_;
+  uint64_t optimize_;
   announcements announce_;
   missing_table missing_;
   uint64_t last_id_ = 0;
@@ -238,7 +261,7 @@ const protocol_info& plumtree_info() {
                plumtree_prune>(
           "plumtree", "a broadcast tree: eager pushes on tree links, IHAVE/GRAFT repair",
           "Leitão, Pereira, Rodrigues 2007",
-          {fanout, graft_timeout, graft_retry, remember, ihave_max});
+          {fanout, graft_timeout, graft_retry, remember, ihave_max, optimize});
   return info;
 }
 

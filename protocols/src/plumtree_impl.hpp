@@ -81,8 +81,16 @@ public:
   bool contains(const rumor_key& k) const { return held_.count(k) > 0; }
   /// False when `max` rumors are kept already: the rumor is turned away
   /// (and counted by the caller) rather than an id forgotten early.
-  bool insert(const rumor_key& k, caf::message msg, uint64_t round, size_t max);
+  bool insert(const rumor_key& k, caf::message msg, uint64_t round, size_t max,
+              std::string parent, uint32_t hops);
   const caf::message* find(const rumor_key& k) const;
+  /// Where a kept rumor came from (its tree parent here) and with how many
+  /// hops; nullptr if not kept.
+  struct path {
+    std::string parent;
+    uint32_t hops = 0;
+  };
+  path* path_of(const rumor_key& k);
   /// Forgets rumors kept more than `rounds` rounds before `round`.
   void expire(uint64_t round);
   size_t size() const { return held_.size(); }
@@ -91,6 +99,7 @@ private:
   struct held {
     caf::message msg;
     uint64_t round;
+    rumor_cache::path path;
   };
   uint64_t rounds_;
   std::map<rumor_key, held> held_;

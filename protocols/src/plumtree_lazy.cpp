@@ -8,12 +8,17 @@ namespace gossip::plumtree_detail {
 
 // -- rumor_cache ----------------------------------------------------------------
 
-bool rumor_cache::insert(const rumor_key& k, caf::message msg, uint64_t round,
-                         size_t max) {
+bool rumor_cache::insert(const rumor_key& k, caf::message msg, uint64_t round, size_t max,
+                         std::string parent, uint32_t hops) {
   if (held_.size() >= max)
     return false;
-  held_.emplace(k, held{std::move(msg), round});
+  held_.emplace(k, held{std::move(msg), round, path{std::move(parent), hops}});
   return true;
+}
+
+rumor_cache::path* rumor_cache::path_of(const rumor_key& k) {
+  auto i = held_.find(k);
+  return i == held_.end() ? nullptr : &i->second.path;
 }
 
 const caf::message* rumor_cache::find(const rumor_key& k) const {

@@ -274,7 +274,7 @@ TEST(Plumtree, AMemberNobodyPickedIsReachedThroughTheLinksItPicked) {
 
 TEST(Plumtree, ADuplicateIsPrunedAndThatLinkGetsOnlyIhaves) {
   fake_node a{"a"};
-  setup(a, {"b", "c", "d", "o"}, {{"ihave_max", "1"}});
+  setup(a, {"b", "c", "d", "o"}, {{"ihave-max", "1"}});
   a.receive_typed(gossip_from("b", 1), "b");
   EXPECT_EQ(a.targets<plumtree_gossip>(), (std::vector<std::string>{"c", "d"}));
   a.receive_typed(gossip_from("c", 1), "c");
@@ -301,7 +301,7 @@ TEST(Plumtree, ADuplicateIsPrunedAndThatLinkGetsOnlyIhaves) {
 
 TEST(Plumtree, AMissingRumorIsGraftedFromEachAnnouncerInTurn) {
   fake_node a{"a"};
-  setup(a, {"b", "c", "d"}, {{"graft_timeout", "2"}, {"graft_retry", "1"}});
+  setup(a, {"b", "c", "d"}, {{"graft-timeout", "2"}, {"graft-retry", "1"}});
   a.receive_typed(ihave_from("c", {5}), "c");
   a.receive_typed(ihave_from("b", {5}), "b");
   EXPECT_EQ(a.pending(), 1u);

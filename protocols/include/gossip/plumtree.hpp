@@ -8,7 +8,7 @@
 // marks the link it came on lazy at both ends (PRUNE), so after one broadcast
 // the eager links form a tree and each later broadcast costs n-1 messages.
 // A lost tree link is repaired lazily: a node that hears IHAVE for a rumor
-// it lacks waits `graft_timeout` rounds, then asks the announcer for it
+// it lacks waits `graft-timeout` rounds, then asks the announcer for it
 // (GRAFT), which also makes that link eager again. Under full membership a
 // node greets the members it picks (an empty IHAVE) and adopts those that
 // pick it, lazy until a tree needs the link, up to 4 * fanout: links are
@@ -30,7 +30,7 @@
 namespace gossip {
 
 /// Ids in one IHAVE or GRAFT, whatever the limits allow: a peer announces at
-/// most `ihave_max` a round, so more is never honest.
+/// most `ihave-max` a round, so more is never honest.
 constexpr size_t plumtree_max_ids = 1024;
 
 /// GOSSIP: the rumor itself, pushed on an eager link or answering a GRAFT.
