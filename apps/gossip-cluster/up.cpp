@@ -35,6 +35,8 @@ int up(const settings& s) {
                                     : ", one network namespace each")
               << (run.tls() ? ", TLS with a throwaway CA" : ", no TLS (--insecure)")
               << " (gossip-cluster partition n1,n2/n3 --id=" << s.id
+              << (s.per_process > 1 ? " --per-process=" + std::to_string(s.per_process)
+                                    : std::string{})
               << " cuts links, heal restores them)";
   std::cout << "; Ctrl-C stops them\n";
   for (size_t i = 0; i < c.size(); ++i)
