@@ -13,6 +13,7 @@
 #include "bench.hpp"
 #include "cli.hpp"
 #include "output.hpp"
+#include "overlay.hpp"
 
 namespace {
 
@@ -58,8 +59,10 @@ proc::cluster_spec make_spec(size_t n, const cli::parsed& args) {
     auto interval = cli::get_duration(args.values, "interval", 500ms);
     spec.node_args = {"--interval=" + std::to_string(interval.count()) + "ms"};
   }
-  if (args.values.has("overlay"))
+  if (args.values.has("overlay")) { // refused before any process starts
+    cli::overlay_protocol(args.values.get_string("overlay", ""));
     spec.node_args.push_back("--overlay=" + args.values.get_string("overlay", ""));
+  }
   std::istringstream extra{args.values.get_string("node-args", "")};
   for (std::string a; extra >> a;)
     spec.node_args.push_back(a);

@@ -7,6 +7,7 @@
 
 #include "cli.hpp"
 #include "commands.hpp"
+#include "overlay.hpp"
 #include "process.hpp"
 
 namespace {
@@ -82,8 +83,10 @@ int main(int argc, char** argv) {
     }
     auto& ps = args.values;
     read_sizes(ps, s);
-    if (ps.has("overlay"))
+    if (ps.has("overlay")) { // refused here, before any process starts
+      cli::overlay_protocol(ps.get_string("overlay", ""));
       s.node_args.push_back("--overlay=" + ps.get_string("overlay", ""));
+    }
     if (ps.has("protocol"))
       s.node_args.push_back("--protocol=" + ps.get_string("protocol", ""));
     s.interval = cli::get_duration(ps, "interval", std::chrono::milliseconds{500});

@@ -10,6 +10,7 @@
 #include "gossip/presets.hpp"
 #include "guard_options.hpp"
 #include "metrics_endpoint.hpp"
+#include "overlay.hpp"
 
 namespace gossip::node_app {
 
@@ -111,18 +112,6 @@ void check_single_node_options(const params& ps, const settings& s) {
                                 "with --nodes (each node adds its own port)");
 }
 
-// --overlay: who talks to whom. full = SWIM's full membership; hyparview =
-// the HyParView protocol's partial views (registered by its own file).
-std::string read_overlay(params& ps) {
-  auto overlay = ps.get_string("overlay", "full");
-  if (overlay == "full")
-    return "swim";
-  if (overlay == "hyparview")
-    return "hyparview";
-  throw std::invalid_argument("invalid value '" + overlay +
-                              "' for --overlay: full or hyparview");
-}
-
 void read_store_and_labels(params& ps, settings& s) {
   auto& lim = s.node.limits;
   lim.max_store_keys = ps.get_uint("max-keys", lim.max_store_keys);
@@ -178,7 +167,8 @@ settings read_settings(params& ps) {
   read_nodes(ps, s);
   s.node.name = s.names[0];
   s.host = ps.get_string("host", "127.0.0.1");
-  s.overlay = read_overlay(ps);
+  // An unregistered overlay fails here as an unknown protocol would.
+  s.overlay = cli::overlay_protocol(ps.get_string("overlay", "full"));
   s.protocols = s.overlay + "," + ps.get_string("protocol", "push-pull,probabilistic");
   s.node.interval = cli::get_duration(ps, "interval", 1000ms);
   s.node.jitter = ps.get_double("jitter", 0.1);
