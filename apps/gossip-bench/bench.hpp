@@ -42,9 +42,10 @@ double cluster_cpu_ms(proc::process_cluster& c);
 void count_false(proc::process_cluster& c, const std::set<std::string>& gone, trial& t,
                  int64_t since_ms = 0);
 
-/// Starts node 0, then all others at once, and waits until every node sees
-/// all; fills in the join times. False if they did not start or converge.
-bool start(proc::process_cluster& c, trial& t);
+/// Starts node 0's process, then all others at once, and waits until every
+/// node sees all (with `partial` views: at least one peer); fills in the join
+/// times. False if they did not start or converge.
+bool start(proc::process_cluster& c, trial& t, bool partial = false);
 
 /// Waits until the load after the join has drained; returns how long it took.
 double settle_down(proc::process_cluster& c, std::chrono::milliseconds min);

@@ -35,10 +35,14 @@ double cpu_ms(pid_t pid) {
   return ns / 1e6;
 }
 
-bool everyone_sees(process_cluster& c, size_t n) {
-  for (size_t i = 0; i < c.size(); ++i)
-    if (c.running(i) && c.live_view(i).size() != n)
+// Joined: every node counts all N members (full membership), or, with a
+// partial view, at least one peer besides itself.
+bool joined(process_cluster& c, bool partial) {
+  for (size_t i = 0; i < c.size(); ++i) {
+    auto view = c.live_view(i).size();
+    if (c.running(i) && (partial ? view < 2 : view != c.size()))
       return false;
+  }
   return true;
 }
 
@@ -77,7 +81,7 @@ void count_false(process_cluster& c, const std::set<std::string>& gone, trial& t
     }
 }
 
-bool start(process_cluster& c, trial& t) {
+bool start(process_cluster& c, trial& t, bool partial) {
   c.start(0);
   auto t0 = process_cluster::now_ms();
   for (size_t p = 1; p < c.processes(); ++p)
@@ -88,7 +92,7 @@ bool start(process_cluster& c, trial& t) {
       return false;
     last_listen = std::max(last_listen, process_cluster::now_ms());
   }
-  if (!c.wait_until([&] { return everyone_sees(c, c.size()); }, 120s))
+  if (!c.wait_until([&] { return joined(c, partial); }, 120s))
     return false;
   auto done = process_cluster::now_ms();
   t.join_ms = static_cast<double>(done - t0);
@@ -172,6 +176,11 @@ void measure_detection(process_cluster& c, trial& t, size_t victim) {
   std::set<std::string> gone;
   for (auto j : c.siblings(victim))
     gone.insert(c.name(j));
+  // Who is to detect it: the other processes' nodes that count it live (all
+  // of them with full membership; with a partial view its neighbours).
+  std::vector<bool> watcher(c.size());
+  for (size_t i = 0; i < c.size(); ++i)
+    watcher[i] = gone.count(c.name(i)) == 0 && c.live_view(i).count(name) > 0;
   auto t0 = process_cluster::now_ms();
   c.kill(victim);
   auto down_at = [&](size_t i) -> int64_t {
@@ -183,7 +192,7 @@ void measure_detection(process_cluster& c, trial& t, size_t victim) {
   c.wait_until(
       [&] {
         for (size_t i = 0; i < c.size(); ++i)
-          if (c.running(i) && down_at(i) < 0)
+          if (watcher[i] && c.running(i) && down_at(i) < 0)
             return false;
         return true;
       },
@@ -191,7 +200,7 @@ void measure_detection(process_cluster& c, trial& t, size_t victim) {
   std::vector<double> downs;
   int64_t first_suspect = -1;
   for (size_t i = 0; i < c.size(); ++i) {
-    if (!c.running(i)) // the victim and the nodes it shared a process with
+    if (!watcher[i] || !c.running(i))
       continue;
     downs.push_back(down_at(i) < 0 ? 1e12 : static_cast<double>(down_at(i) - t0));
     for (auto& ev : c.events(i))

@@ -52,6 +52,18 @@ struct hosted {
   }
 };
 
+// The protocols of a node after the first; main made and checked the
+// first's from the same parameters, so only node 0's address is new. None
+// (reported) if they fail all the same.
+std::vector<std::unique_ptr<protocol>> protocols_of(const settings& s, const params& ps) {
+  try {
+    return make_protocols(s.protocols, ps);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "gossip-node: error: " << e.what() << "\n";
+    return {};
+  }
+}
+
 // Spawns node i and publishes it through the connection guard, never BASP
 // itself (README: Connection limits). Returns the bound port.
 caf::expected<uint16_t> start_node(hosted& h, const settings& s, size_t i,
@@ -108,8 +120,12 @@ int run(settings& s, caf::actor_system_config& cfg, params& ps,
   hosted h{sys, sys.spawn<caf::detached>(printer, s.json), {}};
   std::unique_ptr<metrics_endpoint> metrics;
   for (size_t i = 0; i < s.nodes(); ++i) {
-    auto port =
-        start_node(h, s, i, i == 0 ? std::move(first) : make_protocols(s.protocols, ps));
+    auto ps_i = i == 0 ? std::move(first) : protocols_of(s, ps);
+    if (ps_i.empty()) {
+      h.shutdown();
+      return 2;
+    }
+    auto port = start_node(h, s, i, std::move(ps_i));
     if (!port) {
       std::cerr << "gossip-node: error: cannot listen on "
                 << to_string(host_port{s.host, s.ports[i]}) << ": "
