@@ -26,11 +26,11 @@ const std::vector<cli::option> options{
     {"interval", "DURATION",
      "round length of every node (default 500ms, as gossip-node)"},
     {"netns", "",
-     "root only: each node in its own network namespace with its own address, "
-     "talking TLS with a throwaway CA"},
+     "root only: each process (each node, by default) in its own network namespace "
+     "with its own address, talking TLS with a throwaway CA"},
     {"insecure", "", "with --netns: no TLS (nothing authenticated or encrypted)"},
     {"id", "ID", "names the namespaces (default gossip); partition/heal use the same"},
-    {"logs", "DIR", "write each node's stderr to DIR/NAME.log"},
+    {"logs", "DIR", "write each process's stderr to DIR/NAME.log (NAME: its first node)"},
     {"duration", "DURATION", "up: stop after this long (default: until Ctrl-C)"},
 };
 

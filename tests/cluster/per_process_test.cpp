@@ -4,12 +4,14 @@
 #include <gtest/gtest.h>
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
 #include "helpers.hpp"
+#include "netns.hpp"
 
 using namespace gossip::proc;
 using namespace gossip::test;
@@ -193,4 +195,26 @@ TEST(PerProcess, ExplicitNamesAreUsedEachOnItsOwnPort) {
   EXPECT_EQ(b["node"], "x2");
   EXPECT_EQ(a["pid"], b["pid"]);
   EXPECT_NE(a["address"], b["address"]);
+}
+
+// As root: a namespace per process, its nodes on consecutive ports of its
+// address, TLS with one certificate per process.
+TEST(PerProcess, ClusterUpNetnsGivesEachProcessANamespace) {
+  if (!gossip::netns::available())
+    GTEST_SKIP() << "needs root and iproute2";
+  auto r = run({bin("gossip-cluster"), "up", "--netns", "--nodes=4", "--per-process=2",
+                "--id=p" + std::to_string(::getpid() % 100000), "--interval=200ms",
+                "--duration=6s"},
+               90s);
+  EXPECT_EQ(r.code, 0) << r.err;
+  auto count = [&](const std::string& text) {
+    return std::count_if(r.out.begin(), r.out.end(), [&](const std::string& line) {
+      return line.find(text) != std::string::npos;
+    });
+  };
+  EXPECT_EQ(count("one network namespace per process, TLS with a throwaway CA"), 1);
+  EXPECT_EQ(count("  n2 10.213.0.1:7947 pid"), 1);
+  EXPECT_EQ(count("  n3 10.213.0.2:7946 pid"), 1);
+  for (auto n : {"n1", "n2", "n3", "n4"})
+    EXPECT_GE(count(std::string{"] "} + n + " member_up "), 3) << n;
 }
