@@ -125,8 +125,7 @@ void gauges(std::vector<MetricFamily>& out, const node_gauges& g) {
   gauge("gossip_store_keys", "Live keys in the store", g.keys);
   gauge("gossip_store_tombstones", "Deleted keys whose tombstones the store keeps",
         g.tombstones);
-  gauge("gossip_store_bytes",
-        "Bytes of the store's keys and values (what --max-bytes counts)", g.bytes);
+  gauge("gossip_store_bytes", "Bytes of the store's keys and values (what --max-bytes counts)", g.bytes);
   auto pending =
       family("gossip_pending_broadcasts",
              "Updates a protocol is still spreading, by protocol", MetricType::Gauge);
