@@ -1,7 +1,10 @@
 // N gossip-node processes on one machine, started, watched through their
 // JSON event streams, and stopped by PID: what gossip-cluster runs and what
-// the multi-process tests drive. With a netns::lan, each node runs in its own
-// network namespace with its own address (a host per node).
+// the multi-process tests drive. With per_process = P, each process hosts P
+// nodes (gossip-node --nodes=P; the last may host fewer): nodes are still
+// addressed one by one, but starting, signalling and killing act on a node's
+// whole process. With a netns::lan, each process runs in its own network
+// namespace with its own address (a host per process).
 #pragma once
 
 #include <chrono>
@@ -21,6 +24,9 @@ namespace gossip::proc {
 
 struct cluster_spec {
   size_t nodes = 8;
+  /// Nodes per gossip-node process (--nodes); its nodes are consecutive:
+  /// process p hosts n(pP+1) .. n(pP+P).
+  size_t per_process = 1;
   /// Where gossip-node and gossip-ctl live.
   std::string bin_dir;
   /// Extra gossip-node options for every node, e.g. --interval=200ms.
@@ -38,12 +44,15 @@ struct cluster_spec {
   std::string ctl_log;
   /// Non-null: one namespace per node (root only).
   netns::lan* lan = nullptr;
-  /// TCP port of every node in netns mode (each has its own address).
+  /// TCP port of every process's first node in netns mode (each process has
+  /// its own address; its other nodes take the ports after it).
   uint16_t netns_port = 7946;
 };
 
 class process_cluster {
 public:
+  static constexpr size_t npos = static_cast<size_t>(-1);
+
   explicit process_cluster(cluster_spec spec);
   ~process_cluster(); // kills what still runs
 
@@ -52,23 +61,36 @@ public:
   /// Index of a node name ("n3" -> 2); throws for an unknown one.
   size_t index(const std::string& name) const;
   const std::string& address(size_t i) const { return nodes_[i].address; }
+  /// Whether node i's process runs, and its PID.
   bool running(size_t i) const;
   pid_t pid(size_t i) const;
 
-  /// Starts node i (same port as in its previous life, if any) with the
-  /// first other running node as seed, and waits until it listens.
+  size_t per_process() const { return spec_.per_process; }
+  size_t processes() const { return procs_.size(); }
+  size_t process_of(size_t i) const { return i / spec_.per_process; }
+  size_t first_node(size_t p) const { return p * spec_.per_process; }
+  /// Nodes process p hosts (per_process, fewer for the last).
+  size_t nodes_of(size_t p) const;
+  /// Nodes hosted with node i, itself included.
+  std::vector<size_t> siblings(size_t i) const;
+
+  /// Starts node i's process (same ports as in its previous life, if any)
+  /// with the first node of another running process as seed, and waits until
+  /// all its nodes listen.
   void start(size_t i, std::chrono::milliseconds timeout = std::chrono::seconds(20));
-  /// Node 0, then all others at once.
+  /// Node 0's process, then all others one by one.
   void start_all();
-  /// Starts node i without waiting for it (seed: `seed`'s address, none if
-  /// seed == i), with `extra` gossip-node options.
+  /// Starts node i's process without waiting for it (seed: `seed`'s address,
+  /// none if seed is hosted with i), with `extra` gossip-node options.
   void launch(size_t i, size_t seed, const std::vector<std::string>& extra = {});
-  /// Waits until node i listens; false on timeout or if it died.
+  /// Waits until all nodes of node i's process listen; false on timeout or if
+  /// it died.
   bool wait_listening(size_t i, std::chrono::milliseconds timeout);
+  /// Signals node i's process: every node it hosts.
   void signal(size_t i, int sig);
-  /// SIGKILL: a crash.
+  /// SIGKILL node i's process: a crash of all its nodes.
   void kill(size_t i);
-  /// SIGTERM: a graceful leave; waits for the process to end.
+  /// SIGTERM: a graceful leave of its nodes; waits for the process to end.
   void stop(size_t i);
   void stop_all();
 
@@ -99,7 +121,6 @@ public:
 
 private:
   struct node_state {
-    std::unique_ptr<child> proc;
     std::string address;
     uint16_t port = 0;
     std::vector<event> events;
@@ -107,12 +128,18 @@ private:
   };
 
   void read_all();
-  void handle_line(size_t i, const std::string& line);
+  void handle_line(size_t p, const std::string& line);
+  /// Node index of a name process p reports; npos for another's.
+  size_t hosted(size_t p, const std::string& name) const;
+  /// --name, --nodes and --port of process p.
+  std::vector<std::string> node_options(size_t p) const;
   std::vector<std::string> command_prefix(size_t i) const;
   std::vector<std::string> tls_args(const std::string& name) const;
 
   cluster_spec spec_;
   std::vector<node_state> nodes_;
+  /// One gossip-node process per per_process nodes.
+  std::vector<std::unique_ptr<child>> procs_;
 };
 
 } // namespace gossip::proc

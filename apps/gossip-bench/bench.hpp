@@ -5,6 +5,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,10 @@ struct trial {
   double t50 = -1, t90 = -1, t99 = -1, t100 = -1;
   double first_suspect = -1, first_down = -1, median_down = -1, all_down = -1;
   size_t false_suspicions = 0, false_downs = 0;
+  /// After the settle: the most peers a node keeps a route to (its peer
+  /// view: members alive or suspect), and the most established TCP
+  /// connections a process holds (links.cpp); -1 when not measured.
+  int64_t connections_per_node_max = -1, tcp_connections_per_process = -1;
 };
 
 /// Nearest rank, as the memberlist harness reports; -1 for no values.
@@ -32,14 +37,15 @@ double median(std::vector<double> xs);
 double cluster_cpu_ms(proc::process_cluster& c);
 
 /// Adds to t the suspicions a node raised itself (not ones it heard of) and
-/// the deaths it declared, about nodes other than `victim`, at or after
-/// since_ms.
-void count_false(proc::process_cluster& c, const std::string& victim, trial& t,
+/// the deaths it declared, about nodes not in `gone` (the killed process's),
+/// at or after since_ms.
+void count_false(proc::process_cluster& c, const std::set<std::string>& gone, trial& t,
                  int64_t since_ms = 0);
 
-/// Starts node 0, then all others at once, and waits until every node sees
-/// all; fills in the join times. False if they did not start or converge.
-bool start(proc::process_cluster& c, trial& t);
+/// Starts node 0's process, then all others at once, and waits until every
+/// node sees all (with `partial` views: at least one peer); fills in the join
+/// times. False if they did not start or converge.
+bool start(proc::process_cluster& c, trial& t, bool partial = false);
 
 /// Waits until the load after the join has drained; returns how long it took.
 double settle_down(proc::process_cluster& c, std::chrono::milliseconds min);
@@ -47,7 +53,16 @@ double settle_down(proc::process_cluster& c, std::chrono::milliseconds min);
 void measure_cpu(proc::process_cluster& c, trial& t, std::chrono::milliseconds win);
 void measure_broadcast(proc::process_cluster& c, trial& t, size_t origin,
                        const std::string& text);
+/// Kills victim's process (and so every node it hosts); times how the
+/// other processes' nodes detect the victim.
 void measure_detection(proc::process_cluster& c, trial& t, size_t victim);
+
+// -- links.cpp ------------------------------------------------------------------
+
+/// Established TCP connections of process `pid` (IPv4 and IPv6).
+size_t tcp_connections(pid_t pid);
+/// Fills in connections_per_node_max and tcp_connections_per_process.
+void measure_links(proc::process_cluster& c, trial& t);
 
 // -- writes.cpp -----------------------------------------------------------------
 

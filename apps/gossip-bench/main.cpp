@@ -13,6 +13,7 @@
 #include "bench.hpp"
 #include "cli.hpp"
 #include "output.hpp"
+#include "overlay.hpp"
 
 namespace {
 
@@ -27,6 +28,11 @@ const std::vector<cli::option> options{
     {"interval", "DURATION",
      "round length of every node (default: gossip-node's, 500ms)"},
     {"node-args", "ARGS", "extra gossip-node options, space-separated"},
+    {"per-process", "P",
+     "nodes per gossip-node process (default 1); a failure kills the victim's "
+     "process, so its P nodes: detection is timed for the victim by the others"},
+    {"overlay", "full|hyparview",
+     "membership of every node: full (SWIM, default) or hyparview (partial views)"},
     {"cpuwin", "DURATION", "idle-CPU window (default 5s)"},
     {"settle", "DURATION",
      "least wait after the join, then until the load is steady (default 3s)"},
@@ -47,10 +53,15 @@ const std::vector<cli::option> options{
 proc::cluster_spec make_spec(size_t n, const cli::parsed& args) {
   proc::cluster_spec spec;
   spec.nodes = n;
+  spec.per_process = args.values.get_uint("per-process", 1);
   spec.bin_dir = proc::self_dir();
   if (args.values.has("interval")) {
     auto interval = cli::get_duration(args.values, "interval", 500ms);
     spec.node_args = {"--interval=" + std::to_string(interval.count()) + "ms"};
+  }
+  if (args.values.has("overlay")) { // refused before any process starts
+    cli::overlay_protocol(args.values.get_string("overlay", ""));
+    spec.node_args.push_back("--overlay=" + args.values.get_string("overlay", ""));
   }
   std::istringstream extra{args.values.get_string("node-args", "")};
   for (std::string a; extra >> a;)
@@ -58,11 +69,16 @@ proc::cluster_spec make_spec(size_t n, const cli::parsed& args) {
   return spec;
 }
 
+// HyParView's nodes keep partial views: joined once each has a peer.
+bool partial_view(const cli::parsed& args) {
+  return args.values.get_string("overlay", "full") == "hyparview";
+}
+
 int idle_run(const cli::parsed& args, size_t n, std::chrono::milliseconds duration) {
   process_cluster c{make_spec(n, args)};
   trial t;
   t.n = n;
-  if (!start(c, t)) {
+  if (!start(c, t, partial_view(args))) {
     std::cerr << "gossip-bench: the cluster did not converge\n";
     return 1;
   }
@@ -75,8 +91,8 @@ int idle_run(const cli::parsed& args, size_t n, std::chrono::milliseconds durati
   }
   auto secs = static_cast<double>(process_cluster::now_ms() - t0) / 1000.0;
   trial during_join;
-  count_false(c, "", during_join);
-  count_false(c, "", t, t0);
+  count_false(c, {}, during_join);
+  count_false(c, {}, t, t0);
   std::cerr << "\n";
   auto cpu = (cluster_cpu_ms(c) - cpu0) / secs / static_cast<double>(n);
   std::cout << cli::json_line(
@@ -92,6 +108,31 @@ int idle_run(const cli::parsed& args, size_t n, std::chrono::milliseconds durati
   return 0;
 }
 
+// --sizes with --per-process: 3 to 250 nodes one per process; with P per
+// process up to 1000 nodes, in 2 to 250 processes (a failure kills one).
+std::vector<size_t> read_sizes(const params& ps) {
+  auto per_process = ps.get_uint("per-process", 1);
+  if (per_process == 0 || per_process > 1000)
+    throw std::invalid_argument("--per-process must be between 1 and 1000");
+  uint64_t most = per_process == 1 ? 250 : 1000;
+  std::vector<size_t> sizes;
+  std::istringstream in{ps.get_string("sizes", "8,32,128")};
+  for (std::string s; std::getline(in, s, ',');) {
+    params p{{"sizes", s}};
+    auto n = p.get_uint("sizes", 0);
+    if (n < 3 || n > most)
+      throw std::invalid_argument("--sizes: each size must be between 3 and " +
+                                  std::to_string(most));
+    auto processes = (n + per_process - 1) / per_process;
+    if (processes < 2 || processes > 250)
+      throw std::invalid_argument(
+          "--sizes=" + s + " --per-process=" + std::to_string(per_process) + " makes " +
+          std::to_string(processes) + " processes: from 2 to 250 (a failure kills one)");
+    sizes.push_back(n);
+  }
+  return sizes;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -105,14 +146,7 @@ int main(int argc, char** argv) {
       cli::print_help(std::cout, "usage: gossip-bench [options]", options);
       return 0;
     }
-    std::istringstream in{args.values.get_string("sizes", "8,32,128")};
-    for (std::string s; std::getline(in, s, ',');) {
-      params p{{"sizes", s}};
-      auto n = p.get_uint("sizes", 0);
-      if (n < 3 || n > 250)
-        throw std::invalid_argument("--sizes: each size must be between 3 and 250");
-      sizes.push_back(n);
-    }
+    sizes = read_sizes(args.values);
     reps = args.values.get_uint("reps", 3);
     cpuwin = cli::get_duration(args.values, "cpuwin", 5000ms);
     settle = cli::get_duration(args.values, "settle", 3000ms);
@@ -148,15 +182,17 @@ int main(int argc, char** argv) {
       trial t;
       t.n = n;
       t.rep = static_cast<int>(rep);
-      if (start(c, t)) {
+      if (start(c, t, partial_view(args))) {
         std::cerr << " " << t.join_ms << " ms, settle" << std::flush;
         t.settle_ms = settle_down(c, settle);
         std::cerr << " " << t.settle_ms << " ms, cpu" << std::flush;
         measure_cpu(c, t, cpuwin);
+        measure_links(c, t);
         std::uniform_int_distribution<size_t> pick{1, n - 1};
         auto origin = pick(rng);
         auto victim = origin;
-        while (victim == origin)
+        // In another process: the victim's dies with it.
+        while (c.process_of(victim) == c.process_of(origin))
           victim = pick(rng);
         std::cerr << ", broadcast" << std::flush;
         measure_broadcast(c, t, origin,

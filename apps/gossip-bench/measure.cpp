@@ -35,10 +35,14 @@ double cpu_ms(pid_t pid) {
   return ns / 1e6;
 }
 
-bool everyone_sees(process_cluster& c, size_t n) {
-  for (size_t i = 0; i < c.size(); ++i)
-    if (c.running(i) && c.live_view(i).size() != n)
+// Joined: every node counts all N members (full membership), or, with a
+// partial view, at least one peer besides itself.
+bool joined(process_cluster& c, bool partial) {
+  for (size_t i = 0; i < c.size(); ++i) {
+    auto view = c.live_view(i).size();
+    if (c.running(i) && (partial ? view < 2 : view != c.size()))
       return false;
+  }
   return true;
 }
 
@@ -58,37 +62,37 @@ double median(std::vector<double> xs) {
 
 double cluster_cpu_ms(process_cluster& c) {
   double sum = 0;
-  for (size_t i = 0; i < c.size(); ++i)
-    if (c.running(i))
-      sum += cpu_ms(c.pid(i));
+  for (size_t p = 0; p < c.processes(); ++p)
+    if (c.running(c.first_node(p)))
+      sum += cpu_ms(c.pid(c.first_node(p)));
   return sum;
 }
 
-void count_false(process_cluster& c, const std::string& victim, trial& t,
+void count_false(process_cluster& c, const std::set<std::string>& gone, trial& t,
                  int64_t since_ms) {
   for (size_t i = 0; i < c.size(); ++i)
     for (auto& ev : c.events(i)) {
       if (ev.time_ms < since_ms ||
           (ev.kind == event_kind::member_suspect && ev.reporter != c.name(i)))
         continue;
-      t.false_suspicions +=
-          ev.kind == event_kind::member_suspect && ev.peer != victim ? 1 : 0;
-      t.false_downs += ev.kind == event_kind::member_down && ev.peer != victim ? 1 : 0;
+      auto live = gone.count(ev.peer) == 0;
+      t.false_suspicions += ev.kind == event_kind::member_suspect && live ? 1 : 0;
+      t.false_downs += ev.kind == event_kind::member_down && live ? 1 : 0;
     }
 }
 
-bool start(process_cluster& c, trial& t) {
+bool start(process_cluster& c, trial& t, bool partial) {
   c.start(0);
   auto t0 = process_cluster::now_ms();
-  for (size_t i = 1; i < c.size(); ++i)
-    c.launch(i, 0);
+  for (size_t p = 1; p < c.processes(); ++p)
+    c.launch(c.first_node(p), 0);
   int64_t last_listen = t0;
-  for (size_t i = 1; i < c.size(); ++i) {
-    if (!c.wait_listening(i, 60s))
+  for (size_t p = 1; p < c.processes(); ++p) {
+    if (!c.wait_listening(c.first_node(p), 60s))
       return false;
     last_listen = std::max(last_listen, process_cluster::now_ms());
   }
-  if (!c.wait_until([&] { return everyone_sees(c, c.size()); }, 120s))
+  if (!c.wait_until([&] { return joined(c, partial); }, 120s))
     return false;
   auto done = process_cluster::now_ms();
   t.join_ms = static_cast<double>(done - t0);
@@ -169,6 +173,14 @@ void measure_broadcast(process_cluster& c, trial& t, size_t origin,
 
 void measure_detection(process_cluster& c, trial& t, size_t victim) {
   auto name = c.name(victim);
+  std::set<std::string> gone;
+  for (auto j : c.siblings(victim))
+    gone.insert(c.name(j));
+  // Who is to detect it: the other processes' nodes that count it live (all
+  // of them with full membership; with a partial view its neighbours).
+  std::vector<bool> watcher(c.size());
+  for (size_t i = 0; i < c.size(); ++i)
+    watcher[i] = gone.count(c.name(i)) == 0 && c.live_view(i).count(name) > 0;
   auto t0 = process_cluster::now_ms();
   c.kill(victim);
   auto down_at = [&](size_t i) -> int64_t {
@@ -180,7 +192,7 @@ void measure_detection(process_cluster& c, trial& t, size_t victim) {
   c.wait_until(
       [&] {
         for (size_t i = 0; i < c.size(); ++i)
-          if (i != victim && down_at(i) < 0)
+          if (watcher[i] && c.running(i) && down_at(i) < 0)
             return false;
         return true;
       },
@@ -188,7 +200,7 @@ void measure_detection(process_cluster& c, trial& t, size_t victim) {
   std::vector<double> downs;
   int64_t first_suspect = -1;
   for (size_t i = 0; i < c.size(); ++i) {
-    if (i == victim)
+    if (!watcher[i] || !c.running(i))
       continue;
     downs.push_back(down_at(i) < 0 ? 1e12 : static_cast<double>(down_at(i) - t0));
     for (auto& ev : c.events(i))
@@ -201,7 +213,7 @@ void measure_detection(process_cluster& c, trial& t, size_t victim) {
   t.first_down = fix(percentile(downs, 0.0001));
   t.median_down = fix(median(downs));
   t.all_down = fix(percentile(downs, 100));
-  count_false(c, name, t);
+  count_false(c, gone, t);
 }
 
 } // namespace gossip::bench

@@ -48,7 +48,9 @@ std::string json(const trial& t) {
                          {"median_down_ms", x(t.median_down)},
                          {"all_down_ms", x(t.all_down)},
                          {"false_suspicions", t.false_suspicions},
-                         {"false_downs", t.false_downs}});
+                         {"false_downs", t.false_downs},
+                         {"connections_per_node_max", t.connections_per_node_max},
+                         {"tcp_connections_per_process", t.tcp_connections_per_process}});
 }
 
 std::string markdown(const std::map<size_t, std::vector<trial>>& by_size) {

@@ -10,6 +10,9 @@ namespace gossip::cluster_cmd {
 
 struct settings {
   size_t nodes = 8;
+  /// Nodes each gossip-node process hosts (its --nodes); the last process
+  /// may host fewer.
+  size_t per_process = 1;
   std::vector<std::string> node_args;
   std::chrono::milliseconds interval{200};
   bool netns = false;
@@ -19,6 +22,8 @@ struct settings {
   std::string logs;
   std::optional<std::chrono::milliseconds> duration;
   std::string bin_dir;
+
+  size_t processes() const { return (nodes + per_process - 1) / per_process; }
 };
 
 int up(const settings& s);

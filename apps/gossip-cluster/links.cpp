@@ -1,5 +1,6 @@
 // partition / heal: steer the LAN of a running `gossip-cluster up --netns`.
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "commands.hpp"
@@ -36,12 +37,34 @@ std::vector<std::vector<size_t>> parse_groups(const std::string& text, size_t no
   return groups;
 }
 
+// Nodes to the hosts (processes) that run them: a partition cuts between
+// namespaces, so nodes that share a process go to the same group.
+std::vector<std::vector<size_t>> to_hosts(const std::vector<std::vector<size_t>>& groups,
+                                          size_t per_process) {
+  std::map<size_t, size_t> group_of; // host -> group
+  std::vector<std::vector<size_t>> hosts(groups.size());
+  for (size_t g = 0; g < groups.size(); ++g)
+    for (auto node : groups[g]) {
+      auto host = node / per_process;
+      auto [at, added] = group_of.emplace(host, g);
+      if (!added && at->second != g)
+        throw std::invalid_argument(
+            "n" + std::to_string(node + 1) + " shares a process with nodes of another " +
+            "group (--per-process=" + std::to_string(per_process) +
+            "): a partition cuts between processes");
+      if (added)
+        hosts[g].push_back(host);
+    }
+  return hosts;
+}
+
 } // namespace
 
 int partition(const settings& s, const std::string& text) {
+  auto groups =
+      to_hosts(parse_groups(text, s.per_process == 1 ? 250 : 1000), s.per_process);
   if (!netns::available())
     throw std::runtime_error("partition needs root and a cluster started with --netns");
-  auto groups = parse_groups(text, 250);
   netns::lan lan{s.id, 0, false};
   lan.partition(groups);
   std::cout << "partitioned " << text << "\n";

@@ -7,6 +7,7 @@
 
 #include "cli.hpp"
 #include "commands.hpp"
+#include "overlay.hpp"
 #include "process.hpp"
 
 namespace {
@@ -14,17 +15,22 @@ namespace {
 using namespace gossip;
 
 const std::vector<cli::option> options{
-    {"nodes", "N", "gossip-node processes (default 8)"},
+    {"nodes", "N", "nodes (default 8; at most 1000, in at most 250 processes)"},
+    {"per-process", "P",
+     "nodes per gossip-node process (default 1); killing a process ends its P "
+     "nodes. partition takes the same value"},
+    {"overlay", "full|hyparview",
+     "membership of every node: full (SWIM, default) or hyparview (partial views)"},
     {"protocol", "NAMES",
      "dissemination protocols of every node (default push-pull,probabilistic)"},
     {"interval", "DURATION",
      "round length of every node (default 500ms, as gossip-node)"},
     {"netns", "",
-     "root only: each node in its own network namespace with its own address, "
-     "talking TLS with a throwaway CA"},
+     "root only: each process (each node, by default) in its own network namespace "
+     "with its own address, talking TLS with a throwaway CA"},
     {"insecure", "", "with --netns: no TLS (nothing authenticated or encrypted)"},
     {"id", "ID", "names the namespaces (default gossip); partition/heal use the same"},
-    {"logs", "DIR", "write each node's stderr to DIR/NAME.log"},
+    {"logs", "DIR", "write each process's stderr to DIR/NAME.log (NAME: its first node)"},
     {"duration", "DURATION", "up: stop after this long (default: until Ctrl-C)"},
 };
 
@@ -36,6 +42,23 @@ const char* usage =
     "  partition A,B/C,D  cut the links between groups of nodes of a running --netns "
     "cluster\n"
     "  heal               restore all links";
+
+// --nodes and --per-process: at most 1000 nodes, in at most 250 processes
+// (the namespaces' /24 and the launcher's pipes).
+void read_sizes(params& ps, cluster_cmd::settings& s) {
+  s.nodes = ps.get_uint("nodes", 8);
+  s.per_process = ps.get_uint("per-process", 1);
+  if (s.per_process == 0 || s.per_process > 1000)
+    throw std::invalid_argument("--per-process must be between 1 and 1000");
+  if (s.nodes == 0 || s.nodes > (s.per_process == 1 ? 250 : 1000))
+    throw std::invalid_argument(std::string{"--nodes must be between 1 and "} +
+                                (s.per_process == 1 ? "250" : "1000"));
+  if (s.processes() > 250)
+    throw std::invalid_argument("--nodes=" + std::to_string(s.nodes) +
+                                " --per-process=" + std::to_string(s.per_process) +
+                                " makes " + std::to_string(s.processes()) +
+                                " processes: at most 250 (raise --per-process)");
+}
 
 } // namespace
 
@@ -59,9 +82,11 @@ int main(int argc, char** argv) {
       return 0;
     }
     auto& ps = args.values;
-    s.nodes = ps.get_uint("nodes", 8);
-    if (s.nodes == 0 || s.nodes > 250)
-      throw std::invalid_argument("--nodes must be between 1 and 250");
+    read_sizes(ps, s);
+    if (ps.has("overlay")) { // refused here, before any process starts
+      cli::overlay_protocol(ps.get_string("overlay", ""));
+      s.node_args.push_back("--overlay=" + ps.get_string("overlay", ""));
+    }
     if (ps.has("protocol"))
       s.node_args.push_back("--protocol=" + ps.get_string("protocol", ""));
     s.interval = cli::get_duration(ps, "interval", std::chrono::milliseconds{500});
@@ -87,8 +112,12 @@ int main(int argc, char** argv) {
       return cluster_cmd::heal(s);
     if (cmd == "up")
       return cluster_cmd::up(s);
-    if (cmd == "demo")
+    if (cmd == "demo") {
+      if (s.per_process > 1 && s.processes() < 2)
+        throw std::invalid_argument("demo kills a process: it needs at least two "
+                                    "(lower --per-process)");
       return cluster_cmd::demo(s);
+    }
     throw std::invalid_argument("unknown command '" + cmd + "' (try --help)");
   } catch (const std::invalid_argument& e) {
     std::cerr << "gossip-cluster: error: " << e.what() << "\n";

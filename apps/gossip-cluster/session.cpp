@@ -32,6 +32,7 @@ session::session(const settings& s) {
   install_signal_handlers();
   proc::cluster_spec spec;
   spec.nodes = s.nodes;
+  spec.per_process = s.per_process;
   spec.bin_dir = s.bin_dir;
   spec.node_args = s.node_args;
   spec.log_dir = s.logs;
@@ -39,7 +40,7 @@ session::session(const settings& s) {
     if (!netns::available())
       throw std::runtime_error(
           "--netns needs root and iproute2 (apt-get install iproute2)");
-    lan_ = std::make_unique<netns::lan>(s.id, s.nodes);
+    lan_ = std::make_unique<netns::lan>(s.id, s.processes()); // a host per process
     lan_->create();
     spec.lan = lan_.get();
     if (s.insecure) {
@@ -55,11 +56,13 @@ session::session(const settings& s) {
   }
   cluster_ = std::make_unique<proc::process_cluster>(spec);
   // Off loopback the nodes talk TLS: a CA for this run only, a certificate
-  // per node and a client certificate for gossip-ctl.
+  // per process (named after its first node: CAF's OpenSSL module has one
+  // per actor system) and a client certificate for gossip-ctl.
   if (!tls_dir_.path.empty()) {
     certs::init(tls_dir_.path);
-    for (size_t i = 0; i < cluster_->size(); ++i)
-      certs::issue(tls_dir_.path, cluster_->name(i), certs::kind::node);
+    for (size_t p = 0; p < cluster_->processes(); ++p)
+      certs::issue(tls_dir_.path, cluster_->name(cluster_->first_node(p)),
+                   certs::kind::node);
     certs::issue(tls_dir_.path, "ctl", certs::kind::client);
   }
 }

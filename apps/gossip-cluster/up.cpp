@@ -27,10 +27,16 @@ int up(const settings& s) {
   };
   c.start_all();
   std::cout << s.nodes << " nodes up";
+  if (s.per_process > 1)
+    std::cout << " in " << c.processes() << " processes of up to " << s.per_process
+              << " (a process killed ends all its nodes)";
   if (run.namespaced())
-    std::cout << ", one network namespace each"
+    std::cout << (s.per_process > 1 ? ", one network namespace per process"
+                                    : ", one network namespace each")
               << (run.tls() ? ", TLS with a throwaway CA" : ", no TLS (--insecure)")
               << " (gossip-cluster partition n1,n2/n3 --id=" << s.id
+              << (s.per_process > 1 ? " --per-process=" + std::to_string(s.per_process)
+                                    : std::string{})
               << " cuts links, heal restores them)";
   std::cout << "; Ctrl-C stops them\n";
   for (size_t i = 0; i < c.size(); ++i)
