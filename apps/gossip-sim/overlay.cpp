@@ -146,6 +146,9 @@ result run_broadcasts(const settings& s, uint64_t run_index,
   // (a HyParView active view holds 5 at N = 10,000, the paper's log10 N + 1).
   opts.protocol_params.set_default("probabilistic.fanout", "5");
   opts.protocol_params.set_default("probabilistic.defer", "false");
+  // HyParView as in the paper: no mixing (it heals partitions, which this
+  // experiment has none of, and after failures it churns the trees).
+  opts.protocol_params.set_default("hyparview.mix-every", "0");
   opts.seed = seed;
   opts.deterministic = true;
   opts.synchronous = s.synchronous;

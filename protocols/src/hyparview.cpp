@@ -98,8 +98,9 @@ const param_spec seeds{"seeds", "HOST:PORT,...", "",
                        "view is empty"};
 const param_spec mix_every{"mix-every", "N", "200",
                            "rounds between asking a random passive or lost peer to be a "
-                           "neighbour with high priority, so that the islands of a "
-                           "healed partition merge again (0: never)"};
+                           "neighbour with high priority, for 10 such periods after a "
+                           "link failed, so that the islands of a healed partition merge "
+                           "again (0: never)"};
 
 uint32_t read_ttl(const params& ps, const param_spec& spec) {
   auto x = ps.get_uint(spec);

@@ -89,6 +89,8 @@ private:
   std::map<std::string, uint64_t> asked_;
   /// The round offset of this node's mixing (chosen on its first round).
   std::optional<uint64_t> mix_phase_;
+  /// The last round a link failed here (mixing is for nodes that lost one).
+  std::optional<uint64_t> last_loss_;
   /// Names this node's last shuffle sent (evicted first by its reply).
   std::vector<std::string> shuffled_;
   std::string contact_; // in-process join contact, retried like seeds

@@ -52,6 +52,7 @@ void hyparview::link_lost(port& p, const std::string& peer) {
     if (auto x = views_.find_passive(peer))
       views_.add_lost(hv_peer{*x});
   }
+  last_loss_ = p.round();
   // At once, as the paper's node tries the next candidate when a connection
   // fails: a dead candidate is not asked again, so this ends.
   if (!leaving_)
@@ -146,8 +147,9 @@ void hyparview::shuffle(port& p) {
 // Beyond the paper: a partition leaves islands whose passive views fill with
 // their own members, and repair never looks across again (partisan#75). A
 // rare high-priority request to a random passive or lost peer finds the
-// other island once the partition heals. Rare: each one replaces a link at
-// both ends, and so a branch of any broadcast tree over the overlay.
+// other island once the partition heals. Rare, and only for nodes that lost
+// a link in the last 10 periods: each one replaces a link at both ends, and
+// so a branch of any broadcast tree over the overlay.
 void hyparview::mix(port& p) {
   if (cfg_.mix_every == 0)
     return;
@@ -156,6 +158,10 @@ void hyparview::mix(port& p) {
   if (!mix_phase_)
     mix_phase_ = p.rng()() % cfg_.mix_every;
   if ((p.round() + *mix_phase_) % cfg_.mix_every != 0)
+    return;
+  // Only a node that lost a link lately can be on an island: in a stable
+  // overlay, mixing would only churn it (and the broadcast trees over it).
+  if (!last_loss_ || p.round() > *last_loss_ + 10 * cfg_.mix_every)
     return;
   std::vector<hv_peer> pool;
   for (auto* list : {&views_.passive(), &views_.lost()})
@@ -197,8 +203,10 @@ void hyparview::drop(port& p, const std::string& name, bool failed,
     return;
   last_heard_.erase(name);
   m_->peer_down(name);
-  if (failed)
+  if (failed) {
     views_.add_lost(*x);
+    last_loss_ = p.round();
+  }
   else
     views_.add_passive(*x, p.rng());
   emit_member(p, event_kind::member_down, *x, why);

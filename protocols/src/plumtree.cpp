@@ -96,11 +96,10 @@ public:
     return {[this, &p](broadcast_atom, const std::string& text) -> caf::result<uint64_t> {
       if (text.size() > p.limits().max_value_bytes)
         return caf::make_error(caf::sec::invalid_argument, "rumor text too long");
-      // Ids start above the clock: a restarted node's new rumors must not be
-      // taken for duplicates of its previous life's, still cached elsewhere.
-      if (last_id_ == 0)
-        last_id_ = static_cast<uint64_t>(std::max<int64_t>(p.now_ms(), 0)) * 1000;
+      start_ids(p);
       rumor r{p.self(), ++last_id_, text, 0, {}};
+      while (cache_.contains({r.origin, r.id})) // a previous life's, still here
+        r.id = ++last_id_;
       if (!first_receipt(p, p.self(), r))
         return caf::make_error(caf::sec::invalid_argument, "rumor cache full");
       return r.id;
@@ -142,8 +141,22 @@ private:
       links_.make_lazy(p, m.from);
       return reply_with(plumtree_prune{p.self()});
     }
+    // Our own name on an id we never issued: forged (a previous life's ids
+    // lie below this life's first). Taken, it would shadow our next rumor.
+    start_ids(p);
+    if (m.rumor.origin == p.self() && m.rumor.id > last_id_) {
+      p.count(tally::rejected_item, "plumtree: a rumor of ours we never sent");
+      return {};
+    }
     first_receipt(p, m.from, m.rumor);
     return {};
+  }
+
+  /// Ids start above the clock: a restarted node's new rumors must not be
+  /// taken for duplicates of its previous life's, still cached elsewhere.
+  void start_ids(port& p) {
+    if (last_id_ == 0)
+      last_id_ = static_cast<uint64_t>(std::max<int64_t>(p.now_ms(), 0)) * 1000;
   }
 
   /// Delivers a rumor new here, pushes it down the tree and announces it on

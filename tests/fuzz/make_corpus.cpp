@@ -102,6 +102,49 @@ template <> swim_gossip sample() {
 template <> swim_sync sample() {
   return {"a", true, {an_update(), member_update{"d", 1, 2, {}, {}, "a"}}};
 }
+template <> hv_peer sample() {
+  return {"e", "e:7005"};
+}
+template <> hv_join sample() {
+  return {"a", "a:7001"};
+}
+template <> hv_forward_join sample() {
+  return {"b", {"d", "d:7004"}, 3};
+}
+template <> hv_neighbor sample() {
+  return {"c", "c:7003", true};
+}
+template <> hv_neighbor_reply sample() {
+  return {"b", "b:7002", true};
+}
+template <> hv_disconnect sample() {
+  return {"c"};
+}
+template <> hv_heartbeat sample() {
+  return {"a"};
+}
+template <> hv_shuffle sample() {
+  return {"a", {"e", "e:7005"}, 2, {{"e", "e:7005"}, {"f", ""}}};
+}
+template <> hv_shuffle_reply sample() {
+  return {"b", {{"g", "g:7007"}}};
+}
+template <> plumtree_id sample() {
+  return {"c", 5, 1};
+}
+template <> plumtree_gossip sample() {
+  return {"a", a_rumor()};
+}
+template <> plumtree_ihave sample() {
+  // Announces a rumor we lack (a GRAFT follows) and one we have.
+  return {"b", {sample<plumtree_id>(), {"a", 1, 1}}};
+}
+template <> plumtree_graft sample() {
+  return {"c", {{"a", 1, 0}}};
+}
+template <> plumtree_prune sample() {
+  return {"a"};
+}
 template <> entry sample() {
   return an_entry();
 }
@@ -236,5 +279,9 @@ int main(int argc, char** argv) {
                   input{} << std::string{"news"} << std::string{"hello"});
   protocol_corpus(dir / "push_sum", push_sum_types{});
   protocol_corpus(dir / "swim", swim_types{});
+  // The api step: 0 and a contact joins through it (odd: a lost link).
+  protocol_corpus(dir / "hyparview", hyparview_types{},
+                  input{} << uint8_t{0} << std::string{"a"});
+  protocol_corpus(dir / "plumtree", plumtree_types{}, input{} << std::string{"hello"});
   std::cout << "corpus written to " << dir << "\n";
 }
