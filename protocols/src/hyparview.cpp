@@ -79,7 +79,7 @@ const param_spec arwl{"arwl", "N", "6",
 const param_spec prwl{"prwl", "N", "3",
                       "passive random walk length: the hop at which a FORWARDJOIN "
                       "leaves the joiner in a passive view"};
-const param_spec shuffle_every{"shuffle-every", "N", "1",
+const param_spec shuffle_every{"shuffle-every", "N", "10",
                                "rounds between shuffles (0: never)"};
 const param_spec shuffle_active{"shuffle-active", "N", "3",
                                 "active peers a shuffle carries (the paper's ka)"};

@@ -19,7 +19,7 @@ struct hyparview_config {
   size_t passive = 30;
   uint32_t arwl = 6;
   uint32_t prwl = 3;
-  uint64_t shuffle_every = 1;
+  uint64_t shuffle_every = 10;
   size_t shuffle_active = 3;
   size_t shuffle_passive = 4;
   uint32_t shuffle_ttl = 6;

@@ -188,7 +188,8 @@ void hyparview::bring_up(port& p, const hv_peer& x, const std::string& why) {
     p.send(out.name, wire(hv_disconnect{p.self()}), carries::control);
     last_heard_.erase(out.name);
     m_->peer_down(out.name);
-    emit_member(p, event_kind::member_down, out, "evicted for " + x.name);
+    // Out of the view, not dead: member_left (member_down is for failures).
+    emit_member(p, event_kind::member_left, out, "evicted for " + x.name);
   }
   asked_.erase(x.name);
   last_heard_[x.name] = p.round();
@@ -206,10 +207,9 @@ void hyparview::drop(port& p, const std::string& name, bool failed,
   if (failed) {
     views_.add_lost(*x);
     last_loss_ = p.round();
-  }
-  else
+  } else
     views_.add_passive(*x, p.rng());
-  emit_member(p, event_kind::member_down, *x, why);
+  emit_member(p, failed ? event_kind::member_down : event_kind::member_left, *x, why);
 }
 
 void hyparview::heard(port& p, const std::string& name) {
@@ -240,8 +240,10 @@ hv_peer hyparview::vouched(const hv_peer& x) const {
 void hyparview::emit_member(port& p, event_kind kind, const hv_peer& x, std::string why) {
   if (!p.observed())
     return;
-  auto alive = static_cast<uint8_t>(kind == event_kind::member_up ? member_status::alive
-                                                                  : member_status::dead);
+  auto status = kind == event_kind::member_up     ? member_status::alive
+                : kind == event_kind::member_left ? member_status::left
+                                                  : member_status::dead;
+  auto alive = static_cast<uint8_t>(status);
   p.emit(member_event(kind, member_update{x.name, 0, alive, x.address, {}, p.self()},
                       std::move(why)));
 }

@@ -174,8 +174,8 @@ TEST(HyParView, DisconnectMovesThePeerToPassive) {
   l.me.receive_typed(hv_disconnect{"p1"}, "p1");
   EXPECT_EQ(l.me.peers(), std::vector<std::string>{"p0"});
   EXPECT_TRUE(contains(passive_of(l.me), "p1"));
-  ASSERT_EQ(l.me.events_of(event_kind::member_down).size(), 1u);
-  EXPECT_EQ(l.me.events_of(event_kind::member_down)[0].peer, "p1");
+  ASSERT_EQ(l.me.events_of(event_kind::member_left).size(), 1u);
+  EXPECT_EQ(l.me.events_of(event_kind::member_left)[0].peer, "p1");
 }
 
 TEST(HyParView, ASilentNeighbourFailsAndAPassivePeerIsAsked) {
@@ -312,7 +312,9 @@ TEST(HyParView, NonNeighboursWithAnAddressAreReachedThere) {
 }
 
 TEST(HyParView, ShufflesPassOnlyVerifiedAddressesOfNeighbours) {
-  lone l{0, params{{"shuffle-active", "1"}, {"shuffle-passive", "0"}}};
+  lone l{
+      0,
+      params{{"shuffle-active", "1"}, {"shuffle-passive", "0"}, {"shuffle-every", "1"}}};
   l.me.verify_all = false;
   l.me.addr = "10.0.0.1:7000";
   l.me.receive_typed(hv_neighbor{"a", "10.0.0.2:7000", false}, "a");
