@@ -75,6 +75,11 @@ void node_port::count(tally what, const std::string& why) {
   }
 }
 
+bool node_port::sender_is(const std::string& name) const {
+  auto to = st_.routes->route(name);
+  return !to || to == caf::actor_cast<caf::actor>(self_->current_sender());
+}
+
 void node_port::peer_up(const std::string& name, const std::string& address,
                         bool reconnect,
                         const std::map<std::string, std::string>& labels) {

@@ -26,6 +26,7 @@ public:
   bool observed() const override { return !st_.subscribers.empty(); }
   void emit(event ev) override;
   void count(tally what, const std::string& why) override;
+  bool sender_is(const std::string& name) const override;
   bool holds_merges() const override { return st_.cfg.synchronous; }
   void hold(const std::string& from, const keyed_entry& x) override {
     st_.held.emplace_back(from, x);

@@ -159,18 +159,22 @@ hyparview::hyparview(const params& ps)
 void hyparview::handlers(handler_set& hs) {
   // Each handler first calls heard(): any message from an active peer shows
   // that its link is alive.
-  hs.on<hv_join>([this](port& p, const hv_join& m) { return on_join(p, m); });
-  hs.on<hv_forward_join>(
-      [this](port& p, const hv_forward_join& m) { on_forward_join(p, m); });
-  hs.on<hv_neighbor>([this](port& p, const hv_neighbor& m) { return on_neighbor(p, m); });
-  hs.on<hv_neighbor_reply>(
-      [this](port& p, const hv_neighbor_reply& m) { on_neighbor_reply(p, m); });
-  hs.on<hv_disconnect>([this](port& p, const hv_disconnect& m) { on_disconnect(p, m); });
-  hs.on<hv_heartbeat>(
-      [this](port& p, const hv_heartbeat& m) { return on_heartbeat(p, m); });
-  hs.on<hv_shuffle>([this](port& p, const hv_shuffle& m) { on_shuffle(p, m); });
-  hs.on<hv_shuffle_reply>(
-      [this](port& p, const hv_shuffle_reply& m) { on_shuffle_reply(p, m); });
+  hs.on<hv_join>(
+      from_itself<hv_join>([this](port& p, const hv_join& m) { return on_join(p, m); }));
+  hs.on<hv_forward_join>(from_itself<hv_forward_join>(
+      [this](port& p, const hv_forward_join& m) { on_forward_join(p, m); }));
+  hs.on<hv_neighbor>(from_itself<hv_neighbor>(
+      [this](port& p, const hv_neighbor& m) { return on_neighbor(p, m); }));
+  hs.on<hv_neighbor_reply>(from_itself<hv_neighbor_reply>(
+      [this](port& p, const hv_neighbor_reply& m) { on_neighbor_reply(p, m); }));
+  hs.on<hv_disconnect>(from_itself<hv_disconnect>(
+      [this](port& p, const hv_disconnect& m) { on_disconnect(p, m); }));
+  hs.on<hv_heartbeat>(from_itself<hv_heartbeat>(
+      [this](port& p, const hv_heartbeat& m) { return on_heartbeat(p, m); }));
+  hs.on<hv_shuffle>(from_itself<hv_shuffle>(
+      [this](port& p, const hv_shuffle& m) { on_shuffle(p, m); }));
+  hs.on<hv_shuffle_reply>(from_itself<hv_shuffle_reply>(
+      [this](port& p, const hv_shuffle_reply& m) { on_shuffle_reply(p, m); }));
 }
 
 caf::message_handler hyparview::api(port& p) {

@@ -52,7 +52,6 @@ void hyparview::link_lost(port& p, const std::string& peer) {
     if (auto x = views_.find_passive(peer))
       views_.add_lost(hv_peer{*x});
   }
-  last_loss_ = p.round();
   // At once, as the paper's node tries the next candidate when a connection
   // fails: a dead candidate is not asked again, so this ends.
   if (!leaving_)
@@ -124,7 +123,8 @@ void hyparview::repair(port& p) {
     auto pick = views_.sample_passive(1, p.rng(), busy);
     if (pick.empty())
       return;
-    ask(p, pick.front(), views_.active().empty());
+    // High priority makes the receiver evict: one such request at a time.
+    ask(p, pick.front(), views_.active().empty() && asked_.empty());
   }
 }
 

@@ -5,6 +5,7 @@
 #include <caf/actor_system_config.hpp>
 
 #include <algorithm>
+#include <set>
 #include <stdexcept>
 
 #include "plumtree_impl.hpp"
@@ -84,12 +85,14 @@ public:
   const char* name() const override { return "plumtree"; }
 
   void handlers(handler_set& hs) override {
-    hs.on<plumtree_gossip>(
-        [this](port& p, const plumtree_gossip& m) { return on_gossip(p, m); });
-    hs.on<plumtree_ihave>([this](port& p, const plumtree_ihave& m) { on_ihave(p, m); });
-    hs.on<plumtree_graft>([this](port& p, const plumtree_graft& m) { on_graft(p, m); });
-    hs.on<plumtree_prune>(
-        [this](port& p, const plumtree_prune& m) { links_.make_lazy(p, m.from); });
+    hs.on<plumtree_gossip>(from_itself<plumtree_gossip>(
+        [this](port& p, const plumtree_gossip& m) { return on_gossip(p, m); }));
+    hs.on<plumtree_ihave>(from_itself<plumtree_ihave>(
+        [this](port& p, const plumtree_ihave& m) { on_ihave(p, m); }));
+    hs.on<plumtree_graft>(from_itself<plumtree_graft>(
+        [this](port& p, const plumtree_graft& m) { on_graft(p, m); }));
+    hs.on<plumtree_prune>(from_itself<plumtree_prune>(
+        [this](port& p, const plumtree_prune& m) { links_.make_lazy(p, m.from); }));
   }
 
   caf::message_handler api(port& p) override {
@@ -134,7 +137,17 @@ private:
     return std::min(ihave_max_, p.limits().max_entries);
   }
 
+  /// Payload bytes the cache may hold: 64 rumors of the largest size.
+  static size_t cache_bytes(const port& p) { return 64 * p.limits().max_value_bytes; }
+
   answer on_gossip(port& p, const plumtree_gossip& m) {
+    // Only neighbours push: a stranger's rumors would fill the cache (and be
+    // pushed on by us). A neighbour's own link may be changing; the rumor
+    // then arrives on another link or through an IHAVE.
+    if (m.from != p.self() && !in_view(p.peers(), m.from)) {
+      p.count(tally::rejected_item, "plumtree: a rumor from a non-neighbour");
+      return {};
+    }
     links_.heard_from(m.from);
     if (cache_.contains({m.rumor.origin, m.rumor.id})) {
       // A second path to us: the link it took leaves the tree, at both ends.
@@ -165,7 +178,11 @@ private:
     rumor_key key{r.origin, r.id};
     auto next = next_hop(r);
     auto msg = wire(plumtree_gossip{p.self(), next});
-    if (!cache_.insert(key, msg, p.round(), p.limits().max_rumor_ids, from, r.hops)) {
+    // Bounded in bytes too: a peer's rumors of 1 MiB each must not make us
+    // keep 100,000 of them.
+    if (cache_.bytes() + r.payload.size() > cache_bytes(p) ||
+        !cache_.insert(key, msg, p.round(), p.limits().max_rumor_ids, from, r.hops,
+                       r.payload.size())) {
       p.count(tally::rejected_item, "plumtree: rumor cache full");
       return false;
     }
@@ -234,9 +251,21 @@ private:
       return;
     links_.heard_from(m.from);
     links_.make_eager(p, m.from);
-    for (auto& x : m.ids)
-      if (auto msg = cache_.find({x.origin, x.id}))
-        p.send(m.from, *msg, carries::update);
+    // Each rumor once, and at most 4 of the largest size per GRAFT: a GRAFT
+    // of 1,024 copies of one id must not make us send a GiB.
+    std::set<rumor_key> sent;
+    size_t budget = 4 * p.limits().max_value_bytes;
+    for (auto& x : m.ids) {
+      rumor_key k{x.origin, x.id};
+      auto msg = cache_.find(k);
+      if (!msg || !sent.insert(k).second)
+        continue;
+      auto bytes = msg->get_as<plumtree_gossip>(0).rumor.payload.size();
+      if (bytes > budget)
+        break;
+      budget -= bytes;
+      p.send(m.from, *msg, carries::update);
+    }
     // An id unknown here (never seen, or expired) is ignored: the grafting
     // node asks its next announcer after graft_retry rounds.
   }

@@ -82,7 +82,9 @@ public:
   /// False when `max` rumors are kept already: the rumor is turned away
   /// (and counted by the caller) rather than an id forgotten early.
   bool insert(const rumor_key& k, caf::message msg, uint64_t round, size_t max,
-              std::string parent, uint32_t hops);
+              std::string parent, uint32_t hops, size_t bytes);
+  /// Payload bytes kept.
+  size_t bytes() const { return bytes_; }
   const caf::message* find(const rumor_key& k) const;
   /// Where a kept rumor came from (its tree parent here) and with how many
   /// hops; nullptr if not kept.
@@ -100,7 +102,9 @@ private:
     caf::message msg;
     uint64_t round;
     rumor_cache::path path;
+    size_t bytes;
   };
+  size_t bytes_ = 0;
   uint64_t rounds_;
   std::map<rumor_key, held> held_;
 };

@@ -9,10 +9,12 @@ namespace gossip::plumtree_detail {
 // -- rumor_cache ----------------------------------------------------------------
 
 bool rumor_cache::insert(const rumor_key& k, caf::message msg, uint64_t round, size_t max,
-                         std::string parent, uint32_t hops) {
+                         std::string parent, uint32_t hops, size_t bytes) {
   if (held_.size() >= max)
     return false;
-  held_.emplace(k, held{std::move(msg), round, path{std::move(parent), hops}});
+  if (held_.emplace(k, held{std::move(msg), round, path{std::move(parent), hops}, bytes})
+          .second)
+    bytes_ += bytes;
   return true;
 }
 
@@ -28,7 +30,12 @@ const caf::message* rumor_cache::find(const rumor_key& k) const {
 
 void rumor_cache::expire(uint64_t round) {
   for (auto i = held_.begin(); i != held_.end();)
-    i = i->second.round + rounds_ < round ? held_.erase(i) : std::next(i);
+    if (i->second.round + rounds_ < round) {
+      bytes_ -= i->second.bytes;
+      i = held_.erase(i);
+    } else {
+      ++i;
+    }
 }
 
 // -- announcements --------------------------------------------------------------

@@ -147,6 +147,10 @@ public:
   void send(const std::string& peer, const caf::message& msg, carries what) override;
   store& data() override { return data_; }
   bool observed() const override { return observed_flag; }
+  /// A test's receive(msg, sender) names the sender; "?" is anyone.
+  bool sender_is(const std::string& name) const override {
+    return sender_.empty() || sender_ == "?" || sender_ == name;
+  }
   void emit(event ev) override;
   void count(tally what, const std::string& why) override;
   bool holds_merges() const override { return holding; }

@@ -333,15 +333,37 @@ TEST(Plumtree, AGraftIsAnsweredFromTheCacheAndMakesTheLinkEager) {
   EXPECT_TRUE(a.sent<plumtree_gossip>(envelope::send, "x").empty());
 }
 
-TEST(Plumtree, AStrangersRumorIsDeliveredButItNeverBecomesEager) {
+TEST(Plumtree, AStrangersRumorIsDroppedAndCounted) {
   fake_node a{"a"};
   setup(a, {"b", "c"});
   a.receive_typed(gossip_from("x", 1), "x");
-  EXPECT_EQ(a.targets<plumtree_gossip>(), (std::vector<std::string>{"b", "c"}));
-  a.receive_typed(gossip_from("b", 2), "b");
-  EXPECT_EQ(a.targets<plumtree_gossip>(), (std::vector<std::string>{"b", "c", "c"}));
-  a.receive_typed(gossip_from("x", 2), "x");
-  EXPECT_EQ(a.replied<plumtree_prune>().size(), 1u) << "it stops pushing to us";
+  EXPECT_TRUE(a.sent<plumtree_gossip>().empty()) << "not pushed on";
+  EXPECT_EQ(a.fresh, 0u) << "not delivered";
+  ASSERT_EQ(a.rejected_items.size(), 1u);
+  // The same rumor from a neighbour is new here and goes on.
+  a.receive_typed(gossip_from("b", 1), "b");
+  EXPECT_EQ(a.fresh, 1u);
+  EXPECT_EQ(a.targets<plumtree_gossip>(), (std::vector<std::string>{"c"}));
+}
+
+TEST(Plumtree, AMessageInANeighboursNameFromAnotherIsDropped) {
+  fake_node a{"a"};
+  setup(a, {"b", "c"});
+  a.receive_typed(gossip_from("b", 1), "b");
+  // x claims to be c and prunes: c's link must stay eager.
+  a.receive_typed(plumtree_prune{"c"}, "x");
+  broadcast(a);
+  EXPECT_EQ(a.sent<plumtree_gossip>(envelope::send, "c").size(), 2u);
+}
+
+TEST(Plumtree, AGraftIsAnsweredOnceAnIdAndWithinABudget) {
+  fake_node a{"a"};
+  setup(a, {"b", "c"});
+  a.receive_typed(gossip_from("b", 1), "b");
+  auto id = plumtree_id{"o", 1, 1};
+  a.clear_records();
+  a.receive_typed(plumtree_graft{"c", std::vector<plumtree_id>(1000, id)}, "c");
+  EXPECT_EQ(a.sent<plumtree_gossip>(envelope::send, "c").size(), 1u);
 }
 
 TEST(Plumtree, ALostLinkIsForgottenAsNeighbourAndAnnouncer) {

@@ -71,6 +71,11 @@ public:
   /// Reports an event; the node fills in its name, round and time.
   virtual void emit(event ev) = 0;
   virtual void count(tally what, const std::string& why = {}) = 0;
+  /// True when the message being handled came from `name` itself: through
+  /// the route to `name`, or (no route yet) the one the gate just bound.
+  /// A `from` field is a claim; overlays check it before a peer's word
+  /// changes a link (a forged DISCONNECT or PRUNE would cut any link).
+  virtual bool sender_is(const std::string& /* name */) const { return true; }
 
   // -- synchronous rounds (simulations) --------------------------------------
   /// True when entries merged now take effect only at the end of the round

@@ -73,6 +73,18 @@ private:
   std::vector<std::function<caf::message_handler(gate&)>> makers_;
 };
 
+/// Wraps a handler f of T: a message whose sender is not the peer its
+/// `from` names (port::sender_is) is counted as rejected and dropped.
+template <class T, class F> auto from_itself(F f) {
+  return [f](port& p, const T& m) -> decltype(f(p, m)) {
+    if (!p.sender_is(m.from)) {
+      p.count(tally::rejected_item, "a message in another peer's name");
+      return decltype(f(p, m))();
+    }
+    return f(p, m);
+  };
+}
+
 class protocol {
 public:
   virtual ~protocol();
