@@ -172,20 +172,18 @@ TEST(PerProcess, BadNodeCountsAreRefusedWithOneLine) {
   expect_refused({"--overlay=ring"}, "invalid value 'ring' for --overlay");
 }
 
-// Until a build registers hyparview, choosing it is the clean unknown-protocol
-// error (exit 2, one line), in gossip-node and before any process starts in
-// the launchers.
-TEST(PerProcess, AnUnregisteredOverlayIsAnUnknownProtocol) {
-  if (gossip::find_protocol("hyparview"))
-    GTEST_SKIP() << "this build registers hyparview";
-  expect_refused({"--overlay=hyparview"}, "unknown protocol 'hyparview'");
+// An overlay nobody knows is one line and exit 2, in gossip-node and before
+// any process starts in the launchers.
+TEST(PerProcess, AnUnknownOverlayIsRefusedBeforeAnythingStarts) {
+  expect_refused({"--overlay=mesh"}, "invalid value 'mesh' for --overlay");
   for (auto argv : std::vector<std::vector<std::string>>{
-           {bin("gossip-cluster"), "up", "--nodes=2", "--overlay=hyparview"},
-           {bin("gossip-bench"), "--sizes=3", "--overlay=hyparview"}}) {
+           {bin("gossip-cluster"), "up", "--nodes=2", "--overlay=mesh"},
+           {bin("gossip-bench"), "--sizes=3", "--overlay=mesh"}}) {
     auto r = run(argv, 30s);
     EXPECT_EQ(r.code, 2) << argv[0] << ": " << r.err;
     EXPECT_TRUE(r.out.empty()) << argv[0] << " started: " << r.out[0];
-    EXPECT_NE(r.err.find("unknown protocol 'hyparview'"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("invalid value 'mesh' for --overlay"), std::string::npos)
+        << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   }
 }
@@ -237,11 +235,9 @@ TEST(PerProcess, ClusterUpNetnsGivesEachProcessANamespace) {
 }
 
 // --overlay=hyparview runs protocol "hyparview" in SWIM's place, its seeds
-// from --seeds: once a build registers it, 2 processes of 3 nodes join
-// through partial views and a write spreads over them. Skipped before.
+// from --seeds: 2 processes of 3 nodes join through partial views and a
+// write spreads over them.
 TEST(PerProcess, HyparviewOverlayJoinsThroughItsSeeds) {
-  if (!gossip::find_protocol("hyparview"))
-    GTEST_SKIP() << "this build registers no hyparview protocol";
   auto s = spec_of(6, 3);
   s.node_args.push_back("--overlay=hyparview");
   process_cluster c{s};
