@@ -35,6 +35,19 @@ size_t lines_with(const std::string& text, const std::string& word) {
   return n;
 }
 
+// A put on node `from` is read on node `to` (another process) within 30 s.
+void expect_spreads(process_cluster& c, size_t from, size_t to) {
+  ASSERT_EQ(c.ctl(from, {"put", "k", "v"}), 0);
+  std::string got;
+  EXPECT_TRUE(c.wait_until(
+      [&] {
+        got.clear();
+        return c.ctl(to, {"get", "k"}, &got) == 0 && got == "v\n";
+      },
+      30s))
+      << got;
+}
+
 } // namespace
 
 TEST(PerProcess, TwoProcessesOfThreeFormOneClusterOfSix) {
@@ -56,15 +69,7 @@ TEST(PerProcess, TwoProcessesOfThreeFormOneClusterOfSix) {
   }
   EXPECT_EQ(addresses.size(), 6u);
   // A write to one node of the first process reaches the other process's.
-  ASSERT_EQ(c.ctl(1, {"put", "k", "v"}), 0);
-  std::string got;
-  ASSERT_TRUE(c.wait_until(
-      [&] {
-        got.clear();
-        return c.ctl(5, {"get", "k"}, &got) == 0 && got == "v\n";
-      },
-      30s))
-      << got;
+  expect_spreads(c, 1, 5);
   c.stop_all();
 }
 
@@ -249,14 +254,6 @@ TEST(PerProcess, HyparviewOverlayJoinsThroughItsSeeds) {
     return true;
   };
   ASSERT_TRUE(c.wait_until(each_has_a_peer, 60s)) << "a node has no peer";
-  ASSERT_EQ(c.ctl(0, {"put", "k", "v"}), 0);
-  std::string got;
-  EXPECT_TRUE(c.wait_until(
-      [&] {
-        got.clear();
-        return c.ctl(5, {"get", "k"}, &got) == 0 && got == "v\n";
-      },
-      30s))
-      << got;
+  expect_spreads(c, 0, 5);
   c.stop_all();
 }

@@ -10,21 +10,12 @@
 #include "fake_port.hpp"
 #include "gossip/hyparview.hpp"
 #include "gossip/membership.hpp"
+#include "hyparview_helpers.hpp"
 
 using namespace gossip;
 using namespace gossip::test;
 
 namespace {
-
-bool contains(const std::vector<std::string>& xs, const std::string& x) {
-  return std::find(xs.begin(), xs.end(), x) != xs.end();
-}
-
-std::vector<std::string> passive_of(fake_node& n) {
-  auto r = n.request(caf::make_message(hv_passive_atom::value));
-  auto names = r ? as<std::vector<std::string>>(*r) : nullptr;
-  return names ? *names : std::vector<std::string>{};
-}
 
 void join(fake_node& n, const std::string& contact) {
   n.request(caf::make_message(hv_join_atom::value, contact));
