@@ -179,7 +179,6 @@ caf::message_handler api(node_actor* self) {
         if (!self->state.partial_view) // the overlay brings its peers up itself
           self->state.view->share(dir);
       },
-
       [=](peers_atom) {
         auto names = self->state.view->names();
         names.erase(std::remove(names.begin(), names.end(), self->state.cfg.name),

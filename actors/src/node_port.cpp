@@ -40,9 +40,9 @@ std::string node_port::label(const std::string& name, const std::string& key) co
 }
 
 void node_port::send(const std::string& peer, const caf::message& msg, carries what) {
-  if (what == carries::update)
+  // Only what leaves (or waits for its connection) counts as traffic.
+  if (st_.routes->send(peer, msg) && what == carries::update)
     ++st_.acct->stats.update_msgs;
-  st_.routes->send(peer, msg);
 }
 
 void node_port::emit(event ev) {

@@ -120,25 +120,27 @@ bool stopped(const caf::actor& to) {
 
 } // namespace
 
-void routing::send(const std::string& name, const caf::message& msg) {
+bool routing::send(const std::string& name, const caf::message& msg) {
   if (auto to = route(name)) {
     if (report_stopped && to.node() == self_->node() && stopped(to) && on_lost) {
       on_lost(name);
-      return;
+      return false;
     }
     acct_.sent(msg);
     transmit(to, msg);
-    return;
+    return true;
   }
   // Its connection was lost (closed by a guard, say) while it is a member:
   // connect again.
   if (auto a = addresses_.find(name); a != addresses_.end())
     connect(name, a->second);
   auto w = waiting_.find(name);
-  if (connecting_.count(name) > 0 && (w == waiting_.end() || w->second.size() < 64))
+  if (connecting_.count(name) > 0 && (w == waiting_.end() || w->second.size() < 64)) {
     waiting_[name].push_back(msg);
-  else
-    ++acct_.stats.unroutable;
+    return true;
+  }
+  ++acct_.stats.unroutable;
+  return false;
 }
 
 size_t routing::waiting() const {

@@ -54,8 +54,9 @@ public:
   void clear() { handles_.clear(); }
 
   /// Sends to `name`: at once, after its connection is up (connecting again
-  /// if a connection to it was lost), or not at all (counted as unroutable).
-  void send(const std::string& name, const caf::message& msg);
+  /// if a connection to it was lost), or not at all (counted as unroutable,
+  /// or a stopped peer reported to on_lost): false then.
+  bool send(const std::string& name, const caf::message& msg);
   /// Connects to `name` at `address` in the background unless a connect is
   /// already under way.
   void connect(const std::string& name, const std::string& address);

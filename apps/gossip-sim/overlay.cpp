@@ -5,7 +5,6 @@
 #include <caf/send.hpp>
 
 #include <algorithm>
-#include <chrono>
 #include <memory>
 #include <numeric>
 #include <stdexcept>
@@ -15,16 +14,11 @@
 #include "gossip/event.hpp"
 #include "gossip/hyparview.hpp"
 #include "gossip/rumor.hpp"
+#include "timing.hpp"
 
 namespace gossip::sim {
 
 namespace {
-
-using clock_type = std::chrono::steady_clock;
-
-double ms_since(clock_type::time_point t0) {
-  return std::chrono::duration<double, std::milli>(clock_type::now() - t0).count();
-}
 
 // What the survivors delivered, per broadcast: its payload is "b<index>".
 struct deliveries {
@@ -156,6 +150,7 @@ result run_broadcasts(const settings& s, uint64_t run_index,
   opts.deterministic = true;
   opts.synchronous = s.synchronous;
   opts.node.faults.loss = s.loss;
+  auto rss0 = rss_kib();
   auto t0 = clock_type::now();
   local_cluster cluster{opts};
   result r;
@@ -164,6 +159,7 @@ result run_broadcasts(const settings& s, uint64_t run_index,
   r.protocol = s.protocol;
   r.fail = s.fail;
   r.spawn_ms = ms_since(t0);
+  r.rss_kib_per_node = (rss_kib() - rss0) / static_cast<double>(s.nodes);
   auto t1 = clock_type::now();
   join_overlay(cluster, s, rng);
   std::vector<bool> failed(s.nodes, false);

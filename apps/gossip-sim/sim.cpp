@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <limits>
 #include <random>
 
@@ -16,25 +15,11 @@
 #include "gossip/push_sum.hpp"
 #include "gossip/rumor.hpp"
 #include "overlay.hpp"
+#include "timing.hpp"
 
 namespace gossip::sim {
 
 namespace {
-
-using clock_type = std::chrono::steady_clock;
-
-double ms_since(clock_type::time_point t0) {
-  return std::chrono::duration<double, std::milli>(clock_type::now() - t0).count();
-}
-
-double rss_kib() {
-  std::ifstream in{"/proc/self/status"};
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("VmRSS:", 0) == 0)
-      return std::stod(line.substr(6));
-  return 0;
-}
 
 bool has(const std::string& list, const std::string& name) {
   return subscribed(list, name); // comma-separated membership test
