@@ -95,27 +95,32 @@ std::string check_next(const std::string& next, const limits& lim) {
 }
 
 void page_requests::asked(const std::string& peer, const page_range& range) {
-  auto& open = open_[peer];
-  if (open.size() >= max_open)
-    open.erase(open.begin()); // the oldest: its answer is lost or late
-  open.push_back(range);
+  if (open_.size() >= max_open)
+    open_.erase(open_.begin());
+  open_.emplace_back(peer, range);
 }
 
 std::optional<std::string>
 page_requests::follow(const std::string& peer, const std::string& next, size_t changed) {
-  auto i = open_.find(peer);
-  if (i == open_.end() || next.empty() || changed == 0)
-    return std::nullopt; // not asked, complete, or taught nothing
-  auto& open = i->second;
-  for (auto r = open.begin(); r != open.end(); ++r) {
-    if (r->start < next && (r->end.empty() || next < r->end)) {
-      open.erase(r);
-      if (open.empty())
-        open_.erase(i);
-      return next;
-    }
+  // The ask this answers: the one whose page holds `next`, or (a complete
+  // answer says nothing of its page) the peer's oldest.
+  auto answered = open_.end();
+  for (auto i = open_.begin(); i != open_.end(); ++i) {
+    if (i->first != peer)
+      continue;
+    auto& r = i->second;
+    bool holds = !next.empty() && r.start < next && (r.end.empty() || next < r.end);
+    if (holds || (next.empty() && answered == open_.end()))
+      answered = i;
+    if (holds)
+      break;
   }
-  return std::nullopt; // outside every page we asked for
+  if (answered == open_.end())
+    return std::nullopt; // not asked, or `next` lies outside every page asked
+  open_.erase(answered);
+  if (next.empty() || changed == 0)
+    return std::nullopt; // complete, or taught nothing
+  return next;
 }
 
 digest_page page_cursor::next_page(const store& data, size_t budget, size_t max_items) {

@@ -86,14 +86,17 @@ public:
   /// Where to ask `peer` next, now that its answer stopped at `next`
   /// ("" : complete) and changed `changed` keys here; nothing to ask when
   /// it was not asked, complete, taught nothing, or `next` lies outside.
+  /// Either way the ask this answer answered is closed.
   std::optional<std::string> follow(const std::string& peer, const std::string& next,
                                     size_t changed);
 
-  /// Pages kept open per peer: a round's request may cross a chain's.
-  static constexpr size_t max_open = 4;
+  /// Asks kept open, oldest dropped first (its answer is lost or late): a
+  /// round's requests may cross a chain's, and a peer that never answers
+  /// costs no more than its share of these.
+  static constexpr size_t max_open = 16;
 
 private:
-  std::map<std::string, std::vector<page_range>> open_;
+  std::vector<std::pair<std::string, page_range>> open_; // oldest first
 };
 
 /// Where a node's sweep of its key space stands: the next page starts at
