@@ -17,7 +17,7 @@
 #include "gossip/metrics.hpp"
 #include "gossip/node.hpp"
 #include "gossip/sampler.hpp"
-#include "peer_view.hpp"
+#include "gossip/peer_view.hpp"
 #include "persistence.hpp"
 #include "routing.hpp"
 

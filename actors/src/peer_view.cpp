@@ -1,4 +1,4 @@
-#include "peer_view.hpp"
+#include "gossip/peer_view.hpp"
 
 #include <algorithm>
 

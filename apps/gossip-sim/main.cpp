@@ -34,6 +34,10 @@ const std::vector<cli::option> sim_options{
     {"rounds", "MODE",
      "sync: the papers' synchronous rounds (default); async: what a node receives "
      "takes effect at once, within the round"},
+    {"runtime", "NAME",
+     "direct: gossip-sim's own single-threaded runtime (default); actors: the node "
+     "actors under CAF's deterministic scheduler (slower; the same seed gives the "
+     "same output)"},
     {"sampler", "NAME", "uniform, ring, round-robin or zone (default uniform)"},
     {"loss", "P", "each message is lost with probability P (default 0)"},
     {"delay", "N", "messages arrive N rounds late (default 0)"},
@@ -61,9 +65,10 @@ std::vector<cli::option> all_options() {
 }
 
 const char* sim_keys[] = {
-    "protocol",    "nodes",  "runs",    "seed",      "format",      "plot",  "max-rounds",
-    "sampler",     "loss",   "delay",   "crash",     "crash-round", "zones", "local",
-    "subscribers", "rounds", "overlay", "stabilise", "broadcasts",  "fail",  "compare"};
+    "protocol",   "nodes",   "runs",        "seed",   "format",  "plot",
+    "max-rounds", "sampler", "loss",        "delay",  "crash",   "crash-round",
+    "zones",      "local",   "subscribers", "rounds", "overlay", "stabilise",
+    "broadcasts", "fail",    "compare",     "runtime"};
 
 double mean(const std::vector<double>& xs) {
   double s = 0;
@@ -267,6 +272,10 @@ int main(int argc, char** argv) {
       throw std::invalid_argument("invalid value '" + rounds +
                                   "' for --rounds: sync or async");
     s.synchronous = rounds == "sync";
+    s.runtime = ps.get_string("runtime", "direct");
+    if (s.runtime != "direct" && s.runtime != "actors")
+      throw std::invalid_argument("invalid value '" + s.runtime +
+                                  "' for --runtime: direct or actors");
     s.sampler = ps.get_string("sampler", "uniform");
     s.loss = ps.get_double("loss", 0);
     if (s.loss < 0 || s.loss > 1)

@@ -1,8 +1,6 @@
 #include "overlay.hpp"
 
-#include <caf/actor_system.hpp>
-#include <caf/event_based_actor.hpp>
-#include <caf/send.hpp>
+#include <caf/message.hpp>
 
 #include <algorithm>
 #include <memory>
@@ -14,6 +12,7 @@
 #include "gossip/event.hpp"
 #include "gossip/hyparview.hpp"
 #include "gossip/rumor.hpp"
+#include "runtime.hpp"
 #include "timing.hpp"
 
 namespace gossip::sim {
@@ -26,20 +25,17 @@ struct deliveries {
   std::vector<uint32_t> last_hop;
 };
 
-caf::actor spawn_collector(caf::actor_system& sys, std::shared_ptr<deliveries> d) {
-  return sys.spawn([d](caf::event_based_actor*) -> caf::behavior {
-    return {[d](const event& e) {
-      if (e.kind != event_kind::delivered || e.value.size() < 2 || e.value[0] != 'b')
-        return;
-      size_t b = 0;
-      for (size_t i = 1; i < e.value.size() && b <= d->count.size(); ++i)
-        b = b * 10 + static_cast<size_t>(e.value[i] - '0');
-      if (b >= d->count.size())
-        return;
-      ++d->count[b];
-      d->last_hop[b] = std::max(d->last_hop[b], e.hops);
-    }};
-  });
+// Counts a survivor's delivery of broadcast b<index>.
+void count_delivery(deliveries& d, const event& e) {
+  if (e.kind != event_kind::delivered || e.value.size() < 2 || e.value[0] != 'b')
+    return;
+  size_t b = 0;
+  for (size_t i = 1; i < e.value.size() && b <= d.count.size(); ++i)
+    b = b * 10 + static_cast<size_t>(e.value[i] - '0');
+  if (b >= d.count.size())
+    return;
+  ++d.count[b];
+  d.last_hop[b] = std::max(d.last_hop[b], e.hops);
 }
 
 // k distinct nodes out of n, chosen by `rng`.
@@ -54,7 +50,7 @@ std::vector<size_t> pick(size_t n, size_t k, rng_type& rng) {
 
 // True when no survivor's view holds a failed node and the survivors' views
 // connect them all (links taken both ways): the overlay is whole again.
-bool healed(local_cluster& cluster, const std::vector<bool>& failed) {
+template <class Cluster> bool healed(Cluster& cluster, const std::vector<bool>& failed) {
   std::vector<std::vector<size_t>> links(cluster.size());
   size_t first = cluster.size(), alive = 0;
   for (size_t i = 0; i < cluster.size(); ++i) {
@@ -89,8 +85,8 @@ bool healed(local_cluster& cluster, const std::vector<bool>& failed) {
   return reached == alive;
 }
 
-template <class F>
-uint64_t sum_over(local_cluster& cluster, const std::vector<bool>& failed, F f) {
+template <class Cluster, class F>
+uint64_t sum_over(Cluster& cluster, const std::vector<bool>& failed, F f) {
   uint64_t n = 0;
   for (size_t i = 0; i < cluster.size(); ++i)
     if (!failed[i])
@@ -98,7 +94,8 @@ uint64_t sum_over(local_cluster& cluster, const std::vector<bool>& failed, F f) 
   return n;
 }
 
-size_t pending(local_cluster& cluster, const std::vector<bool>& failed) {
+template <class Cluster>
+size_t pending(Cluster& cluster, const std::vector<bool>& failed) {
   size_t n = 0;
   for (size_t i = 0; i < cluster.size(); ++i)
     if (!failed[i])
@@ -113,53 +110,38 @@ std::string protocols_of(const settings& s) {
   return s.overlay == "hyparview" ? "hyparview," + s.protocol : s.protocol;
 }
 
-void join_overlay(local_cluster& cluster, const settings& s, rng_type& rng) {
+namespace {
+
+template <class Cluster> void join(Cluster& cluster, const settings& s, rng_type& rng) {
   if (s.overlay != "hyparview")
     return;
   for (size_t i = 1; i < cluster.size(); ++i) {
     auto contact = rng() % i;
-    caf::anon_send(cluster.node(i), hv_join_atom::value, cluster.name(contact));
+    tell(cluster, i, caf::make_message(hv_join_atom::value, cluster.name(contact)));
     cluster.settle();
   }
 }
 
-result run_broadcasts(const settings& s, uint64_t run_index,
-                      const std::function<void(const progress_info&)>& progress) {
-  if (!subscribed(s.protocol, "plumtree") && !subscribed(s.protocol, "probabilistic"))
-    throw std::invalid_argument("--broadcasts needs a broadcast protocol: plumtree or "
-                                "probabilistic");
-  if (!(s.fail >= 0 && s.fail < 1))
-    throw std::invalid_argument("--fail must be at least 0 and below 1");
-  auto seed = derive_seed(s.seed, run_index);
-  rng_type rng{seed};
-  cluster_options opts;
-  opts.nodes = s.nodes;
-  opts.protocol = protocols_of(s);
-  opts.protocol_params = s.protocol_params;
-  // Flooding, the baseline: every new rumor goes at once to every neighbour
-  // (a HyParView active view holds 5 at N = 10,000, the paper's log10 N + 1).
-  opts.protocol_params.set_default("probabilistic.fanout", "5");
-  opts.protocol_params.set_default("probabilistic.defer", "false");
-  // HyParView as in the paper: no mixing (it heals partitions, which this
-  // experiment has none of, and after failures it churns the trees).
-  opts.protocol_params.set_default("hyparview.mix-every", "0");
-  // And its shuffle every cycle (the protocol's default, every 10 rounds,
-  // spares real nodes' CPU).
-  opts.protocol_params.set_default("hyparview.shuffle-every", "1");
-  opts.seed = seed;
-  opts.deterministic = true;
-  opts.synchronous = s.synchronous;
-  opts.node.faults.loss = s.loss;
-  auto rss0 = rss_kib();
-  auto t0 = clock_type::now();
-  local_cluster cluster{opts};
+} // namespace
+
+void join_overlay(local_cluster& cluster, const settings& s, rng_type& rng) {
+  join(cluster, s, rng);
+}
+
+void join_overlay(world& w, const settings& s, rng_type& rng) {
+  join(w, s, rng);
+}
+
+namespace {
+
+template <class Cluster>
+result broadcasts(Cluster& cluster, const settings& s, rng_type& rng,
+                  const std::function<void(const progress_info&)>& progress) {
   result r;
   r.nodes = s.nodes;
   r.overlay = s.overlay;
   r.protocol = s.protocol;
   r.fail = s.fail;
-  r.spawn_ms = ms_since(t0);
-  r.rss_kib_per_node = (rss_kib() - rss0) / static_cast<double>(s.nodes);
   auto t1 = clock_type::now();
   join_overlay(cluster, s, rng);
   std::vector<bool> failed(s.nodes, false);
@@ -175,8 +157,8 @@ result run_broadcasts(const settings& s, uint64_t run_index,
   }
   // One broadcast before the failure, not measured: Plumtree builds its tree
   // on the first one (the papers measure a stable tree).
-  caf::anon_send(cluster.node(rng() % s.nodes), broadcast_atom::value,
-                 std::string{"warm-up"});
+  tell(cluster, rng() % s.nodes,
+       caf::make_message(broadcast_atom::value, std::string{"warm-up"}));
   cluster.settle();
   cluster.run_round();
   // Everyone's upkeep until the failure (the failed nodes' included).
@@ -194,10 +176,7 @@ result run_broadcasts(const settings& s, uint64_t run_index,
   auto d = std::make_shared<deliveries>();
   d->count.assign(s.broadcasts, 0);
   d->last_hop.assign(s.broadcasts, 0);
-  auto collector = spawn_collector(cluster.system(), d);
-  for (auto i : survivors)
-    caf::anon_send(cluster.node(i), caf::subscribe_atom::value, collector);
-  cluster.settle();
+  observe(cluster, survivors, [d](const event& e) { count_delivery(*d, e); });
   auto payload0 =
       sum_over(cluster, failed, [](const counters& c) { return c.update_msgs; });
   auto control0 = control();
@@ -206,8 +185,8 @@ result run_broadcasts(const settings& s, uint64_t run_index,
     r.heal_rounds = 0;
   for (size_t b = 0; b < s.broadcasts; ++b) {
     auto origin = survivors[rng() % survivors.size()];
-    caf::anon_send(cluster.node(origin), broadcast_atom::value,
-                   std::string{"b"} + std::to_string(b));
+    tell(cluster, origin,
+         caf::make_message(broadcast_atom::value, std::string{"b"} + std::to_string(b)));
     cluster.settle();
     cluster.run_round();
     ++rounds;
@@ -251,6 +230,39 @@ result run_broadcasts(const settings& s, uint64_t run_index,
   r.traffic = static_cast<double>(payload) / static_cast<double>(r.survivors);
   r.residue = 1 - r.reliability;
   return r;
+}
+
+} // namespace
+
+result run_broadcasts(const settings& s, uint64_t run_index,
+                      const std::function<void(const progress_info&)>& progress) {
+  if (!subscribed(s.protocol, "plumtree") && !subscribed(s.protocol, "probabilistic"))
+    throw std::invalid_argument("--broadcasts needs a broadcast protocol: plumtree or "
+                                "probabilistic");
+  if (!(s.fail >= 0 && s.fail < 1))
+    throw std::invalid_argument("--fail must be at least 0 and below 1");
+  auto seed = derive_seed(s.seed, run_index);
+  rng_type rng{seed};
+  runtime_options opts;
+  opts.nodes = s.nodes;
+  opts.protocol = protocols_of(s);
+  opts.protocol_params = s.protocol_params;
+  // Flooding, the baseline: every new rumor goes at once to every neighbour
+  // (a HyParView active view holds 5 at N = 10,000, the paper's log10 N + 1).
+  opts.protocol_params.set_default("probabilistic.fanout", "5");
+  opts.protocol_params.set_default("probabilistic.defer", "false");
+  // HyParView as in the paper: no mixing (it heals partitions, which this
+  // experiment has none of, and after failures it churns the trees).
+  opts.protocol_params.set_default("hyparview.mix-every", "0");
+  // And its shuffle every cycle (the protocol's default, every 10 rounds,
+  // spares real nodes' CPU).
+  opts.protocol_params.set_default("hyparview.shuffle-every", "1");
+  opts.seed = seed;
+  opts.synchronous = s.synchronous;
+  opts.loss = s.loss;
+  return on_runtime(
+      s, opts, [&](local_cluster& c) { return broadcasts(c, s, rng, progress); },
+      [&](world& w) { return broadcasts(w, s, rng, progress); });
 }
 
 } // namespace gossip::sim

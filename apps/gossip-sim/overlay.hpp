@@ -10,6 +10,7 @@
 #include "gossip/local_cluster.hpp"
 #include "gossip/rng.hpp"
 #include "sim.hpp"
+#include "world.hpp"
 
 namespace gossip::sim {
 
@@ -19,6 +20,7 @@ std::string protocols_of(const settings& s);
 /// HyParView: node i joins through a random node j < i, one at a time, as in
 /// the paper; nothing for full membership.
 void join_overlay(local_cluster& cluster, const settings& s, rng_type& rng);
+void join_overlay(world& w, const settings& s, rng_type& rng);
 
 /// The broadcast experiment (settings::broadcasts > 0).
 result run_broadcasts(const settings& s, uint64_t run_index,

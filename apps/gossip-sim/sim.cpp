@@ -1,8 +1,5 @@
 #include "sim.hpp"
 
-#include <caf/actor_system.hpp>
-#include <caf/send.hpp>
-
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -11,10 +8,10 @@
 
 #include "gossip/counters.hpp"
 #include "gossip/directed.hpp"
-#include "gossip/local_cluster.hpp"
 #include "gossip/push_sum.hpp"
 #include "gossip/rumor.hpp"
 #include "overlay.hpp"
+#include "runtime.hpp"
 #include "timing.hpp"
 
 namespace gossip::sim {
@@ -38,63 +35,27 @@ update_kind kind_of(const std::string& protocols) {
   return update_kind::store;
 }
 
-} // namespace
-
-result run(const settings& s, uint64_t run_index,
-           const std::function<void(const progress_info&)>& progress) {
-  if (s.nodes < 2)
-    throw std::invalid_argument("--nodes must be at least 2");
-  if (s.overlay != "full" && s.overlay != "hyparview")
-    throw std::invalid_argument("unknown overlay '" + s.overlay +
-                                "' (known: full, hyparview)");
-  if (s.broadcasts > 0)
-    return run_broadcasts(s, run_index, progress);
-  auto kind = kind_of(s.protocol);
-  auto seed = derive_seed(s.seed, run_index);
-  rng_type rng{seed};
-  auto origin = std::uniform_int_distribution<size_t>{0, s.nodes - 1}(rng);
-  // Values for push-sum, subscribers for directed, zones for the zone sampler.
+// What a run decides before any node exists: the origin, push-sum's values,
+// directed gossip's subscribers.
+struct plan {
+  update_kind kind;
+  rng_type rng;
+  size_t origin;
   std::vector<double> values;
-  std::vector<bool> subscriber(s.nodes, false);
-  for (size_t i = 0; i < s.nodes; ++i) {
-    values.push_back(std::uniform_real_distribution<double>{0, 100}(rng));
-    subscriber[i] = i == origin || rng.uniform() < s.subscribers;
-  }
-  cluster_options opts;
-  opts.nodes = s.nodes;
-  opts.protocol = protocols_of(s);
-  opts.protocol_params = s.protocol_params;
-  // Rumors hop once per round here, as in the papers' synchronous model.
-  if (!opts.protocol_params.has("defer"))
-    opts.protocol_params.set("defer", "true");
-  opts.seed = seed;
-  opts.deterministic = true;
-  opts.synchronous = s.synchronous;
-  opts.node.sampler = s.sampler;
-  opts.node.zone_local = s.zone_local;
-  opts.node.faults.loss = s.loss;
-  opts.node.faults.delay_rounds = s.delay;
-  if (kind == update_kind::aggregate || kind == update_kind::topic || s.zones > 0)
-    opts.labels_of = [&](size_t i) {
-      std::map<std::string, std::string> ls;
-      if (kind == update_kind::aggregate) {
-        char buf[32]; // every digit: the truth below uses the same doubles
-        std::snprintf(buf, sizeof(buf), "%.17g", values[i]);
-        ls["value"] = buf;
-      }
-      if (kind == update_kind::topic && subscriber[i])
-        ls["topics"] = "news";
-      if (s.zones > 0)
-        ls["zone"] = std::to_string(i % s.zones);
-      return ls;
-    };
-  auto rss0 = rss_kib();
-  auto t0 = clock_type::now();
-  local_cluster cluster{opts};
+  std::vector<bool> subscriber;
+};
+
+// The run itself, on either runtime (runtime.hpp).
+template <class Cluster>
+result epidemic(Cluster& cluster, const settings& s, plan& pl,
+                const std::function<void(const progress_info&)>& progress) {
+  auto kind = pl.kind;
+  auto& rng = pl.rng;
+  auto origin = pl.origin;
+  auto& values = pl.values;
+  auto& subscriber = pl.subscriber;
   result r;
   r.nodes = s.nodes;
-  r.spawn_ms = ms_since(t0);
-  r.rss_kib_per_node = (rss_kib() - rss0) / static_cast<double>(s.nodes);
   auto t1 = clock_type::now();
   join_overlay(cluster, s, rng);
   uint64_t stabilised = s.overlay == "full" ? 0 : s.stabilise;
@@ -114,11 +75,12 @@ result run(const settings& s, uint64_t run_index,
     cluster.put(origin, "update", "hello");
     break;
   case update_kind::rumor:
-    caf::anon_send(cluster.node(origin), broadcast_atom::value, std::string{"hello"});
+    tell(cluster, origin, caf::make_message(broadcast_atom::value, std::string{"hello"}));
     break;
   case update_kind::topic:
-    caf::anon_send(cluster.node(origin), broadcast_atom::value, std::string{"news"},
-                   std::string{"hello"});
+    tell(cluster, origin,
+         caf::make_message(broadcast_atom::value, std::string{"news"},
+                           std::string{"hello"}));
     break;
   case update_kind::aggregate:
     break;
@@ -259,6 +221,59 @@ result run(const settings& s, uint64_t run_index,
   r.t_last = last_t;
   r.bytes_per_node = bytes / static_cast<double>(s.nodes);
   return r;
+}
+
+} // namespace
+
+result run(const settings& s, uint64_t run_index,
+           const std::function<void(const progress_info&)>& progress) {
+  if (s.nodes < 2)
+    throw std::invalid_argument("--nodes must be at least 2");
+  if (s.overlay != "full" && s.overlay != "hyparview")
+    throw std::invalid_argument("unknown overlay '" + s.overlay +
+                                "' (known: full, hyparview)");
+  if (s.broadcasts > 0)
+    return run_broadcasts(s, run_index, progress);
+  auto seed = derive_seed(s.seed, run_index);
+  plan pl{kind_of(s.protocol), rng_type{seed}, 0, {}, {}};
+  auto& rng = pl.rng;
+  pl.origin = std::uniform_int_distribution<size_t>{0, s.nodes - 1}(rng);
+  pl.subscriber.assign(s.nodes, false);
+  for (size_t i = 0; i < s.nodes; ++i) {
+    pl.values.push_back(std::uniform_real_distribution<double>{0, 100}(rng));
+    pl.subscriber[i] = i == pl.origin || rng.uniform() < s.subscribers;
+  }
+  auto kind = pl.kind;
+  runtime_options opts;
+  opts.nodes = s.nodes;
+  opts.protocol = protocols_of(s);
+  opts.protocol_params = s.protocol_params;
+  // Rumors hop once per round here, as in the papers' synchronous model.
+  if (!opts.protocol_params.has("defer"))
+    opts.protocol_params.set("defer", "true");
+  opts.seed = seed;
+  opts.synchronous = s.synchronous;
+  opts.sampler = s.sampler;
+  opts.zone_local = s.zone_local;
+  opts.loss = s.loss;
+  opts.delay_rounds = s.delay;
+  if (kind == update_kind::aggregate || kind == update_kind::topic || s.zones > 0)
+    opts.labels_of = [&](size_t i) {
+      std::map<std::string, std::string> ls;
+      if (kind == update_kind::aggregate) {
+        char buf[32]; // every digit: the truth below uses the same doubles
+        std::snprintf(buf, sizeof(buf), "%.17g", pl.values[i]);
+        ls["value"] = buf;
+      }
+      if (kind == update_kind::topic && pl.subscriber[i])
+        ls["topics"] = "news";
+      if (s.zones > 0)
+        ls["zone"] = std::to_string(i % s.zones);
+      return ls;
+    };
+  return on_runtime(
+      s, opts, [&](local_cluster& c) { return epidemic(c, s, pl, progress); },
+      [&](world& w) { return epidemic(w, s, pl, progress); });
 }
 
 } // namespace gossip::sim

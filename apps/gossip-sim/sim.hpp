@@ -1,6 +1,7 @@
-// One simulated run: N nodes in one process under CAF's deterministic
-// scheduler, round-synchronised, one update injected at a random node, and
-// the epidemic measured the way the papers do.
+// One simulated run: N nodes in one thread, round-synchronised, one update
+// injected at a random node, and the epidemic measured the way the papers
+// do. The nodes run on gossip-sim's own runtime (world.hpp) or, to check it,
+// as node actors under CAF's deterministic scheduler (runtime.hpp).
 #pragma once
 
 #include <cstdint>
@@ -19,6 +20,9 @@ struct settings {
   uint64_t seed = 1;
   size_t max_rounds = 200;
   std::string sampler = "uniform";
+  /// "direct": gossip-sim's own runtime (world.hpp); "actors": node actors
+  /// under CAF's deterministic scheduler. The same seed, the same run.
+  std::string runtime = "direct";
   /// true: the papers' synchronous rounds (what a node receives in round r
   /// takes effect at the end of r). false (--rounds=async): it takes effect
   /// at once, so later requests of the same round already see it.

@@ -52,25 +52,42 @@ public:
   /// f: (port&, const T&) -> void or answer. T has a `from` field and a
   /// `validate(const T&, const limits&)` beside it.
   template <class T, class F> void on(F f) {
-    makers_.push_back([f](gate& g) {
-      return caf::message_handler{[f, &g](const T& m) {
-        if (!g.admit(validate(m, g.port().limits())))
-          return;
-        g.bind(m.from);
-        if constexpr (std::is_void_v<decltype(f(g.port(), m))>) {
-          f(g.port(), m);
-        } else if (auto a = f(g.port(), m)) {
-          g.answer(std::move(*a));
-        }
-      }};
+    auto run = [f](gate& g, const T& m) {
+      if (!g.admit(validate(m, g.port().limits())))
+        return;
+      g.bind(m.from);
+      if constexpr (std::is_void_v<decltype(f(g.port(), m))>) {
+        f(g.port(), m);
+      } else if (auto a = f(g.port(), m)) {
+        g.answer(std::move(*a));
+      }
+    };
+    makers_.push_back([run](gate& g) {
+      return caf::message_handler{[run, &g](const T& m) { run(g, m); }};
+    });
+    direct_.push_back([run](gate& g, const caf::message& msg) {
+      if (msg.size() != 1 || !msg.match_element<T>(0))
+        return false;
+      run(g, msg.get_as<T>(0));
+      return true;
     });
   }
 
   /// All handlers, tried in the order registered.
   caf::message_handler build(gate& g) const;
 
+  /// The same handlers called directly, without an actor (a simulation's
+  /// runtime): runs the first whose type matches; false when none does.
+  bool dispatch(gate& g, const caf::message& msg) const {
+    for (auto& f : direct_)
+      if (f(g, msg))
+        return true;
+    return false;
+  }
+
 private:
   std::vector<std::function<caf::message_handler(gate&)>> makers_;
+  std::vector<std::function<bool(gate&, const caf::message&)>> direct_;
 };
 
 /// Wraps a handler f of T: a message whose sender is not the peer its

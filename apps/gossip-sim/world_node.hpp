@@ -1,0 +1,109 @@
+// One node of gossip-sim's world (world.hpp): its protocols, store and view,
+// and its side of the protocol contract (port, membership_port, gate). What
+// the node actor does with a message (node_port.cpp, routing.cpp,
+// accounting.cpp), this does for the world's in-process case only: no
+// remote routes, no data directory, no subscribers but the world's observer.
+#pragma once
+
+#include <caf/message.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gossip/counters.hpp"
+#include "gossip/faults.hpp"
+#include "gossip/peer_view.hpp"
+#include "gossip/protocol.hpp"
+#include "gossip/sampler.hpp"
+#include "world.hpp"
+
+namespace gossip::sim {
+
+class world_node final : public port, public membership_port, public gate {
+public:
+  world_node(world& w, size_t index, std::vector<std::unique_ptr<protocol>> protocols,
+             directory_ptr everyone);
+
+  // -- what the world asks of it ---------------------------------------------
+  void run_round();
+  void end_round();
+  void put(const std::string& key, const std::string& value);
+  /// A message from node `from` (world::size(): from outside).
+  void handle(size_t from, const caf::message& msg, uint64_t bytes);
+  void link_lost(const std::string& peer);
+  /// Node j, whose link this node watches, stopped (a monitor's down message).
+  void lost_watched(size_t j);
+  void crash() { crashed_ = true; }
+  bool crashed() const { return crashed_; }
+  void observe() { observed_ = true; }
+  node_internals internals() const;
+
+  // -- port ------------------------------------------------------------------
+  const std::string& self() const override { return name_; }
+  uint64_t round() const override { return round_; }
+  int64_t now_ms() const override { return 0; } // virtual time stands still
+  rng_type& rng() override { return rng_; }
+  const gossip::limits& limits() const override { return w_.limits(); }
+  const std::vector<std::string>& peers() const override { return view_.names(); }
+  std::vector<std::string> sample(size_t k) override;
+  std::string label(const std::string& name, const std::string& key) const override;
+  void send(const std::string& peer, const caf::message& msg, carries what) override;
+  store& data() override { return data_; }
+  bool observed() const override { return observed_; }
+  void emit(event ev) override;
+  void count(tally what, const std::string& why) override;
+  bool sender_is(const std::string& name) const override;
+  bool holds_merges() const override { return w_.options().synchronous; }
+  void hold(const std::string& from, const keyed_entry& x) override {
+    held_.emplace_back(from, x);
+  }
+
+  // -- membership_port -------------------------------------------------------
+  const std::string& address() const override { return no_address_; }
+  const std::map<std::string, std::string>& labels() const override;
+  void peer_up(const std::string& name, const std::string& address, bool reconnect,
+               const std::map<std::string, std::string>& labels) override;
+  void peer_down(const std::string& name) override;
+  void send_to_address(const std::string&, const caf::message&) override {
+    ++stats_.unroutable; // in-process nodes have no addresses
+  }
+  bool verified(const std::string&, const std::string&) const override { return false; }
+
+  // -- gate ------------------------------------------------------------------
+  gossip::port& port() override { return *this; }
+  bool admit(const std::string& problem) override;
+  void bind(const std::string&) override {} // every name is routed already
+  void answer(reply r) override;
+
+private:
+  /// Sends to node j: counted, then passed, lost or delayed by the faults.
+  void transmit(size_t j, const caf::message& msg);
+
+  world& w_;
+  size_t index_;
+  std::string name_;
+  static const std::string no_address_;
+  rng_type rng_;
+  store data_;
+  uint64_t round_ = 0;
+  std::vector<std::unique_ptr<protocol>> protocols_;
+  std::vector<handler_set> handlers_;
+  std::unique_ptr<peer_sampler> sampler_;
+  peer_view view_;
+  bool partial_view_ = false;
+  bool observed_ = false;
+  bool crashed_ = false;
+  counters stats_;
+  std::vector<std::pair<std::string, keyed_entry>> held_;
+  std::optional<faults_of<size_t, caf::message>> faults_;
+  /// Peers whose loss this node is told of (an overlay's links).
+  std::vector<size_t> watching_;
+  /// The message being handled: its sender and size.
+  size_t sender_ = 0;
+  const caf::message* current_ = nullptr;
+  uint64_t current_bytes_ = 0;
+};
+
+} // namespace gossip::sim
