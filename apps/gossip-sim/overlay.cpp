@@ -118,7 +118,8 @@ void join_overlay(local_cluster& cluster, const settings& s, rng_type& rng) {
     return;
   for (size_t i = 1; i < cluster.size(); ++i) {
     auto contact = rng() % i;
-    caf::anon_send(cluster.node(i), hv_join_atom::value, cluster.name(contact));
+    caf::anon_send(cluster.node(i), in_process, hv_join_atom::value,
+                   cluster.name(contact));
     cluster.settle();
   }
 }

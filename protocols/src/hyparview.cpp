@@ -180,13 +180,13 @@ void hyparview::handlers(handler_set& hs) {
 caf::message_handler hyparview::api(port& p) {
   return {
       [this, &p](members_atom) { return members(p); },
-      [this, &p](hv_join_atom, const std::string& contact) {
+      [this, &p](in_process_t, hv_join_atom, const std::string& contact) {
         contact_ = contact;
         next_join_round_ = 0;
         join_backoff_ = 1;
         join(p);
       },
-      [this](hv_passive_atom) {
+      [this](in_process_t, hv_passive_atom) {
         std::vector<std::string> names;
         for (auto& x : views_.passive())
           names.push_back(x.name);

@@ -320,3 +320,19 @@ TEST(HyParView, ShufflesPassOnlyVerifiedAddressesOfNeighbours) {
   }
   EXPECT_FALSE(l.me.sent<hv_shuffle>().empty());
 }
+
+// -- trust: what a remote peer's word may cost ---------------------------------
+
+TEST(HyParView, ItsControlsNeedTheInProcessTag) {
+  fake_node n{"n"};
+  n.add("hyparview", params{{"shuffle-every", "0"}});
+  // What a remote peer could send: no answer, no join.
+  EXPECT_FALSE(n.request(caf::make_message(hv_passive_atom::value)));
+  EXPECT_FALSE(n.request(caf::make_message(hv_join_atom::value, std::string{"c"})));
+  n.tick();
+  EXPECT_TRUE(n.sent<hv_join>().empty());
+  // The node's own process may.
+  EXPECT_TRUE(n.request(caf::make_message(in_process, hv_passive_atom::value)));
+  n.request(caf::make_message(in_process, hv_join_atom::value, std::string{"c"}));
+  EXPECT_EQ(n.targets<hv_join>(), std::vector<std::string>{"c"});
+}

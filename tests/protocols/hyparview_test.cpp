@@ -18,7 +18,7 @@ using namespace gossip::test;
 namespace {
 
 void join(fake_node& n, const std::string& contact) {
-  n.request(caf::make_message(hv_join_atom::value, contact));
+  n.request(caf::make_message(in_process, hv_join_atom::value, contact));
 }
 
 /// 20 of 50 crash (i % 5 in {0, 2}): they hear nothing from now on.

@@ -16,16 +16,22 @@
 #include <string>
 #include <vector>
 
+#include "gossip/in_process.hpp"
 #include "gossip/partial_view.hpp"
 #include "gossip/registry.hpp"
 
 namespace gossip {
 
-/// (hv_join_atom, contact): join through the node named `contact`, reachable
-/// in-process (gossip-sim joins node i through an earlier node this way).
+/// (in_process, hv_join_atom, contact): join through the node named
+/// `contact`, reachable in-process (gossip-sim joins node i through an
+/// earlier node this way).
 using hv_join_atom = caf::atom_constant<caf::atom("hv_join")>;
-/// (hv_passive_atom) -> std::vector<std::string>: the passive view's names.
+/// (in_process, hv_passive_atom) -> std::vector<std::string>: the passive
+/// view's names.
 using hv_passive_atom = caf::atom_constant<caf::atom("hv_passive")>;
+// Both are for the node's own process only (in_process.hpp): a remote peer
+// must not make a node join wherever it says nor read its candidates. From
+// outside they arrive empty and are counted as unknown.
 
 /// Bounds on what a message may carry: a shuffle has self plus
 /// shuffle-active plus shuffle-passive entries, walks are a few hops.
