@@ -217,3 +217,33 @@ TEST(HyParView, WithoutMixingTheIslandsStayApart) {
   o.rounds(100);
   EXPECT_FALSE(o.connected());
 }
+
+// -- trust ----------------------------------------------------------------------
+
+// One JOIN claiming a foreign address, sent to one node of a joined overlay:
+// only that node may dial it (to verify it); its FORWARDJOIN walks would have
+// made the node at the end of each walk connect there too, and left it in
+// passive views to be dialled and passed on by others.
+TEST(HyParView, AForgedJoinMakesNoOtherNodeDialItsAddress) {
+  overlay o{20};
+  o.rounds(10);
+  auto& contact = o.node(3);
+  ASSERT_GE(contact.peers().size(), 2u);
+  contact.verify_all = false; // the contact's connection there never verifies it
+  for (auto& n : o.names)
+    o.net[n].clear_records();
+  contact.receive_typed(hv_join{"evil", "6.6.6.6:1"}, "evil");
+  o.rounds(40);
+  for (auto& n : o.names) {
+    if (n == contact.self())
+      continue;
+    auto& x = o.net[n];
+    for (auto& up : x.ups)
+      EXPECT_NE(up.address, "6.6.6.6:1") << n << " brought it up";
+    for (auto& e : x.log)
+      EXPECT_FALSE(e.kind == envelope::to_address && e.to == "6.6.6.6:1") << n;
+    EXPECT_FALSE(contains(passive_of(x), "evil")) << n;
+    EXPECT_FALSE(contains(x.peers(), "evil")) << n;
+  }
+  EXPECT_TRUE(o.net["n3"].sent<hv_forward_join>().empty());
+}
