@@ -42,10 +42,10 @@ constexpr uint32_t hv_max_ttl = 16;
 struct hv_join {
   GOSSIP_WIRE("gossip::hv_join", from, address)
   std::string from;
-  std::string address; // the joiner's own, empty in-process
+  std::string address; // the joiner's claim, empty in-process: walked once verified
 };
 
-/// A join's random walk through active views.
+/// A join's random walk through active views (taken from neighbours only).
 struct hv_forward_join {
   GOSSIP_WIRE("gossip::hv_forward_join", from, joiner, ttl)
   std::string from;
@@ -85,7 +85,8 @@ struct hv_heartbeat {
   std::string from;
 };
 
-/// A shuffle's random walk: `origin` and a sample of its views.
+/// A shuffle's random walk: `origin` and a sample of its views, addresses
+/// only where the origin verified them (taken from neighbours only).
 struct hv_shuffle {
   GOSSIP_WIRE("gossip::hv_shuffle", from, origin, ttl, entries)
   std::string from;
@@ -94,7 +95,8 @@ struct hv_shuffle {
   std::vector<hv_peer> entries;
 };
 
-/// Where a shuffle stopped: as many passive entries back to its origin.
+/// Where a shuffle stopped: as many passive entries back to its origin (one
+/// reply taken per shuffle).
 struct hv_shuffle_reply {
   GOSSIP_WIRE("gossip::hv_shuffle_reply", from, entries)
   std::string from;
