@@ -107,7 +107,8 @@ void hyparview::start_walks(port& p) {
     i = joiners_.erase(i);
   }
   for (auto i = checked_.begin(); i != checked_.end();) {
-    auto& [name, address] = *i;
+    auto& name = i->first;
+    auto& address = i->second;
     auto same = [&](const hv_peer& x) { return x.name == name && x.address == address; };
     auto passive = views_.find_passive(name);
     bool kept = (passive && same(*passive)) ||
