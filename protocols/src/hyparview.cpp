@@ -205,10 +205,11 @@ caf::message_handler hyparview::api(port& p) {
 //   a later round (start_walks). A claim never verified gets no walks: the
 //   joiner keeps its one link, to us, and nobody else dials it. An
 //   in-process joiner (no address) is walked at once;
-// - a FORWARDJOIN is taken from a neighbour only: walks travel over active
-//   links, each started by a contact that verified the address, so a
-//   stranger's FORWARDJOIN moves nobody, and a lying neighbour's costs one
-//   dial at its walk's end (a walk is a path), as its own claim would.
+// - a FORWARDJOIN is taken from a neighbour only (linked: or one dropped
+//   this round or the last, whose walk crossed our DISCONNECT): walks travel
+//   over active links, each started by a contact that verified the address,
+//   so a stranger's FORWARDJOIN moves nobody, and a lying neighbour's costs
+//   one dial at its walk's end (a walk is a path), as its own claim would.
 answer hyparview::on_join(port& p, const hv_join& m) {
   heard(p, m.from);
   if (m.from == p.self() || leaving_)
@@ -224,7 +225,7 @@ answer hyparview::on_join(port& p, const hv_join& m) {
 
 void hyparview::on_forward_join(port& p, const hv_forward_join& m) {
   heard(p, m.from);
-  if (!views_.find_active(m.from)) {
+  if (!linked(p, m.from)) {
     p.count(tally::rejected_item, "hyparview: a FORWARDJOIN from a non-neighbour");
     return;
   }
@@ -278,14 +279,14 @@ answer hyparview::on_heartbeat(port& p, const hv_heartbeat& m) {
   return reply_with(hv_disconnect{p.self()});
 }
 
-// A shuffle walks over active links, so one from a non-neighbour is
-// dropped: its entries and its origin's address (where the walk's end
+// A shuffle walks over active links, so one from a non-neighbour (linked)
+// is dropped: its entries and its origin's address (where the walk's end
 // replies) come only through neighbours, one walk per SHUFFLE. Its entries
 // stay with the node that merges them: it passes an address on only once it
 // checked it itself (vouched), so a forged entry reaches no further.
 void hyparview::on_shuffle(port& p, const hv_shuffle& m) {
   heard(p, m.from);
-  if (!views_.find_active(m.from)) {
+  if (!linked(p, m.from)) {
     p.count(tally::rejected_item, "hyparview: a SHUFFLE from a non-neighbour");
     return;
   }

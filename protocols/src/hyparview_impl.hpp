@@ -79,6 +79,9 @@ private:
   /// Drops an active peer (peer_down, member_down); a failed one is
   /// remembered as lost, a disconnected one stays a passive candidate.
   void drop(port& p, const std::string& name, bool failed, const std::string& why);
+  /// `name` is a neighbour, or was one this round or the last: a walk or
+  /// shuffle it sent before it heard it was dropped is still its word.
+  bool linked(port& p, const std::string& name) const;
   /// Something arrived from `name`: its link is alive.
   void heard(port& p, const std::string& name);
   /// Through the link when `to` is active or in-process, else to its address.
@@ -113,6 +116,8 @@ private:
   /// (name, address) of former neighbours whose address was verified, while
   /// they are in the passive or lost view.
   std::set<std::pair<std::string, std::string>> checked_;
+  /// Peers that left the active view lately: name -> round they left.
+  std::map<std::string, uint64_t> former_;
   /// A SHUFFLE of ours awaits its one SHUFFLE_REPLY.
   bool awaiting_reply_ = false;
   /// The round offset of this node's mixing (chosen on its first round).

@@ -31,6 +31,8 @@ void hyparview::on_round(port& p) {
   views_.set_self(p.self());
   if (leaving_)
     return;
+  for (auto i = former_.begin(); i != former_.end();)
+    i = p.round() > i->second + 1 ? former_.erase(i) : std::next(i);
   join(p);
   start_walks(p);
   detect_silence(p);
@@ -250,6 +252,7 @@ void hyparview::bring_up(port& p, const hv_peer& x, const std::string& why) {
   if (r.evicted) {
     auto& out = *r.evicted;
     keep_checked(out);
+    former_[out.name] = p.round();
     p.send(out.name, wire(hv_disconnect{p.self()}), carries::control);
     last_heard_.erase(out.name);
     m_->peer_down(out.name);
@@ -268,6 +271,7 @@ void hyparview::drop(port& p, const std::string& name, bool failed,
   if (!x)
     return;
   keep_checked(*x);
+  former_[name] = p.round();
   last_heard_.erase(name);
   m_->peer_down(name);
   if (failed) {
@@ -276,6 +280,13 @@ void hyparview::drop(port& p, const std::string& name, bool failed,
   } else
     views_.add_passive(*x, p.rng());
   emit_member(p, failed ? event_kind::member_down : event_kind::member_left, *x, why);
+}
+
+bool hyparview::linked(port& p, const std::string& name) const {
+  if (views_.find_active(name))
+    return true;
+  auto i = former_.find(name);
+  return i != former_.end() && p.round() <= i->second + 1;
 }
 
 void hyparview::heard(port& p, const std::string& name) {

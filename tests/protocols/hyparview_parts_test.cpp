@@ -395,6 +395,19 @@ TEST(HyParView, AForwardJoinFromANonNeighbourMovesNobody) {
   EXPECT_EQ(l.me.rejected_items.size(), 2u);
 }
 
+TEST(HyParView, AWalkThatCrossedOurDisconnectIsStillTaken) {
+  lone l{3, quiet};
+  l.me.receive_typed(hv_disconnect{"p2"}, "p2");
+  // p2 sent this before it heard it was dropped.
+  l.me.receive_typed(hv_forward_join{"p2", {"j", ""}, 0}, "p2");
+  EXPECT_TRUE(contains(l.me.peers(), "j"));
+  l.me.tick();
+  l.me.tick(); // two rounds later it is a stranger
+  l.me.receive_typed(hv_forward_join{"p2", {"k", ""}, 0}, "p2");
+  EXPECT_FALSE(contains(l.me.peers(), "k"));
+  EXPECT_EQ(l.me.rejected_items.size(), 1u);
+}
+
 TEST(HyParView, ShufflesComeFromNeighboursAndRepliesOncePerShuffle) {
   lone l{1, params{{"shuffle-every", "1"}, {"timeout", "0"}, {"mix-every", "0"}}};
   // A stranger's shuffle: no reply to its origin, no entries kept.
