@@ -117,7 +117,8 @@ template <class Cluster> void join(Cluster& cluster, const settings& s, rng_type
     return;
   for (size_t i = 1; i < cluster.size(); ++i) {
     auto contact = rng() % i;
-    tell(cluster, i, caf::make_message(hv_join_atom::value, cluster.name(contact)));
+    tell(cluster, i,
+         caf::make_message(in_process, hv_join_atom::value, cluster.name(contact)));
     cluster.settle();
   }
 }

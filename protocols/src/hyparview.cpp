@@ -180,13 +180,13 @@ void hyparview::handlers(handler_set& hs) {
 caf::message_handler hyparview::api(port& p) {
   return {
       [this, &p](members_atom) { return members(p); },
-      [this, &p](hv_join_atom, const std::string& contact) {
+      [this, &p](in_process_t, hv_join_atom, const std::string& contact) {
         contact_ = contact;
         next_join_round_ = 0;
         join_backoff_ = 1;
         join(p);
       },
-      [this](hv_passive_atom) {
+      [this](in_process_t, hv_passive_atom) {
         std::vector<std::string> names;
         for (auto& x : views_.passive())
           names.push_back(x.name);
@@ -195,25 +195,40 @@ caf::message_handler hyparview::api(port& p) {
   };
 }
 
+// Whose word a joiner's address travels on. Anyone can claim any address in
+// a JOIN, and a FORWARDJOIN makes the nodes along its walk dial it (the end
+// of each walk, the one at hop prwl later): one forged JOIN would make many
+// nodes connect wherever it says. So:
+// - the contact, the one node that heard the claim first-hand, dials it
+//   itself (bring_up: the port connects back to verify it) and starts the
+//   walks only once the address is verified (membership_port::verified), in
+//   a later round (start_walks). A claim never verified gets no walks: the
+//   joiner keeps its one link, to us, and nobody else dials it. An
+//   in-process joiner (no address) is walked at once;
+// - a FORWARDJOIN is taken from a neighbour only (linked: or one dropped
+//   this round or the last, whose walk crossed our DISCONNECT): walks travel
+//   over active links, each started by a contact that verified the address,
+//   so a stranger's FORWARDJOIN moves nobody, and a lying neighbour's costs
+//   one dial at its walk's end (a walk is a path), as its own claim would.
 answer hyparview::on_join(port& p, const hv_join& m) {
   heard(p, m.from);
   if (m.from == p.self() || leaving_)
     return {};
-  hv_peer joiner{m.from, m.address};
   bool known = views_.find_active(m.from) != nullptr;
-  bring_up(p, joiner, "joined through this node");
+  bring_up(p, hv_peer{m.from, m.address}, "joined through this node");
   // A retried join must not start more walks: each ends in a new link.
-  if (!known) {
-    auto walk = wire(hv_forward_join{p.self(), joiner, cfg_.arwl});
-    for (auto& x : views_.active())
-      if (x.name != m.from)
-        p.send(x.name, walk, carries::control);
-  }
+  if (!known && views_.find_active(m.from))
+    joiners_[m.from] = p.round();
+  start_walks(p);
   return reply_with(hv_neighbor_reply{p.self(), m_->address(), true});
 }
 
 void hyparview::on_forward_join(port& p, const hv_forward_join& m) {
   heard(p, m.from);
+  if (!linked(p, m.from)) {
+    p.count(tally::rejected_item, "hyparview: a FORWARDJOIN from a non-neighbour");
+    return;
+  }
   auto& j = m.joiner;
   if (j.name == p.self() || leaving_ || views_.find_active(j.name))
     return;
@@ -264,8 +279,17 @@ answer hyparview::on_heartbeat(port& p, const hv_heartbeat& m) {
   return reply_with(hv_disconnect{p.self()});
 }
 
+// A shuffle walks over active links, so one from a non-neighbour (linked)
+// is dropped: its entries and its origin's address (where the walk's end
+// replies) come only through neighbours, one walk per SHUFFLE. Its entries
+// stay with the node that merges them: it passes an address on only once it
+// checked it itself (vouched), so a forged entry reaches no further.
 void hyparview::on_shuffle(port& p, const hv_shuffle& m) {
   heard(p, m.from);
+  if (!linked(p, m.from)) {
+    p.count(tally::rejected_item, "hyparview: a SHUFFLE from a non-neighbour");
+    return;
+  }
   if (m.origin.name == p.self())
     return;
   auto ttl = m.ttl > 0 ? m.ttl - 1 : 0;
@@ -281,14 +305,24 @@ void hyparview::on_shuffle(port& p, const hv_shuffle& m) {
   // dropping what we sent first when there is no room.
   auto back = views_.sample_passive(m.entries.size(), p.rng(), {m.origin.name});
   std::vector<std::string> sent;
-  for (auto& x : back)
+  for (auto& x : back) {
     sent.push_back(x.name);
+    x = vouched(x);
+  }
   send_to(p, m.origin, wire(hv_shuffle_reply{p.self(), std::move(back)}));
   views_.merge(m.entries, std::move(sent), p.rng());
 }
 
+// One reply per SHUFFLE of ours (from wherever its walk ended, usually not a
+// neighbour): anyone else's fills no passive view, and a forged one can only
+// take the real one's place.
 void hyparview::on_shuffle_reply(port& p, const hv_shuffle_reply& m) {
   heard(p, m.from);
+  if (!awaiting_reply_) {
+    p.count(tally::rejected_item, "hyparview: a SHUFFLE_REPLY to no shuffle of ours");
+    return;
+  }
+  awaiting_reply_ = false;
   views_.merge(m.entries, std::move(shuffled_), p.rng());
   shuffled_.clear();
 }

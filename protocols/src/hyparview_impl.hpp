@@ -5,6 +5,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,7 @@ private:
 
   // -- hyparview_round.cpp: a round's steps --------------------------------------
   void join(port& p);
+  void start_walks(port& p);
   void detect_silence(port& p);
   void expire_requests(port& p);
   void keep_alive(port& p);
@@ -63,6 +65,12 @@ private:
   void shuffle(port& p);
   void mix(port& p);
   void ask(port& p, const hv_peer& to, bool high);
+  /// A candidate that never answered: kept as lost if we know its address
+  /// is right, forgotten if nobody ever showed it was.
+  void give_up(const std::string& name);
+  /// Who repair and mixing must not ask now: those asked already, and while
+  /// a request to an unchecked address is out, every unchecked candidate.
+  std::vector<std::string> not_to_ask() const;
 
   // -- hyparview_round.cpp: view changes and sending -----------------------------
   /// Makes `x` an active peer (peer_up, member_up), dropping a random one
@@ -71,12 +79,22 @@ private:
   /// Drops an active peer (peer_down, member_down); a failed one is
   /// remembered as lost, a disconnected one stays a passive candidate.
   void drop(port& p, const std::string& name, bool failed, const std::string& why);
+  /// `name` is a neighbour, or was one this round or the last: a walk or
+  /// shuffle it sent before it heard it was dropped is still its word.
+  bool linked(port& p, const std::string& name) const;
   /// Something arrived from `name`: its link is alive.
   void heard(port& p, const std::string& name);
   /// Through the link when `to` is active or in-process, else to its address.
   void send_to(port& p, const hv_peer& to, const caf::message& msg);
   hv_peer me(port& p) const;
-  /// What we pass on of `x`: its address only if verified (or our own).
+  /// True when `x`'s address is one this node checked itself: verified now
+  /// (membership_port::verified) or while `x` was its neighbour; and for an
+  /// in-process peer (no address).
+  bool checked(const hv_peer& x) const;
+  /// Remembers that an active peer's address was verified, before it leaves
+  /// the active view (the port forgets it with the link).
+  void keep_checked(const hv_peer& x);
+  /// What we pass on of `x`: its address only if checked (or our own).
   hv_peer vouched(const hv_peer& x) const;
   void emit_member(port& p, event_kind kind, const hv_peer& x, std::string why);
 
@@ -85,8 +103,23 @@ private:
   partial_views views_;
   /// Round each active peer was last heard from.
   std::map<std::string, uint64_t> last_heard_;
-  /// NEIGHBOR requests awaiting an answer: peer -> round they expire.
-  std::map<std::string, uint64_t> asked_;
+  /// NEIGHBOR requests awaiting an answer: peer -> round they expire, and
+  /// whether the candidate's address was unchecked (one such at a time).
+  struct request {
+    uint64_t until = 0;
+    bool unchecked = false;
+  };
+  std::map<std::string, request> asked_;
+  /// Joiners whose FORWARDJOIN walks wait for their address to be verified:
+  /// name -> the round after which they get none.
+  std::map<std::string, uint64_t> joiners_;
+  /// (name, address) of former neighbours whose address was verified, while
+  /// they are in the passive or lost view.
+  std::set<std::pair<std::string, std::string>> checked_;
+  /// Peers that left the active view lately: name -> round they left.
+  std::map<std::string, uint64_t> former_;
+  /// A SHUFFLE of ours awaits its one SHUFFLE_REPLY.
+  bool awaiting_reply_ = false;
   /// The round offset of this node's mixing (chosen on its first round).
   std::optional<uint64_t> mix_phase_;
   /// The last round a link failed here (mixing is for nodes that lost one).

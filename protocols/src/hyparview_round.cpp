@@ -15,6 +15,12 @@ uint64_t answer_within(const hyparview_config& cfg) {
   return std::max<uint64_t>(cfg.timeout, 2);
 }
 
+// How long a contact waits for a joiner's address to be verified before it
+// gives up walking it (the connection back is made in the background).
+uint64_t verify_within(const hyparview_config& cfg) {
+  return 4 * answer_within(cfg);
+}
+
 bool due(uint64_t round, uint64_t every) {
   return every != 0 && round % every == 0;
 }
@@ -25,7 +31,10 @@ void hyparview::on_round(port& p) {
   views_.set_self(p.self());
   if (leaving_)
     return;
+  for (auto i = former_.begin(); i != former_.end();)
+    i = p.round() > i->second + 1 ? former_.erase(i) : std::next(i);
   join(p);
+  start_walks(p);
   detect_silence(p);
   expire_requests(p);
   keep_alive(p);
@@ -49,8 +58,7 @@ void hyparview::link_lost(port& p, const std::string& peer) {
     drop(p, peer, true, "link lost");
   } else {
     asked_.erase(peer);
-    if (auto x = views_.find_passive(peer))
-      views_.add_lost(hv_peer{*x});
+    give_up(peer);
   }
   // At once, as the paper's node tries the next candidate when a connection
   // fails: a dead candidate is not asked again, so this ends.
@@ -80,6 +88,37 @@ void hyparview::join(port& p) {
   join_backoff_ = std::min<uint64_t>(join_backoff_ * 2, 32);
 }
 
+// The FORWARDJOIN walks of joiners whose address is now verified (the rule:
+// on_join, hyparview.cpp); one never verified in time, or no longer active,
+// gets none. Also forgets what it remembered of former neighbours' addresses
+// once they left the passive and lost views.
+void hyparview::start_walks(port& p) {
+  for (auto i = joiners_.begin(); i != joiners_.end();) {
+    auto x = views_.find_active(i->first);
+    bool ready = x && checked(*x);
+    if (!ready && x && p.round() <= i->second + verify_within(cfg_)) {
+      ++i;
+      continue;
+    }
+    if (ready) {
+      auto walk = wire(hv_forward_join{p.self(), *x, cfg_.arwl});
+      for (auto& y : views_.active())
+        if (y.name != x->name)
+          p.send(y.name, walk, carries::control);
+    }
+    i = joiners_.erase(i);
+  }
+  for (auto i = checked_.begin(); i != checked_.end();) {
+    auto& name = i->first;
+    auto& address = i->second;
+    auto same = [&](const hv_peer& x) { return x.name == name && x.address == address; };
+    auto passive = views_.find_passive(name);
+    bool kept = (passive && same(*passive)) ||
+                std::any_of(views_.lost().begin(), views_.lost().end(), same);
+    i = kept ? std::next(i) : checked_.erase(i);
+  }
+}
+
 void hyparview::detect_silence(port& p) {
   if (cfg_.timeout == 0)
     return;
@@ -91,15 +130,14 @@ void hyparview::detect_silence(port& p) {
     drop(p, name, true, "silent for " + std::to_string(cfg_.timeout) + " rounds");
 }
 
-// An unanswered candidate is not tried again soon: it goes to the lost list.
+// An unanswered candidate is not tried again soon (give_up).
 void hyparview::expire_requests(port& p) {
   for (auto i = asked_.begin(); i != asked_.end();) {
-    if (p.round() < i->second) {
+    if (p.round() < i->second.until) {
       ++i;
       continue;
     }
-    if (auto x = views_.find_passive(i->first))
-      views_.add_lost(hv_peer{*x});
+    give_up(i->first);
     i = asked_.erase(i);
   }
 }
@@ -114,13 +152,14 @@ void hyparview::keep_alive(port& p) {
 
 // One NEIGHBOR request per free slot of the active view (counting the
 // requests in flight): a candidate found dead (link_lost) is replaced at
-// once, a refusing one at the next round.
+// once, a refusing one at the next round. Asking dials the candidate's
+// address, and a passive entry's address may be anyone's claim (a shuffle's
+// entry, a walked joiner): at most one request at a time goes to an
+// address this node has not checked itself, and one that never answers is
+// forgotten (give_up). A forged entry costs one dial, one at a time.
 void hyparview::repair(port& p) {
   while (views_.active().size() + asked_.size() < views_.active_max()) {
-    std::vector<std::string> busy;
-    for (auto& [name, deadline] : asked_)
-      busy.push_back(name);
-    auto pick = views_.sample_passive(1, p.rng(), busy);
+    auto pick = views_.sample_passive(1, p.rng(), not_to_ask());
     if (pick.empty())
       return;
     // High priority makes the receiver evict: one such request at a time.
@@ -136,10 +175,11 @@ void hyparview::shuffle(port& p) {
   for (auto& x : views_.sample_active(cfg_.shuffle_active, p.rng(), {target.name}))
     entries.push_back(vouched(x));
   for (auto& x : views_.sample_passive(cfg_.shuffle_passive, p.rng()))
-    entries.push_back(x);
+    entries.push_back(vouched(x));
   shuffled_.clear();
   for (size_t i = 1; i < entries.size(); ++i)
     shuffled_.push_back(entries[i].name);
+  awaiting_reply_ = true;
   p.send(target.name, wire(hv_shuffle{p.self(), me(p), cfg_.shuffle_ttl, entries}),
          carries::control);
 }
@@ -163,18 +203,44 @@ void hyparview::mix(port& p) {
   // overlay, mixing would only churn it (and the broadcast trees over it).
   if (!last_loss_ || p.round() > *last_loss_ + 10 * cfg_.mix_every)
     return;
+  auto busy = not_to_ask();
   std::vector<hv_peer> pool;
   for (auto* list : {&views_.passive(), &views_.lost()})
     for (auto& x : *list)
-      if (asked_.count(x.name) == 0)
+      if (std::find(busy.begin(), busy.end(), x.name) == busy.end())
         pool.push_back(x);
   if (!pool.empty())
     ask(p, pool[uniform_index(p.rng(), pool.size())], true);
 }
 
 void hyparview::ask(port& p, const hv_peer& to, bool high) {
-  asked_[to.name] = p.round() + answer_within(cfg_);
+  asked_[to.name] = request{p.round() + answer_within(cfg_), !checked(to)};
   send_to(p, to, wire(hv_neighbor{p.self(), m_->address(), high}));
+}
+
+std::vector<std::string> hyparview::not_to_ask() const {
+  std::vector<std::string> result;
+  bool unchecked_out = false;
+  for (auto& [name, r] : asked_) {
+    result.push_back(name);
+    unchecked_out = unchecked_out || r.unchecked;
+  }
+  if (unchecked_out)
+    for (auto* list : {&views_.passive(), &views_.lost()})
+      for (auto& x : *list)
+        if (!checked(x))
+          result.push_back(x.name);
+  return result;
+}
+
+void hyparview::give_up(const std::string& name) {
+  auto x = views_.find_passive(name);
+  if (!x)
+    return;
+  if (checked(*x))
+    views_.add_lost(hv_peer{*x});
+  else
+    views_.remove_passive(name);
 }
 
 // -- view changes and sending -------------------------------------------------
@@ -185,6 +251,8 @@ void hyparview::bring_up(port& p, const hv_peer& x, const std::string& why) {
     return;
   if (r.evicted) {
     auto& out = *r.evicted;
+    keep_checked(out);
+    former_[out.name] = p.round();
     p.send(out.name, wire(hv_disconnect{p.self()}), carries::control);
     last_heard_.erase(out.name);
     m_->peer_down(out.name);
@@ -202,6 +270,8 @@ void hyparview::drop(port& p, const std::string& name, bool failed,
   auto x = views_.remove_active(name);
   if (!x)
     return;
+  keep_checked(*x);
+  former_[name] = p.round();
   last_heard_.erase(name);
   m_->peer_down(name);
   if (failed) {
@@ -210,6 +280,13 @@ void hyparview::drop(port& p, const std::string& name, bool failed,
   } else
     views_.add_passive(*x, p.rng());
   emit_member(p, failed ? event_kind::member_down : event_kind::member_left, *x, why);
+}
+
+bool hyparview::linked(port& p, const std::string& name) const {
+  if (views_.find_active(name))
+    return true;
+  auto i = former_.find(name);
+  return i != former_.end() && p.round() <= i->second + 1;
 }
 
 void hyparview::heard(port& p, const std::string& name) {
@@ -229,10 +306,22 @@ hv_peer hyparview::me(port& p) const {
   return hv_peer{p.self(), m_->address()};
 }
 
-// An active peer's address goes on only once verified (membership_port::
-// verified): a claimed address stays with the node that heard the claim.
+bool hyparview::checked(const hv_peer& x) const {
+  return x.address.empty() || m_->verified(x.name, x.address) ||
+         checked_.count({x.name, x.address}) > 0;
+}
+
+void hyparview::keep_checked(const hv_peer& x) {
+  if (!x.address.empty() && m_->verified(x.name, x.address))
+    checked_.insert({x.name, x.address});
+}
+
+// A peer's address goes on only once this node checked it (membership_port::
+// verified, now or while it was a neighbour): a claimed address stays with
+// the node that heard the claim, as in SWIM (swim.cpp, vouched). The name
+// goes on alone: in-process it is enough to reach the peer.
 hv_peer hyparview::vouched(const hv_peer& x) const {
-  if (x.address.empty() || m_->verified(x.name, x.address))
+  if (checked(x))
     return x;
   return hv_peer{x.name, {}};
 }

@@ -93,6 +93,11 @@ bool partial_views::excluded(const std::string& name) const {
 
 void partial_views::add_passive(const hv_peer& x, rng_type& rng,
                                 std::vector<std::string>* prefer) {
+  if (auto i = std::find_if(passive_.begin(), passive_.end(), named(x.name));
+      i != passive_.end() && i->address.empty()) {
+    i->address = x.address;
+    return;
+  }
   if (excluded(x.name) || passive_max_ == 0)
     return;
   if (passive_.size() >= passive_max_) {

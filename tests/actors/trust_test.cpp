@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "gossip/atoms.hpp"
+#include "gossip/hyparview.hpp"
 #include "gossip/local_cluster.hpp"
 #include "gossip/probabilistic.hpp"
 #include "gossip/push.hpp"
@@ -221,6 +222,24 @@ TEST(Trust, ControlsWithoutTheInProcessTagAreNotUnderstood) {
   for (size_t i = 1; i < 3; ++i)
     EXPECT_EQ(member_in(c, i, "0").state(), member_status::alive) << "at node " << i;
   EXPECT_EQ(c.peers(0).size(), 2u);
+}
+
+// HyParView's controls (hyparview.hpp) are the node's own process's too: a
+// peer could have made a node join wherever it said, or read its candidates.
+TEST(Trust, HyParViewControlsWithoutTheInProcessTagAreNotUnderstood) {
+  local_cluster c{deterministic(2, "hyparview")};
+  caf::anon_send(c.node(1), hv_join_atom::value, c.name(0));
+  caf::anon_send(c.node(1), hv_passive_atom::value);
+  c.settle();
+  EXPECT_EQ(c.stats(1).unknown, 2u);
+  for (int r = 0; r < 3; ++r)
+    c.run_round();
+  EXPECT_TRUE(c.peers(1).empty()) << "joined on a peer's word";
+  caf::anon_send(c.node(1), in_process, hv_join_atom::value, c.name(0));
+  for (int r = 0; r < 3; ++r)
+    c.run_round();
+  EXPECT_EQ(c.peers(1), std::vector<std::string>{c.name(0)});
+  EXPECT_EQ(c.stats(1).unknown, 2u);
 }
 
 // An actor that calls itself after a member gets none of that member's

@@ -29,7 +29,7 @@ std::vector<std::string> active_of(test::fake_node& n) {
 }
 
 std::vector<std::string> passive_of(test::fake_node& n) {
-  auto r = n.request(caf::make_message(hv_passive_atom::value));
+  auto r = n.request(caf::make_message(in_process, hv_passive_atom::value));
   auto names = r ? test::as<std::vector<std::string>>(*r) : nullptr;
   require(names != nullptr, "no passive view answer");
   return *names;
@@ -114,7 +114,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (!in.read(what) || !in.read(name))
           return;
         if (what % 2 == 0)
-          n.request(caf::make_message(hv_join_atom::value, std::move(name)));
+          n.request(caf::make_message(in_process, hv_join_atom::value, std::move(name)));
         else
           dynamic_cast<membership_protocol&>(n.proto()).link_lost(n, name);
       },

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "fake_port.hpp"
@@ -95,6 +96,11 @@ struct lone {
     me.clear_records();
   }
   bool accepted_last() { return me.replied<hv_neighbor_reply>().back().accepted; }
+  /// Passive candidates, as a shuffle from p0 that ends here brings them.
+  void candidates(std::vector<hv_peer> xs) {
+    me.receive_typed(hv_shuffle{"p0", {"p0", ""}, 0, std::move(xs)}, "p0");
+    me.clear_records();
+  }
 };
 
 } // namespace
@@ -169,7 +175,7 @@ TEST(HyParView, DisconnectMovesThePeerToPassive) {
 
 TEST(HyParView, ASilentNeighbourFailsAndAPassivePeerIsAsked) {
   lone l{2, params{{"timeout", "3"}, {"shuffle-every", "0"}}};
-  l.me.receive_typed(hv_shuffle_reply{"p0", {{"c1", ""}, {"c2", ""}}}, "p0");
+  l.candidates({{"c1", ""}, {"c2", ""}});
   for (int i = 0; i < 4; ++i) {
     l.me.tick();
     l.me.receive_typed(hv_heartbeat{"p0"}, "p0"); // p1 stays silent
@@ -186,7 +192,7 @@ TEST(HyParView, ASilentNeighbourFailsAndAPassivePeerIsAsked) {
 
 TEST(HyParView, LinkLostOfTheLastPeerAsksWithHighPriority) {
   lone l{1, params{{"shuffle-every", "0"}}};
-  l.me.receive_typed(hv_shuffle_reply{"p0", {{"c1", ""}}}, "p0");
+  l.candidates({{"c1", ""}});
   l.me.proto().link_lost(l.me, "p0");
   EXPECT_TRUE(l.me.peers().empty());
   l.me.tick();
@@ -198,7 +204,7 @@ TEST(HyParView, LinkLostOfTheLastPeerAsksWithHighPriority) {
 
 TEST(HyParView, ShuffleEndsWhereTheWalkStopsAndBothSidesMerge) {
   lone l{1}; // only the sender is active: the walk ends here
-  l.me.receive_typed(hv_shuffle_reply{"p0", {{"old", ""}}}, "p0");
+  l.candidates({{"old", ""}});
   l.me.receive_typed(hv_shuffle{"p0", {"o", ""}, 5, {{"o", ""}, {"x", ""}, {"me", ""}}},
                      "p0");
   auto back = l.me.sent<hv_shuffle_reply>(envelope::send, "o");
@@ -319,4 +325,163 @@ TEST(HyParView, ShufflesPassOnlyVerifiedAddressesOfNeighbours) {
     }
   }
   EXPECT_FALSE(l.me.sent<hv_shuffle>().empty());
+}
+
+// -- trust: what a remote peer's word may cost ---------------------------------
+
+TEST(HyParView, ItsControlsNeedTheInProcessTag) {
+  fake_node n{"n"};
+  n.add("hyparview", params{{"shuffle-every", "0"}});
+  // What a remote peer could send: no answer, no join.
+  EXPECT_FALSE(n.request(caf::make_message(hv_passive_atom::value)));
+  EXPECT_FALSE(n.request(caf::make_message(hv_join_atom::value, std::string{"c"})));
+  n.tick();
+  EXPECT_TRUE(n.sent<hv_join>().empty());
+  // The node's own process may.
+  EXPECT_TRUE(n.request(caf::make_message(in_process, hv_passive_atom::value)));
+  n.request(caf::make_message(in_process, hv_join_atom::value, std::string{"c"}));
+  EXPECT_EQ(n.targets<hv_join>(), std::vector<std::string>{"c"});
+}
+
+namespace {
+
+// Rounds go by without keepalives failing p0..p2 (they never answer here).
+const params quiet{{"timeout", "0"}, {"shuffle-every", "0"}, {"mix-every", "0"}};
+
+} // namespace
+
+TEST(HyParView, AJoinersAddressIsWalkedOnlyOnceTheContactVerifiedIt) {
+  lone l{3, quiet};
+  l.me.verify_all = false;
+  l.me.receive_typed(hv_join{"j", "10.0.0.9:7000"}, "j");
+  // The contact takes the joiner in and dials it itself (to verify it)...
+  EXPECT_TRUE(l.accepted_last());
+  EXPECT_EQ(l.me.ups.back().address, "10.0.0.9:7000");
+  // ... but sends nobody else there before that succeeded.
+  for (int i = 0; i < 3; ++i)
+    l.me.tick();
+  EXPECT_TRUE(l.me.sent<hv_forward_join>().empty());
+  l.me.verified_at.insert("j@10.0.0.9:7000");
+  l.me.tick();
+  auto walks = l.me.sent<hv_forward_join>();
+  ASSERT_EQ(walks.size(), 3u);
+  for (auto& w : walks)
+    EXPECT_EQ(w.joiner.address, "10.0.0.9:7000");
+  l.me.tick();
+  EXPECT_EQ(l.me.sent<hv_forward_join>().size(), 3u) << "walked once";
+}
+
+TEST(HyParView, AForgedJoinsAddressIsNeverWalked) {
+  lone l{3, quiet};
+  l.me.verify_all = false;
+  l.me.receive_typed(hv_join{"j", "6.6.6.6:1"}, "j");
+  for (int i = 0; i < 30; ++i)
+    l.me.tick();
+  EXPECT_TRUE(l.me.sent<hv_forward_join>().empty());
+  // Verified only after the contact gave up: still no walk.
+  l.me.verified_at.insert("j@6.6.6.6:1");
+  l.me.tick();
+  EXPECT_TRUE(l.me.sent<hv_forward_join>().empty());
+}
+
+TEST(HyParView, AForwardJoinFromANonNeighbourMovesNobody) {
+  lone l{3};
+  l.me.receive_typed(hv_forward_join{"stranger", {"j", "6.6.6.6:1"}, 0}, "stranger");
+  l.me.receive_typed(hv_forward_join{"stranger", {"k", "6.6.6.6:2"}, 3}, "stranger");
+  EXPECT_FALSE(contains(l.me.peers(), "j"));
+  EXPECT_TRUE(l.me.ups.empty());
+  EXPECT_TRUE(passive_of(l.me).empty());
+  EXPECT_TRUE(l.me.log.empty());
+  EXPECT_EQ(l.me.rejected_items.size(), 2u);
+}
+
+TEST(HyParView, AWalkThatCrossedOurDisconnectIsStillTaken) {
+  lone l{3, quiet};
+  l.me.receive_typed(hv_disconnect{"p2"}, "p2");
+  // p2 sent this before it heard it was dropped.
+  l.me.receive_typed(hv_forward_join{"p2", {"j", ""}, 0}, "p2");
+  EXPECT_TRUE(contains(l.me.peers(), "j"));
+  l.me.tick();
+  l.me.tick(); // two rounds later it is a stranger
+  l.me.receive_typed(hv_forward_join{"p2", {"k", ""}, 0}, "p2");
+  EXPECT_FALSE(contains(l.me.peers(), "k"));
+  EXPECT_EQ(l.me.rejected_items.size(), 1u);
+}
+
+TEST(HyParView, ShufflesComeFromNeighboursAndRepliesOncePerShuffle) {
+  lone l{1, params{{"shuffle-every", "1"}, {"timeout", "0"}, {"mix-every", "0"}}};
+  // A stranger's shuffle: no reply to its origin, no entries kept.
+  l.me.receive_typed(hv_shuffle{"s", {"s", "6.6.6.6:1"}, 0, {{"x", "6.6.6.6:2"}}}, "s");
+  // Replies nobody asked for.
+  l.me.receive_typed(hv_shuffle_reply{"s", {{"y", "6.6.6.6:3"}}}, "s");
+  EXPECT_TRUE(passive_of(l.me).empty());
+  EXPECT_TRUE(l.me.log.empty());
+  EXPECT_EQ(l.me.rejected_items.size(), 2u);
+  // After a shuffle of ours, one reply is taken, the next is not.
+  l.me.tick();
+  ASSERT_EQ(l.me.sent<hv_shuffle>().size(), 1u);
+  l.me.receive_typed(hv_shuffle_reply{"w", {{"a", ""}}}, "w");
+  l.me.receive_typed(hv_shuffle_reply{"v", {{"b", ""}}}, "v");
+  EXPECT_EQ(passive_of(l.me), std::vector<std::string>{"a"});
+}
+
+TEST(HyParView, OwnShufflesPassOnlyCheckedAddressesOfCandidates) {
+  lone l{1, params{{"shuffle-active", "0"},
+                   {"shuffle-passive", "4"},
+                   {"shuffle-every", "1"},
+                   {"timeout", "0"},
+                   {"mix-every", "0"}}};
+  l.me.verify_all = false;
+  l.me.addr = "10.0.0.1:7000";
+  // p1 was a neighbour whose address we verified; c came in a shuffle.
+  l.me.receive_typed(hv_neighbor{"p1", "10.0.0.2:7000", false}, "p1");
+  l.me.verified_at.insert("p1@10.0.0.2:7000");
+  l.me.receive_typed(hv_disconnect{"p1"}, "p1");
+  l.me.verified_at.clear(); // the port forgets it with the link
+  l.candidates({{"c", "6.6.6.6:1"}});
+  l.me.tick();
+  auto shuffles = l.me.sent<hv_shuffle>();
+  ASSERT_EQ(shuffles.size(), 1u);
+  std::map<std::string, std::string> carried;
+  for (auto& x : shuffles[0].entries)
+    carried[x.name] = x.address;
+  EXPECT_EQ(carried["me"], "10.0.0.1:7000");
+  EXPECT_EQ(carried["p1"], "10.0.0.2:7000");
+  EXPECT_EQ(carried["c"], "") << "a claim goes no further than who heard it";
+  // The same at the end of someone else's shuffle walk.
+  l.me.receive_typed(hv_shuffle{"p0", {"o", ""}, 0, {{"o", ""}, {"x", ""}}}, "p0");
+  for (auto& reply : l.me.sent<hv_shuffle_reply>(envelope::send, "o"))
+    for (auto& x : reply.entries)
+      EXPECT_EQ(x.address, x.name == "p1" ? "10.0.0.2:7000" : "") << x.name;
+}
+
+TEST(HyParView, UncheckedCandidatesAreDialledOneAtATimeAndForgottenIfSilent) {
+  lone l{0, quiet};
+  l.me.verify_all = false;
+  l.me.receive_typed(hv_neighbor{"p0", "", false}, "p0");
+  l.me.verified_at.insert("k@10.0.0.5:7000"); // say, a former neighbour
+  l.candidates({{"c1", "6.6.6.6:1"}, {"c2", "6.6.6.6:2"}, {"k", "10.0.0.5:7000"}});
+  auto dialled = [&] {
+    std::vector<std::string> to;
+    for (auto& e : l.me.log)
+      if (e.kind == envelope::to_address && as<hv_neighbor>(e.msg))
+        to.push_back(e.to);
+    return to;
+  };
+  l.me.tick(); // four free slots: k, and one unchecked address at a time
+  auto first = dialled();
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_TRUE(contains(first, "10.0.0.5:7000"));
+  auto forged = first[0] == "10.0.0.5:7000" ? first[1] : first[0];
+  EXPECT_EQ(forged.rfind("6.6.6.6:", 0), 0u);
+  l.me.tick();
+  EXPECT_EQ(dialled().size(), 2u) << "the first unchecked one is still out";
+  l.me.tick(); // both unanswered (2 rounds): the other unchecked one is next
+  auto all = dialled();
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_NE(all[2], forged);
+  EXPECT_EQ(all[2].rfind("6.6.6.6:", 0), 0u);
+  auto passive = passive_of(l.me);
+  EXPECT_FALSE(contains(passive, "c" + forged.substr(8))) << "silent: forgotten";
+  EXPECT_FALSE(contains(passive, "k")) << "silent: lost, tried again after a partition";
 }

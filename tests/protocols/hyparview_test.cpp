@@ -18,7 +18,7 @@ using namespace gossip::test;
 namespace {
 
 void join(fake_node& n, const std::string& contact) {
-  n.request(caf::make_message(hv_join_atom::value, contact));
+  n.request(caf::make_message(in_process, hv_join_atom::value, contact));
 }
 
 /// 20 of 50 crash (i % 5 in {0, 2}): they hear nothing from now on.
@@ -216,4 +216,49 @@ TEST(HyParView, WithoutMixingTheIslandsStayApart) {
   partition(o);
   o.rounds(100);
   EXPECT_FALSE(o.connected());
+}
+
+// -- trust ----------------------------------------------------------------------
+
+// One JOIN claiming a foreign address, sent to one node of a joined overlay:
+// only that node may dial it (to verify it); its FORWARDJOIN walks would have
+// made the node at the end of each walk connect there too, and left it in
+// passive views to be dialled and passed on by others.
+TEST(HyParView, AForgedJoinMakesNoOtherNodeDialItsAddress) {
+  overlay o{20};
+  o.rounds(10);
+  auto& contact = o.node(3);
+  ASSERT_GE(contact.peers().size(), 2u);
+  contact.verify_all = false; // the contact's connection there never verifies it
+  for (auto& n : o.names)
+    o.net[n].clear_records();
+  contact.receive_typed(hv_join{"evil", "6.6.6.6:1"}, "evil");
+  o.rounds(40);
+  for (auto& n : o.names) {
+    if (n == contact.self())
+      continue;
+    auto& x = o.net[n];
+    for (auto& up : x.ups)
+      EXPECT_NE(up.address, "6.6.6.6:1") << n << " brought it up";
+    for (auto& e : x.log)
+      EXPECT_FALSE(e.kind == envelope::to_address && e.to == "6.6.6.6:1") << n;
+    EXPECT_FALSE(contains(x.peers(), "evil")) << n;
+  }
+  // Nor does anyone pass the address on (the contact's shuffles may name
+  // "evil", without it).
+  for (auto& n : o.names) {
+    auto& x = o.net[n];
+    for (auto& w : x.sent<hv_forward_join>())
+      EXPECT_NE(w.joiner.address, "6.6.6.6:1") << n;
+    auto entries = [&](const std::vector<hv_peer>& xs) {
+      for (auto& e : xs)
+        EXPECT_NE(e.address, "6.6.6.6:1") << n;
+    };
+    for (auto& s : x.sent<hv_shuffle>())
+      entries(s.entries);
+    for (auto kind : {envelope::send, envelope::to_address})
+      for (auto& r : x.sent<hv_shuffle_reply>(kind))
+        entries(r.entries);
+  }
+  EXPECT_TRUE(contact.sent<hv_forward_join>().empty());
 }

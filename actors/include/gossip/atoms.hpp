@@ -33,14 +33,17 @@
 //   (in_process, caf::leave_atom)              leave the cluster gracefully
 //   (in_process, link_lost_atom, name)         the link to `name` is gone (a
 //                                              node tells itself: link_lost)
+// and a protocol's own (in_process.hpp), such as HyParView's join and passive
+// view (hyparview.hpp).
 // The tag's type is never registered with CAF, so it cannot be deserialized:
 // no peer can make a node leave, move its address, rewire its routes or run
 // extra rounds (a remote tick would have started a second timer for good).
 // From outside, such a message arrives empty and is counted as unknown.
 #pragma once
 
-#include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
+
+#include "gossip/in_process.hpp"
 
 namespace gossip {
 
@@ -55,9 +58,4 @@ using wait_atom = caf::atom_constant<caf::atom("g_wait")>;
 using agree_atom = caf::atom_constant<caf::atom("g_agree")>;
 using link_lost_atom = caf::atom_constant<caf::atom("g_lost")>;
 
-struct in_process_t {};
-constexpr in_process_t in_process{};
-
 } // namespace gossip
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gossip::in_process_t)

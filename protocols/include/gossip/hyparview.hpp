@@ -16,16 +16,22 @@
 #include <string>
 #include <vector>
 
+#include "gossip/in_process.hpp"
 #include "gossip/partial_view.hpp"
 #include "gossip/registry.hpp"
 
 namespace gossip {
 
-/// (hv_join_atom, contact): join through the node named `contact`, reachable
-/// in-process (gossip-sim joins node i through an earlier node this way).
+/// (in_process, hv_join_atom, contact): join through the node named
+/// `contact`, reachable in-process (gossip-sim joins node i through an
+/// earlier node this way).
 using hv_join_atom = caf::atom_constant<caf::atom("hv_join")>;
-/// (hv_passive_atom) -> std::vector<std::string>: the passive view's names.
+/// (in_process, hv_passive_atom) -> std::vector<std::string>: the passive
+/// view's names.
 using hv_passive_atom = caf::atom_constant<caf::atom("hv_passive")>;
+// Both are for the node's own process only (in_process.hpp): a remote peer
+// must not make a node join wherever it says nor read its candidates. From
+// outside they arrive empty and are counted as unknown.
 
 /// Bounds on what a message may carry: a shuffle has self plus
 /// shuffle-active plus shuffle-passive entries, walks are a few hops.
@@ -36,10 +42,10 @@ constexpr uint32_t hv_max_ttl = 16;
 struct hv_join {
   GOSSIP_WIRE("gossip::hv_join", from, address)
   std::string from;
-  std::string address; // the joiner's own, empty in-process
+  std::string address; // the joiner's claim, empty in-process: walked once verified
 };
 
-/// A join's random walk through active views.
+/// A join's random walk through active views (taken from neighbours only).
 struct hv_forward_join {
   GOSSIP_WIRE("gossip::hv_forward_join", from, joiner, ttl)
   std::string from;
@@ -79,7 +85,8 @@ struct hv_heartbeat {
   std::string from;
 };
 
-/// A shuffle's random walk: `origin` and a sample of its views.
+/// A shuffle's random walk: `origin` and a sample of its views, addresses
+/// only where the origin verified them (taken from neighbours only).
 struct hv_shuffle {
   GOSSIP_WIRE("gossip::hv_shuffle", from, origin, ttl, entries)
   std::string from;
@@ -88,7 +95,8 @@ struct hv_shuffle {
   std::vector<hv_peer> entries;
 };
 
-/// Where a shuffle stopped: as many passive entries back to its origin.
+/// Where a shuffle stopped: as many passive entries back to its origin (one
+/// reply taken per shuffle).
 struct hv_shuffle_reply {
   GOSSIP_WIRE("gossip::hv_shuffle_reply", from, entries)
   std::string from;

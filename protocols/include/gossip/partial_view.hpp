@@ -60,9 +60,9 @@ public:
   /// Takes `name` out of the active view; nothing if it was not there.
   std::optional<hv_peer> remove_active(const std::string& name);
 
-  /// Adds a candidate unless it is self, active or already passive; a full
-  /// view drops one of `prefer` (the entries we just sent away) first, else a
-  /// random one.
+  /// Adds a candidate unless it is self, active or already passive (one
+  /// known by name only takes the address `x` brings); a full view drops one
+  /// of `prefer` (the entries we just sent away) first, else a random one.
   void add_passive(const hv_peer& x, rng_type& rng,
                    std::vector<std::string>* prefer = nullptr);
   bool remove_passive(const std::string& name);
