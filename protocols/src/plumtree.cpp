@@ -67,13 +67,14 @@ using namespace plumtree_detail;
 const param_spec fanout{"fanout", "N", "8",
                         "neighbours used when the peer list is longer (full membership)",
                         1};
-const param_spec graft_timeout{"graft-timeout", "N", "2",
-                               "rounds an announced rumor may be missing before a GRAFT",
-                               1};
+const param_spec graft_timeout{
+    "graft-timeout", "N", "2",
+    "rounds an announced rumor or write may be missing before a GRAFT", 1};
 const param_spec graft_retry{"graft-retry", "N", "1",
                              "rounds before a GRAFT to the next announcer", 1};
 const param_spec remember{"remember", "N", "100",
-                          "rounds a rumor is cached for GRAFTs and its id kept", 1};
+                          "rounds a rumor or write is cached for GRAFTs and its id kept",
+                          1};
 const param_spec optimize{"optimize", "N", "3",
                           "swap a tree link for a lazy one announcing a rumor N hops "
                           "sooner (0: never)"};
