@@ -170,3 +170,15 @@ TEST(SimOverlay, PushPullRepairsWhatALossyTreeMissed) {
   EXPECT_LE(cluster.rounds_until_converged(40), 40u);
   EXPECT_EQ(holding(cluster, "k", "v"), 50u);
 }
+
+TEST(SimOverlay, InSynchronousRoundsAPutOverPlumtreeTakesEffectAtTheRoundsEnd) {
+  auto opts = tree_cluster("plumtree", 40, 4);
+  opts.synchronous = true;
+  local_cluster cluster{opts};
+  cluster.run_round();
+  cluster.put(0, "k", "v");
+  cluster.settle();
+  EXPECT_EQ(holding(cluster, "k", "v"), 1u) << "held on the others until the round ends";
+  cluster.run_round();
+  EXPECT_EQ(holding(cluster, "k", "v"), 40u);
+}
