@@ -31,6 +31,15 @@ std::string validate(const plumtree_gossip& m, const limits& lim) {
   return first_problem(check_name(m.from, lim), validate(m.rumor, lim));
 }
 
+std::string validate(const plumtree_update& m, const limits& lim) {
+  if (auto err = first_problem(check_name(m.from, lim), check_name(m.origin, lim));
+      !err.empty())
+    return err;
+  if (m.id == 0)
+    return "a store update with id 0";
+  return {};
+}
+
 std::string validate(const plumtree_ihave& m, const limits& lim) {
   return check_ids(m.from, m.ids.size(), lim, "an IHAVE");
 }
@@ -58,13 +67,14 @@ using namespace plumtree_detail;
 const param_spec fanout{"fanout", "N", "8",
                         "neighbours used when the peer list is longer (full membership)",
                         1};
-const param_spec graft_timeout{"graft-timeout", "N", "2",
-                               "rounds an announced rumor may be missing before a GRAFT",
-                               1};
+const param_spec graft_timeout{
+    "graft-timeout", "N", "2",
+    "rounds an announced rumor or write may be missing before a GRAFT", 1};
 const param_spec graft_retry{"graft-retry", "N", "1",
                              "rounds before a GRAFT to the next announcer", 1};
 const param_spec remember{"remember", "N", "100",
-                          "rounds a rumor is cached for GRAFTs and its id kept", 1};
+                          "rounds a rumor or write is cached for GRAFTs and its id kept",
+                          1};
 const param_spec optimize{"optimize", "N", "3",
                           "swap a tree link for a lazy one announcing a rumor N hops "
                           "sooner (0: never)"};
@@ -87,6 +97,8 @@ public:
   void handlers(handler_set& hs) override {
     hs.on<plumtree_gossip>(from_itself<plumtree_gossip>(
         [this](port& p, const plumtree_gossip& m) { return on_gossip(p, m); }));
+    hs.on<plumtree_update>(from_itself<plumtree_update>(
+        [this](port& p, const plumtree_update& m) { return on_update(p, m); }));
     hs.on<plumtree_ihave>(from_itself<plumtree_ihave>(
         [this](port& p, const plumtree_ihave& m) { on_ihave(p, m); }));
     hs.on<plumtree_graft>(from_itself<plumtree_graft>(
@@ -107,6 +119,27 @@ public:
         return caf::make_error(caf::sec::invalid_argument, "rumor cache full");
       return r.id;
     }};
+  }
+
+  /// A put or delete here (or a replica's copy, spread as its own): an
+  /// UPDATE down the tree, under the next id of this node's rumors.
+  void on_local_write(port& p, const std::string& key) override {
+    auto e = p.data().find(key);
+    if (e == nullptr)
+      return;
+    start_ids(p);
+    rumor_key id{p.self(), ++last_id_};
+    while (cache_.contains(id)) // a previous life's, still here
+      id.second = ++last_id_;
+    keyed_entry x{key, *e};
+    auto bytes = payload_bytes(x);
+    auto msg = wire(plumtree_update{p.self(), p.self(), id.second, 1, std::move(x)});
+    if (!keep(p, id, msg, p.self(), 0, bytes)) {
+      // The write is stored; the anti-entropy protocol beside us spreads it.
+      p.count(tally::rejected_item, "plumtree: cache full, a write not broadcast");
+      return;
+    }
+    pass_on(p, p.self(), id, msg, 1);
   }
 
   void on_round(port& p) override {
@@ -137,8 +170,18 @@ private:
     return std::min(ihave_max_, p.limits().max_entries);
   }
 
-  /// Payload bytes the cache may hold: 64 rumors of the largest size.
-  static size_t cache_bytes(const port& p) { return 64 * p.limits().max_value_bytes; }
+  /// The largest payload a broadcast may carry: an update's key and value
+  /// (a rumor's text is at most a value).
+  static size_t largest(const port& p) {
+    return p.limits().max_key_bytes + p.limits().max_value_bytes;
+  }
+
+  /// Payload bytes the cache may hold: 64 broadcasts of the largest size.
+  static size_t cache_bytes(const port& p) { return 64 * largest(p); }
+
+  static size_t payload_bytes(const keyed_entry& x) {
+    return x.key.size() + x.e.value.size();
+  }
 
   answer on_gossip(port& p, const plumtree_gossip& m) {
     // Only neighbours push: a stranger's rumors would fill the cache (and be
@@ -178,15 +221,31 @@ private:
     rumor_key key{r.origin, r.id};
     auto next = next_hop(r);
     auto msg = wire(plumtree_gossip{p.self(), next});
-    // Bounded in bytes too: a peer's rumors of 1 MiB each must not make us
-    // keep 100,000 of them.
-    if (cache_.bytes() + r.payload.size() > cache_bytes(p) ||
-        !cache_.insert(key, msg, p.round(), p.limits().max_rumor_ids, from, r.hops,
-                       r.payload.size())) {
+    if (!keep(p, key, msg, from, r.hops, r.payload.size())) {
       p.count(tally::rejected_item, "plumtree: rumor cache full");
       return false;
     }
     deliver(p, from, r);
+    pass_on(p, from, key, msg, next.hops);
+    return true;
+  }
+
+  /// Keeps broadcast `key` (`msg` passes it on; it came from `from` with
+  /// `hops`) for GRAFTs and to drop its duplicates. False when the cache has
+  /// no room: bounded in bytes too, a peer's rumors of 1 MiB each must not
+  /// make us keep 100,000 of them.
+  bool keep(port& p, const rumor_key& key, const caf::message& msg,
+            const std::string& from, uint32_t hops, size_t bytes) {
+    return cache_.bytes() + bytes <= cache_bytes(p) &&
+           cache_.insert(key, msg, p.round(), p.limits().max_rumor_ids, from, hops,
+                         bytes);
+  }
+
+  /// Pushes a kept broadcast down the tree (`msg`, arriving with `hops`
+  /// where it goes) and announces it on the lazy links.
+  void pass_on(port& p, const std::string& from, const rumor_key& key,
+               const caf::message& msg, uint32_t hops) {
+    auto& origin = key.first;
     missing_.received(key);
     refresh(p);
     // The link a rumor first came on is a tree link. A sender outside
@@ -196,14 +255,65 @@ private:
     // fanout (links::make_eager adopts members of the view only).
     links_.make_eager(p, from);
     for (auto& x : links_.eager())
-      if (x != from && x != r.origin)
+      if (x != from && x != origin)
         p.send(x, msg, carries::update);
     auto limit = p.limits().max_rumor_ids;
     for (auto& x : links_.lazy())
-      if (x != from && x != r.origin &&
-          !announce_.queue(x, plumtree_id{r.origin, r.id, next.hops}, limit))
+      if (x != from && x != origin &&
+          !announce_.queue(x, plumtree_id{origin, key.second, hops}, limit))
         p.count(tally::rejected_item, "plumtree: IHAVE queue full");
-    return true;
+  }
+
+  answer on_update(port& p, const plumtree_update& m) {
+    // As for rumors: only neighbours push, a copy is a second path.
+    if (m.from != p.self() && !in_view(p.peers(), m.from)) {
+      p.count(tally::rejected_item, "plumtree: a store update from a non-neighbour");
+      return {};
+    }
+    links_.heard_from(m.from);
+    rumor_key key{m.origin, m.id};
+    if (cache_.contains(key)) {
+      links_.make_lazy(p, m.from);
+      return reply_with(plumtree_prune{p.self()});
+    }
+    start_ids(p);
+    if (m.origin == p.self() && m.id > last_id_) {
+      p.count(tally::rejected_item, "plumtree: an update of ours we never sent");
+      return {};
+    }
+    // The shared data path: checked (a bad entry is counted there), merged,
+    // or held until the round ends (then judged by the store as the round
+    // found it). A bad entry is not kept: the id may yet come with a good one.
+    auto& x = m.write;
+    bool valid = check_entry(p, x).empty();
+    bool changed = merge(p, m.from, x);
+    if (!valid)
+      return {};
+    // News to the tree: the entry changed the store, or the store holds
+    // this very write (it came by another protocol first: our subtree may
+    // still lack it). An older entry is not: it is neither passed on nor
+    // announced (a GRAFT for it would fetch what every node replaces), its
+    // id kept only to prune copies; the link it came on is a tree link.
+    auto have = p.data().find(x.key);
+    if (!changed && !(have != nullptr && same_write(*have, x.e))) {
+      keep(p, key, caf::message{}, m.from, m.hops, 0);
+      missing_.received(key);
+      links_.make_eager(p, m.from);
+      return {};
+    }
+    auto next = m; // one hop further (saturating, as next_hop)
+    next.from = p.self();
+    if (next.hops < UINT32_MAX)
+      ++next.hops;
+    auto hops = next.hops;
+    auto msg = wire(std::move(next));
+    if (!keep(p, key, msg, m.from, m.hops, payload_bytes(x))) {
+      // Merged, not passed on: the anti-entropy protocol repairs the rest.
+      p.count(tally::rejected_item, "plumtree: cache full, an update not passed on");
+      return {};
+    }
+    pass_on(p, m.from, key, msg, hops);
+    return {};
   }
 
   void on_ihave(port& p, const plumtree_ihave& m) {
@@ -254,13 +364,13 @@ private:
     // Each rumor once, and at most 4 of the largest size per GRAFT: a GRAFT
     // of 1,024 copies of one id must not make us send a GiB.
     std::set<rumor_key> sent;
-    size_t budget = 4 * p.limits().max_value_bytes;
+    size_t budget = 4 * largest(p);
     for (auto& x : m.ids) {
       rumor_key k{x.origin, x.id};
       auto msg = cache_.find(k);
-      if (!msg || !sent.insert(k).second)
+      if (!msg || !sent.insert(k).second || superseded(p, *msg))
         continue;
-      auto bytes = msg->get_as<plumtree_gossip>(0).rumor.payload.size();
+      auto bytes = cache_.bytes_of(k);
       if (bytes > budget)
         break;
       budget -= bytes;
@@ -268,6 +378,15 @@ private:
     }
     // An id unknown here (never seen, or expired) is ignored: the grafting
     // node asks its next announcer after graft_retry rounds.
+  }
+
+  /// An update whose key the store has overwritten since: no news any more.
+  static bool superseded(port& p, const caf::message& msg) {
+    if (!msg.match_element<plumtree_update>(0))
+      return false;
+    auto& x = msg.get_as<plumtree_update>(0).write;
+    auto have = p.data().find(x.key);
+    return have != nullptr && newer(*have, x.e);
   }
 
   /// Asks `to` for missing rumors, and makes our link eager: the tree is
@@ -299,9 +418,11 @@ private:
 
 const protocol_info& plumtree_info() {
   static const protocol_info info =
-      describe<plumtree, plumtree_id, plumtree_gossip, plumtree_ihave, plumtree_graft,
-               plumtree_prune>(
-          "plumtree", "a broadcast tree: eager pushes on tree links, IHAVE/GRAFT repair",
+      describe<plumtree, plumtree_id, plumtree_gossip, plumtree_update, plumtree_ihave,
+               plumtree_graft, plumtree_prune>(
+          "plumtree",
+          "a broadcast tree for rumors and store writes: eager pushes on tree links, "
+          "IHAVE/GRAFT repair",
           "Leitão, Pereira, Rodrigues 2007",
           {fanout, graft_timeout, graft_retry, remember, ihave_max, optimize});
   return info;

@@ -72,20 +72,24 @@ private:
   std::set<std::string> lost_;
 };
 
-/// Every rumor delivered lately, with the GOSSIP message that passes it on
-/// (built once: for eager pushes and GRAFT answers alike); its id drops
-/// duplicates while it is kept.
+/// Every rumor and store update received lately, with the GOSSIP or UPDATE
+/// message that passes it on (built once: for eager pushes and GRAFT answers
+/// alike); its id drops duplicates while it is kept. A stale update (older
+/// than the store's entry) is kept as an id only, with no message.
 class rumor_cache {
 public:
   explicit rumor_cache(uint64_t rounds) : rounds_(rounds) {}
   bool contains(const rumor_key& k) const { return held_.count(k) > 0; }
-  /// False when `max` rumors are kept already: the rumor is turned away
-  /// (and counted by the caller) rather than an id forgotten early.
+  /// False when `max` are kept already: the broadcast is turned away (and
+  /// counted by the caller) rather than an id forgotten early.
   bool insert(const rumor_key& k, caf::message msg, uint64_t round, size_t max,
               std::string parent, uint32_t hops, size_t bytes);
-  /// Payload bytes kept.
+  /// Payload bytes kept (a rumor's text, an update's key and value).
   size_t bytes() const { return bytes_; }
+  /// The message to answer a GRAFT with; nullptr if not kept or an id only.
   const caf::message* find(const rumor_key& k) const;
+  /// Payload bytes of a kept broadcast (0 if not kept).
+  size_t bytes_of(const rumor_key& k) const;
   /// Where a kept rumor came from (its tree parent here) and with how many
   /// hops; nullptr if not kept.
   struct path {

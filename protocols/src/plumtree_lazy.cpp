@@ -1,5 +1,5 @@
-// Plumtree's lazy side (plumtree_impl.hpp): the rumors kept for GRAFTs, the
-// IHAVEs of the next round and the rumors announced but not received.
+// Plumtree's lazy side (plumtree_impl.hpp): the rumors and updates kept for
+// GRAFTs, the IHAVEs of the next round and those announced but not received.
 #include <algorithm>
 
 #include "plumtree_impl.hpp"
@@ -25,7 +25,12 @@ rumor_cache::path* rumor_cache::path_of(const rumor_key& k) {
 
 const caf::message* rumor_cache::find(const rumor_key& k) const {
   auto i = held_.find(k);
-  return i == held_.end() ? nullptr : &i->second.msg;
+  return i == held_.end() || i->second.msg.empty() ? nullptr : &i->second.msg;
+}
+
+size_t rumor_cache::bytes_of(const rumor_key& k) const {
+  auto i = held_.find(k);
+  return i == held_.end() ? 0 : i->second.bytes;
 }
 
 void rumor_cache::expire(uint64_t round) {

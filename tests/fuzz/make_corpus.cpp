@@ -145,6 +145,10 @@ template <> plumtree_graft sample() {
 template <> plumtree_prune sample() {
   return {"a"};
 }
+template <> plumtree_update sample() {
+  // From a neighbour, news here: merged and passed on.
+  return {"a", "a", 2, 1, keyed_entry{"t", entry{"w", 2, "a", false}}};
+}
 template <> entry sample() {
   return an_entry();
 }

@@ -1,8 +1,11 @@
 // fuzz_plumtree: Plumtree through the fake port (fuzz.hpp) over the peers
 // given up front (all its neighbours, or with a smaller fanout a random
-// subset that the others may join), with broadcasts as its api step.
-// Whatever arrives: every GOSSIP it sends has travelled at least one hop
-// (its own rumors leave with one); no IHAVE or GRAFT carries more than
+// subset that the others may join), with broadcasts as its api step and
+// local writes as the harness's write and erase steps.
+// Whatever arrives: every GOSSIP or UPDATE it sends has travelled at least
+// one hop (its own leave with one); every UPDATE carries an entry a peer's
+// merge would take, never older than what its own store holds (stale news is
+// not passed on, nor served to a GRAFT); no IHAVE or GRAFT carries more than
 // `ihave-max` ids or one a peer would skip; rumors, announcements and grafts
 // go to members only (a PRUNE may answer anyone), never to itself; what it
 // keeps pending stays within limits::max_rumor_ids per peer; a rumor is
@@ -40,7 +43,9 @@ struct tree_checks {
 
   void operator()(test::fake_node& n, const caf::message*) {
     for (auto& ev : n.events) {
-      if (ev.kind != event_kind::delivered)
+      // Rumors only: the same entry may come with several updates (a replica
+      // spreads a write as its own), or from other protocols.
+      if (ev.kind != event_kind::delivered || !ev.key.empty())
         continue;
       auto [i, is_new] =
           delivered.emplace(std::make_pair(ev.origin, ev.version), n.round());
@@ -54,6 +59,14 @@ struct tree_checks {
     for (auto& e : n.log) {
       if (auto m = test::as<plumtree_gossip>(e.msg))
         require(m->rumor.hops > 0, "a GOSSIP that travelled no hop");
+      if (auto m = test::as<plumtree_update>(e.msg)) {
+        require(m->hops > 0, "an UPDATE that travelled no hop");
+        auto err = validate(m->write, n.lim);
+        require(err.empty(), "an UPDATE whose entry a peer rejects: " + err);
+        auto have = n.data().find(m->write.key);
+        require(have == nullptr || !newer(*have, m->write.e),
+                "an UPDATE older than the store's entry");
+      }
       if (auto m = test::as<plumtree_ihave>(e.msg))
         require_ids(*m, ps.ihave_max, n.lim, "an IHAVE");
       if (auto m = test::as<plumtree_graft>(e.msg))
@@ -62,7 +75,7 @@ struct tree_checks {
         require(e.to != n.self(), "a message to itself");
         require(test::as<plumtree_prune>(e.msg) ||
                     std::find(peers.begin(), peers.end(), e.to) != peers.end(),
-                "a rumor, IHAVE or GRAFT to a non-member: " + e.to);
+                "a rumor, update, IHAVE or GRAFT to a non-member: " + e.to);
       }
     }
     // Missing rumors, and IHAVEs queued for each lazy link (a member).

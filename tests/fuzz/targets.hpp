@@ -36,8 +36,8 @@ using swim_types =
     types<swim_ping, swim_ack, swim_ping_req, swim_indirect_ack, swim_gossip, swim_sync>;
 using hyparview_types = types<hv_join, hv_forward_join, hv_neighbor, hv_neighbor_reply,
                               hv_disconnect, hv_heartbeat, hv_shuffle, hv_shuffle_reply>;
-using plumtree_types =
-    types<plumtree_gossip, plumtree_ihave, plumtree_graft, plumtree_prune>;
+using plumtree_types = types<plumtree_gossip, plumtree_ihave, plumtree_graft,
+                             plumtree_prune, plumtree_update>;
 
 /// Every type registered with CAF (register_types: each protocol's messages
 /// and the vocabulary), for the deserialization target: its first byte picks
@@ -53,7 +53,8 @@ using wire_types =
           replica_write, held_query, held, view_query, view_digest, hold_report,
           view_report, hv_peer, hv_join, hv_forward_join, hv_neighbor, hv_neighbor_reply,
           hv_disconnect, hv_heartbeat, hv_shuffle, hv_shuffle_reply, plumtree_id,
-          plumtree_gossip, plumtree_ihave, plumtree_graft, plumtree_prune>;
+          plumtree_gossip, plumtree_ihave, plumtree_graft, plumtree_prune,
+          plumtree_update>;
 
 /// A numeric parameter of the variant an input runs (picked by its first
 /// byte, as run() does), with the protocol's own default: for checks that

@@ -80,3 +80,105 @@ TEST(SimOverlay, EpidemicsRunOverHyParViewToo) {
 }
 
 } // namespace
+
+// Store writes ride Plumtree too (the same node code, one cluster, virtual
+// time): a put is on every node once the messages it caused are delivered,
+// before any round runs, and push-pull beside it repairs what the tree lost.
+namespace {
+
+cluster_options tree_cluster(const std::string& protocol, size_t nodes, uint64_t seed) {
+  cluster_options opts;
+  opts.nodes = nodes;
+  opts.protocol = protocol;
+  opts.seed = seed;
+  opts.deterministic = true;
+  return opts;
+}
+
+size_t holding(local_cluster& c, const std::string& key, const std::string& value) {
+  size_t n = 0;
+  for (size_t i = 0; i < c.size(); ++i)
+    if (auto v = c.peek(i).data->get(key); v != nullptr && *v == value)
+      ++n;
+  return n;
+}
+
+uint64_t updates_sent(local_cluster& c) {
+  uint64_t n = 0;
+  for (size_t i = 0; i < c.size(); ++i) {
+    auto& by_type = c.peek(i).stats->by_type;
+    if (auto t = by_type.find("gossip::plumtree_update"); t != by_type.end())
+      n += t->second.sent_msgs;
+  }
+  return n;
+}
+
+} // namespace
+
+TEST(SimOverlay, APutRidesPlumtreeOverHyParViewToEveryNode) {
+  local_cluster cluster{tree_cluster("hyparview,plumtree,push-pull", 100, 5)};
+  sim::settings s;
+  s.overlay = "hyparview";
+  rng_type rng{5};
+  sim::join_overlay(cluster, s, rng);
+  for (int r = 0; r < 30; ++r) // until the active views hold still
+    cluster.run_round();
+  // The first write builds the tree (duplicates pruned), the next follow it.
+  cluster.put(0, "first", "1");
+  cluster.settle();
+  EXPECT_EQ(holding(cluster, "first", "1"), 100u);
+  cluster.run_round();
+  for (size_t origin : {0, 42}) {
+    auto before = updates_sent(cluster);
+    cluster.put(origin, "k", "v" + std::to_string(origin));
+    cluster.settle(); // no round: push-pull has not exchanged yet
+    EXPECT_EQ(holding(cluster, "k", "v" + std::to_string(origin)), 100u);
+    EXPECT_EQ(updates_sent(cluster) - before, 99u) << "from " << origin << ": n-1";
+    cluster.run_round();
+  }
+  // A delete rides it as well.
+  ASSERT_TRUE(cluster.erase(7, "first"));
+  cluster.settle();
+  size_t gone = 0;
+  for (size_t i = 0; i < cluster.size(); ++i)
+    gone += cluster.peek(i).data->get("first") == nullptr ? 1 : 0;
+  EXPECT_EQ(gone, 100u);
+}
+
+TEST(SimOverlay, APutRidesPlumtreeUnderFullMembership) {
+  local_cluster cluster{tree_cluster("plumtree", 40, 3)};
+  cluster.run_round(); // each node greets the members it picked
+  cluster.put(0, "k", "v");
+  cluster.settle();
+  EXPECT_EQ(holding(cluster, "k", "v"), 40u);
+}
+
+TEST(SimOverlay, PushPullRepairsWhatALossyTreeMissed) {
+  auto opts = tree_cluster("plumtree,push-pull", 50, 9);
+  opts.node.faults.loss = 0.2;
+  local_cluster cluster{opts};
+  // A few writes build the tree (the first floods every link: none is lost).
+  for (int w = 0; w < 3; ++w) {
+    cluster.put(1, "warm", std::to_string(w));
+    cluster.settle();
+    cluster.run_round();
+  }
+  cluster.put(0, "k", "v");
+  cluster.settle();
+  EXPECT_GT(holding(cluster, "k", "v"), 10u) << "the tree, before any round";
+  EXPECT_LT(holding(cluster, "k", "v"), 50u) << "a fifth of its messages lost";
+  EXPECT_LE(cluster.rounds_until_converged(40), 40u);
+  EXPECT_EQ(holding(cluster, "k", "v"), 50u);
+}
+
+TEST(SimOverlay, InSynchronousRoundsAPutOverPlumtreeTakesEffectAtTheRoundsEnd) {
+  auto opts = tree_cluster("plumtree", 40, 4);
+  opts.synchronous = true;
+  local_cluster cluster{opts};
+  cluster.run_round();
+  cluster.put(0, "k", "v");
+  cluster.settle();
+  EXPECT_EQ(holding(cluster, "k", "v"), 1u) << "held on the others until the round ends";
+  cluster.run_round();
+  EXPECT_EQ(holding(cluster, "k", "v"), 40u);
+}

@@ -16,8 +16,15 @@
 // hears rumors too and one tree serves every origin.
 //
 // Rumors are started with (broadcast_atom, text) -> id, as for probabilistic
-// gossip. Only rumors ride the tree for now: store updates do not (they keep
-// their own protocols, anti-entropy being the safety net).
+// gossip. Store writes ride the same tree: a local write (put, delete) is
+// broadcast as an UPDATE carrying the key and its entry, and each node merges
+// it through the shared data path (merge: checked, counted if rejected, held
+// in synchronous rounds). Rumors and updates share one id space per origin,
+// so IHAVE, GRAFT and PRUNE serve both unchanged. An entry older than what a
+// node holds is no news: it is not passed on, announced or served. Run with
+// an anti-entropy protocol (`plumtree,push-pull`): the tree spreads writes
+// fast, the exchanges repair what it missed (a node down while a write and
+// its IHAVEs passed, an id expired, a cache that was full).
 #pragma once
 
 #include <cstdint>
@@ -26,6 +33,7 @@
 
 #include "gossip/registry.hpp"
 #include "gossip/rumor.hpp"
+#include "gossip/store.hpp"
 
 namespace gossip {
 
@@ -40,7 +48,21 @@ struct plumtree_gossip {
   gossip::rumor rumor;
 };
 
-/// One announced rumor; hops: the count it would arrive with from the announcer.
+/// UPDATE: a store write, pushed on an eager link or answering a GRAFT.
+/// (origin, id) names the broadcast in the same space as the origin's
+/// rumors; the origin is the node that broadcast it (its writer, or a
+/// replica spreading it as its own), not necessarily write.e.origin.
+struct plumtree_update {
+  GOSSIP_WIRE("gossip::plumtree_update", from, origin, id, hops, write)
+  std::string from;
+  std::string origin;
+  uint64_t id = 0;
+  uint32_t hops = 0;
+  keyed_entry write;
+};
+
+/// One announced rumor or update; hops: the count it would arrive with from
+/// the announcer.
 struct plumtree_id {
   GOSSIP_WIRE("gossip::plumtree_id", origin, id, hops)
   std::string origin;
@@ -69,6 +91,9 @@ struct plumtree_prune {
 };
 
 std::string validate(const plumtree_gossip& m, const limits& lim);
+/// The envelope only: the entry is checked where it is merged (check_entry),
+/// so that a bad one is counted as a rejected item.
+std::string validate(const plumtree_update& m, const limits& lim);
 std::string validate(const plumtree_ihave& m, const limits& lim);
 std::string validate(const plumtree_graft& m, const limits& lim);
 std::string validate(const plumtree_prune& m, const limits& lim);
