@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <typeinfo>
 #include <vector>
 
 #include "gossip/port.hpp"
@@ -65,12 +66,9 @@ public:
     makers_.push_back([run](gate& g) {
       return caf::message_handler{[run, &g](const T& m) { run(g, m); }};
     });
-    direct_.push_back([run](gate& g, const caf::message& msg) {
-      if (msg.size() != 1 || !msg.match_element<T>(0))
-        return false;
-      run(g, msg.get_as<T>(0));
-      return true;
-    });
+    direct_.push_back({&typeid(T), [run](gate& g, const caf::message& msg) {
+                         run(g, msg.get_as<T>(0));
+                       }});
   }
 
   /// All handlers, tried in the order registered.
@@ -79,15 +77,27 @@ public:
   /// The same handlers called directly, without an actor (a simulation's
   /// runtime): runs the first whose type matches; false when none does.
   bool dispatch(gate& g, const caf::message& msg) const {
-    for (auto& f : direct_)
-      if (f(g, msg))
-        return true;
+    if (msg.size() != 1)
+      return false;
+    // The same type_info object first (one comparison per handler); equal
+    // names only if none is (a type_info from another shared object).
+    auto rtti = msg.type(0).second;
+    for (auto& d : direct_)
+      if (d.type == rtti)
+        return d.run(g, msg), true;
+    for (auto& d : direct_)
+      if (rtti && *d.type == *rtti)
+        return d.run(g, msg), true;
     return false;
   }
 
 private:
+  struct direct {
+    const std::type_info* type;
+    std::function<void(gate&, const caf::message&)> run;
+  };
   std::vector<std::function<caf::message_handler(gate&)>> makers_;
-  std::vector<std::function<bool(gate&, const caf::message&)>> direct_;
+  std::vector<direct> direct_;
 };
 
 /// Wraps a handler f of T: a message whose sender is not the peer its
