@@ -1,8 +1,15 @@
 # Runs CMD (words separated by |) twice and checks both runs print the same,
 # once wall-clock fields ("spawn_ms", "run_ms", "rss_kib_per_node") are cut.
+# With ALT (words separated by |), the second run has those words added.
 string(REPLACE "|" ";" CMD "${CMD}")
+set(CMD1 ${CMD})
+set(CMD2 ${CMD})
+if(DEFINED ALT)
+  string(REPLACE "|" ";" ALT "${ALT}")
+  list(APPEND CMD2 ${ALT})
+endif()
 foreach(i 1 2)
-  execute_process(COMMAND ${CMD} RESULT_VARIABLE rc OUTPUT_VARIABLE out${i} TIMEOUT 600)
+  execute_process(COMMAND ${CMD${i}} RESULT_VARIABLE rc OUTPUT_VARIABLE out${i} TIMEOUT 600)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "run ${i} exited with ${rc}")
   endif()
