@@ -98,17 +98,22 @@ void world_node::handle(size_t from, const caf::message& msg, uint64_t bytes) {
   current_bytes_ = bytes;
   // In the order the node actor tries them: each protocol's messages, then
   // (for requests from outside) its api.
-  bool outside = from == w_.size();
+  if (!dispatch(msg, from == w_.size()))
+    ++stats_.unknown;
+  current_ = nullptr; // the letter is recycled after this
+}
+
+bool world_node::dispatch(const caf::message& msg, bool outside) {
   for (size_t k = 0; k < protocols_.size(); ++k) {
     if (handlers_[k].dispatch(*this, msg))
-      return;
+      return true;
     if (outside) {
       auto copy = msg;
       if (protocols_[k]->api(*this)(copy))
-        return;
+        return true;
     }
   }
-  ++stats_.unknown;
+  return false;
 }
 
 void world_node::link_lost(const std::string& peer) {

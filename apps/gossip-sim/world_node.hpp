@@ -78,6 +78,8 @@ public:
   void answer(reply r) override;
 
 private:
+  /// Each protocol's handlers, then (for requests from outside) its api.
+  bool dispatch(const caf::message& msg, bool outside);
   /// Sends to node j: counted, then passed, lost or delayed by the faults.
   void transmit(size_t j, const caf::message& msg);
 

@@ -95,7 +95,14 @@ std::string check_next(const std::string& next, const limits& lim) {
 }
 
 void page_requests::asked(const std::string& peer, const page_range& range) {
-  if (open_.size() >= max_open)
+  auto oldest = open_.end();
+  size_t theirs = 0;
+  for (auto i = open_.begin(); i != open_.end(); ++i)
+    if (i->first == peer && theirs++ == 0)
+      oldest = i;
+  if (theirs >= max_open_per_peer)
+    open_.erase(oldest);
+  else if (open_.size() >= max_open)
     open_.erase(open_.begin());
   open_.emplace_back(peer, range);
 }

@@ -261,5 +261,32 @@ TEST(Paging, PushPullKeepsPushingWritesMadeWhileCutOff) {
   ASSERT_NE(b.data().get("x"), nullptr);
 }
 
+// The asks a node keeps open: every ask of a wide round is followed, an
+// answer closes its ask, and a peer that never answers holds at most its share.
+TEST(PageRequests, EveryAskOfAWideRoundIsFollowedAndClosedByItsAnswer) {
+  page_requests asked;
+  for (int i = 0; i < 40; ++i) // fanout 40: all asked before any answer
+    asked.asked("p" + std::to_string(i), page_range{"", ""});
+  for (int i = 0; i < 40; ++i) {
+    auto peer = "p" + std::to_string(i);
+    EXPECT_EQ(asked.follow(peer, "m", 1), std::optional<std::string>{"m"}) << peer;
+    // Closed: the same answer again finds nothing to follow.
+    EXPECT_EQ(asked.follow(peer, "m", 1), std::nullopt) << peer;
+  }
+}
+
+TEST(PageRequests, ACompleteAnswerClosesTheAskAndAPeerHoldsAtMostItsShare) {
+  page_requests asked;
+  asked.asked("a", page_range{"", ""});
+  EXPECT_EQ(asked.follow("a", "", 3), std::nullopt);  // complete
+  EXPECT_EQ(asked.follow("a", "k", 3), std::nullopt); // nothing open any more
+  // Five asks of one silent peer: the oldest is gone, four stay.
+  for (auto start : {"a", "b", "c", "d", "e"})
+    asked.asked("x", page_range{start, std::string{start} + "z"});
+  EXPECT_EQ(asked.follow("x", "aa", 1), std::nullopt);
+  for (auto next : {"bb", "cc", "dd", "ee"})
+    EXPECT_EQ(asked.follow("x", next, 1), std::optional<std::string>{next});
+}
+
 } // namespace
 } // namespace gossip::test

@@ -86,14 +86,16 @@ public:
   /// Where to ask `peer` next, now that its answer stopped at `next`
   /// ("" : complete) and changed `changed` keys here; nothing to ask when
   /// it was not asked, complete, taught nothing, or `next` lies outside.
-  /// Either way the ask this answer answered is closed.
+  /// The ask it answered, if one is found, is closed.
   std::optional<std::string> follow(const std::string& peer, const std::string& next,
                                     size_t changed);
 
-  /// Asks kept open, oldest dropped first (its answer is lost or late): a
-  /// round's requests may cross a chain's, and a peer that never answers
-  /// costs no more than its share of these.
-  static constexpr size_t max_open = 16;
+  /// Asks kept open per peer (a round's request may cross a chain's) and in
+  /// all, oldest dropped first (its answer is lost or late): a peer that
+  /// never answers costs no more than its share. All asks of one round
+  /// (fanout peers) stay open unless the fanout exceeds max_open.
+  static constexpr size_t max_open_per_peer = 4;
+  static constexpr size_t max_open = 1024;
 
 private:
   std::vector<std::pair<std::string, page_range>> open_; // oldest first

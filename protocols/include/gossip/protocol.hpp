@@ -10,6 +10,7 @@
 #pragma once
 
 #include <caf/message_handler.hpp>
+#include <caf/type_nr.hpp>
 
 #include <functional>
 #include <optional>
@@ -53,6 +54,9 @@ public:
   /// f: (port&, const T&) -> void or answer. T has a `from` field and a
   /// `validate(const T&, const limits&)` beside it.
   template <class T, class F> void on(F f) {
+    // dispatch() tells types apart by their type_info, which CAF leaves
+    // null for its builtin types: a wire message is a struct of ours.
+    static_assert(caf::type_nr<T>::value == 0, "a wire message is a struct of its own");
     auto run = [f](gate& g, const T& m) {
       if (!g.admit(validate(m, g.port().limits())))
         return;
