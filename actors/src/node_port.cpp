@@ -55,24 +55,10 @@ void node_port::emit(event ev) {
 }
 
 void node_port::count(tally what, const std::string& why) {
-  auto& c = st_.acct->stats;
-  switch (what) {
-  case tally::fresh:
-    if (c.fresh++ == 0)
-      c.first_fresh_round = st_.round;
-    c.last_fresh_round = st_.round;
-    break;
-  case tally::rejected_item:
-    if (auto e = self_->current_mailbox_element())
-      st_.acct->rejected_item(e->content(), why);
-    break;
-  case tally::suspicion:
-    ++c.suspicions;
-    break;
-  case tally::refutation:
-    ++c.refutations;
-    break;
-  }
+  if (what != tally::rejected_item)
+    return tally_into(st_.acct->stats, what, st_.round);
+  if (auto e = self_->current_mailbox_element())
+    st_.acct->rejected_item(e->content(), why);
 }
 
 bool node_port::sender_is(const std::string& name) const {

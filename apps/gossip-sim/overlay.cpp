@@ -244,7 +244,7 @@ result run_broadcasts(const settings& s, uint64_t run_index,
     throw std::invalid_argument("--fail must be at least 0 and below 1");
   auto seed = derive_seed(s.seed, run_index);
   rng_type rng{seed};
-  runtime_options opts;
+  world_options opts;
   opts.nodes = s.nodes;
   opts.protocol = protocols_of(s);
   opts.protocol_params = s.protocol_params;

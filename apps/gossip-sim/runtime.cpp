@@ -26,7 +26,7 @@ void observe(local_cluster& cluster, const std::vector<size_t>& nodes,
   cluster.settle();
 }
 
-cluster_options actor_options(const runtime_options& o) {
+cluster_options actor_options(const world_options& o) {
   cluster_options c;
   c.nodes = o.nodes;
   c.protocol = o.protocol;
@@ -40,21 +40,6 @@ cluster_options actor_options(const runtime_options& o) {
   c.node.faults.delay_rounds = o.delay_rounds;
   c.labels_of = o.labels_of;
   return c;
-}
-
-world_options world_options_of(const runtime_options& o) {
-  world_options w;
-  w.nodes = o.nodes;
-  w.protocol = o.protocol;
-  w.protocol_params = o.protocol_params;
-  w.seed = o.seed;
-  w.synchronous = o.synchronous;
-  w.sampler = o.sampler;
-  w.zone_local = o.zone_local;
-  w.loss = o.loss;
-  w.delay_rounds = o.delay_rounds;
-  w.labels_of = o.labels_of;
-  return w;
 }
 
 namespace {
@@ -74,13 +59,13 @@ result build_and_run(const Options& opts, size_t nodes, const F& f) {
 
 } // namespace
 
-result on_runtime(const settings& s, const runtime_options& o,
+result on_runtime(const settings& s, const world_options& o,
                   const std::function<result(local_cluster&)>& on_actors,
                   const std::function<result(world&)>& on_world) {
   if (s.runtime == "actors")
     return build_and_run<local_cluster>(actor_options(o), o.nodes, on_actors);
   if (s.runtime == "direct")
-    return build_and_run<world>(world_options_of(o), o.nodes, on_world);
+    return build_and_run<world>(o, o.nodes, on_world);
   throw std::invalid_argument("unknown runtime '" + s.runtime +
                               "' (known: direct, actors)");
 }

@@ -32,26 +32,13 @@ inline void observe(world& w, const std::vector<size_t>& nodes,
   w.observe(nodes, std::move(f));
 }
 
-/// What both runtimes are built from.
-struct runtime_options {
-  size_t nodes = 0;
-  std::string protocol;
-  params protocol_params;
-  uint64_t seed = 1;
-  bool synchronous = true;
-  std::string sampler = "uniform";
-  double zone_local = 0.8;
-  double loss = 0;
-  uint64_t delay_rounds = 0;
-  std::function<std::map<std::string, std::string>(size_t)> labels_of;
-};
-
-cluster_options actor_options(const runtime_options& o);
-world_options world_options_of(const runtime_options& o);
+/// Both runtimes are built from a world's options (world.hpp); the node
+/// actors' cluster from the same ones.
+cluster_options actor_options(const world_options& o);
 
 /// Runs f(cluster) on the runtime `s.runtime` names, built from `o`; the
 /// time and memory the building took go into the result f returns.
-result on_runtime(const settings& s, const runtime_options& o,
+result on_runtime(const settings& s, const world_options& o,
                   const std::function<result(local_cluster&)>& on_actors,
                   const std::function<result(world&)>& on_world);
 

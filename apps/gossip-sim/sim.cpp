@@ -241,7 +241,7 @@ result run(const settings& s, uint64_t run_index,
     pl.subscriber[i] = i == pl.origin || rng.uniform() < s.subscribers;
   }
   auto kind = pl.kind;
-  runtime_options opts;
+  world_options opts;
   opts.nodes = s.nodes;
   opts.protocol = protocols_of(s);
   opts.protocol_params = s.protocol_params;

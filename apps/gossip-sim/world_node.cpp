@@ -189,24 +189,10 @@ void world_node::emit(event ev) {
 }
 
 void world_node::count(tally what, const std::string&) {
-  auto& c = stats_;
-  switch (what) {
-  case tally::fresh:
-    if (c.fresh++ == 0)
-      c.first_fresh_round = round_;
-    c.last_fresh_round = round_;
-    break;
-  case tally::rejected_item:
-    if (current_)
-      ++c.total.rejected_items;
-    break;
-  case tally::suspicion:
-    ++c.suspicions;
-    break;
-  case tally::refutation:
-    ++c.refutations;
-    break;
-  }
+  if (what != tally::rejected_item)
+    tally_into(stats_, what, round_);
+  else if (current_) // as the node actor: against the message being handled
+    ++stats_.total.rejected_items;
 }
 
 bool world_node::sender_is(const std::string& name) const {

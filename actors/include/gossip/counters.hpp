@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 
+#include "gossip/port.hpp"
 #include "gossip/wire.hpp"
 
 namespace gossip {
@@ -62,5 +63,25 @@ struct counters {
 };
 
 std::string to_json(const counters& x);
+
+/// What a port tallies (port::count), at round `round`; a rejected item is
+/// counted by the caller, against the message it came in.
+inline void tally_into(counters& c, tally what, uint64_t round) {
+  switch (what) {
+  case tally::fresh:
+    if (c.fresh++ == 0)
+      c.first_fresh_round = round;
+    c.last_fresh_round = round;
+    break;
+  case tally::rejected_item:
+    break;
+  case tally::suspicion:
+    ++c.suspicions;
+    break;
+  case tally::refutation:
+    ++c.refutations;
+    break;
+  }
+}
 
 } // namespace gossip
