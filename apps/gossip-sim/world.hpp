@@ -16,6 +16,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <typeinfo>
+#include <utility>
 #include <vector>
 
 #include "gossip/node.hpp"
@@ -108,6 +110,14 @@ public:
 
 private:
   void deliver(size_t i);
+  /// Node i's memory, fetched ahead of its turn: far ahead the node and its
+  /// mailbox, near ahead what they point to.
+  void prefetch_far(size_t i) const;
+  void prefetch_near(size_t i) const;
+  static constexpr size_t far_ahead = 8;
+  static constexpr size_t near_ahead = 4;
+  uint64_t size_of_one(const caf::message& msg);
+  uint64_t size_of_any(const caf::message& msg) const;
 
   world_options opts_;
   std::unique_ptr<caf::actor_system_config> cfg_;
@@ -119,6 +129,8 @@ private:
   std::function<void(const event&)> observer_;
   caf::message sized_; // the last message sized (size_of)
   uint64_t sized_bytes_ = 0;
+  /// Bytes a one-value message of this type spends on its type name.
+  std::map<std::pair<uint16_t, const std::type_info*>, uint64_t> header_bytes_;
   struct queues; // the mailboxes and the queue of nodes with mail (world.cpp)
   std::unique_ptr<queues> q_;
 };

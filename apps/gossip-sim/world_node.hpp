@@ -39,6 +39,8 @@ public:
   bool crashed() const { return crashed_; }
   void observe() { observed_ = true; }
   node_internals internals() const;
+  /// Asks the cache for what a turn of this node touches first.
+  void prefetch() const;
 
   // -- port ------------------------------------------------------------------
   const std::string& self() const override { return name_; }
