@@ -166,10 +166,9 @@ void world::run_round() {
   }
   // Every node runs its round before any message of the round is handled.
   for (size_t i = 0; i < size(); ++i) {
-    if (i + far_ahead < size())
-      prefetch_far(i + far_ahead);
-    if (i + near_ahead < size())
-      prefetch_near(i + near_ahead);
+    for (int stage = 0; stage < prefetch_stages; ++stage)
+      if (i + ahead[stage] < size())
+        prefetch(i + ahead[stage], stage);
     nodes_[i]->run_round();
   }
   settle();
@@ -184,10 +183,9 @@ void world::settle() {
     // The nodes about to be delivered to are known: their memory is fetched
     // ahead, a cache miss hidden behind each delivery (at 100,000 nodes and
     // more, nearly every node's state has left the cache since its last turn).
-    if (q.ready.size() > far_ahead)
-      prefetch_far(q.ready[far_ahead]);
-    if (q.ready.size() > near_ahead)
-      prefetch_near(q.ready[near_ahead]);
+    for (int stage = 0; stage < prefetch_stages; ++stage)
+      if (q.ready.size() > ahead[stage])
+        prefetch(q.ready[ahead[stage]], stage);
     auto i = q.ready.front();
     q.ready.pop_front();
     deliver(i);
@@ -195,17 +193,26 @@ void world::settle() {
   }
 }
 
-void world::prefetch_far(size_t i) const {
-  __builtin_prefetch(nodes_[i].get());
-  __builtin_prefetch(&q_->boxes[i]);
-}
-
-void world::prefetch_near(size_t i) const {
-  nodes_[i]->prefetch();
-  if (auto l = q_->boxes[i].head) {
-    __builtin_prefetch(l);
-    if (auto d = l->msg.cvals().get())
-      __builtin_prefetch(d);
+void world::prefetch(size_t i, int stage) const {
+  // Each stage reads only what an earlier stage fetched, so that it does not
+  // wait for memory itself.
+  auto& n = *nodes_[i];
+  auto& b = q_->boxes[i];
+  switch (stage) {
+  case 0:
+    __builtin_prefetch(&n);
+    __builtin_prefetch(&b);
+    break;
+  case 1:
+    n.prefetch(0);
+    if (b.head)
+      __builtin_prefetch(b.head);
+    break;
+  default:
+    n.prefetch(stage - 1);
+    if (b.head)
+      if (auto d = b.head->msg.cvals().get())
+        __builtin_prefetch(d);
   }
 }
 

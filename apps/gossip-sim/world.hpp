@@ -110,12 +110,11 @@ public:
 
 private:
   void deliver(size_t i);
-  /// Node i's memory, fetched ahead of its turn: far ahead the node and its
-  /// mailbox, near ahead what they point to.
-  void prefetch_far(size_t i) const;
-  void prefetch_near(size_t i) const;
-  static constexpr size_t far_ahead = 8;
-  static constexpr size_t near_ahead = 4;
+  /// Node i's memory, asked of the cache ahead of its turn, in stages: the
+  /// node and its mailbox, then what they point to, then what that points to.
+  void prefetch(size_t i, int stage) const;
+  static constexpr int prefetch_stages = 3;
+  static constexpr size_t ahead[prefetch_stages] = {12, 6, 3};
   uint64_t size_of_one(const caf::message& msg);
   uint64_t size_of_any(const caf::message& msg) const;
 

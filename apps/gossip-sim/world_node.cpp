@@ -48,11 +48,15 @@ node_internals world_node::internals() const {
   return node_internals{&data_, &stats_, &protocols_, &view_.names(), round_};
 }
 
-void world_node::prefetch() const {
-  auto base = reinterpret_cast<const char*>(this);
-  for (size_t off = 64; off < sizeof(world_node); off += 64)
-    __builtin_prefetch(base + off);
-  __builtin_prefetch(handlers_.data());
+void world_node::prefetch(int level) const {
+  if (level == 0) {
+    auto base = reinterpret_cast<const char*>(this);
+    for (size_t off = 64; off < sizeof(world_node); off += 64)
+      __builtin_prefetch(base + off);
+    __builtin_prefetch(handlers_.data());
+    __builtin_prefetch(protocols_.data());
+    return;
+  }
   for (auto& p : protocols_)
     __builtin_prefetch(p.get());
 }

@@ -39,8 +39,9 @@ public:
   bool crashed() const { return crashed_; }
   void observe() { observed_ = true; }
   node_internals internals() const;
-  /// Asks the cache for what a turn of this node touches first.
-  void prefetch() const;
+  /// Asks the cache for what a turn of this node touches first: level 0 its
+  /// own lines and arrays, level 1 its protocols (world::prefetch).
+  void prefetch(int level) const;
 
   // -- port ------------------------------------------------------------------
   const std::string& self() const override { return name_; }
