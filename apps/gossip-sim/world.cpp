@@ -40,7 +40,7 @@ struct letter {
 // what CAF's test coordinator keeps (a job queue of actors, each resumed
 // until its mailbox is empty), so messages are handled in the same order.
 struct world::queues {
-  explicit queues(size_t n) : boxes(n) {}
+  explicit queues(size_t n) : boxes(n), stopped(n) {}
 
   letter* take() {
     if (!spare) {
@@ -65,7 +65,28 @@ struct world::queues {
     spare = l;
   }
 
+  // A letter goes into its mailbox a few sends later than it is posted:
+  // the receiver's mailbox, a cache miss at 100,000 nodes, is fetched in
+  // the meantime. Letters are linked in the order they were posted, and all
+  // of them before anyone finds a mailbox or the queue of nodes empty
+  // (link_all), so every mailbox and the queue of nodes read exactly as if
+  // each letter had gone in at once.
   void enqueue(size_t to, letter* l) {
+    __builtin_prefetch(&boxes[to], 1);
+    if (in_flight == lag)
+      link_oldest();
+    flight[(first + in_flight++) % lag] = {to, l};
+  }
+
+  void link_all() {
+    while (in_flight > 0)
+      link_oldest();
+  }
+
+  void link_oldest() {
+    auto [to, l] = flight[first];
+    first = (first + 1) % lag;
+    --in_flight;
     auto& b = boxes[to];
     if (b.tail)
       b.tail->next = l;
@@ -80,6 +101,8 @@ struct world::queues {
 
   letter* pop(size_t i) {
     auto& b = boxes[i];
+    if (!b.head)
+      link_all(); // one may be on its way
     auto l = b.head;
     if (l) {
       b.head = l->next;
@@ -89,17 +112,24 @@ struct world::queues {
     return l;
   }
 
-  // A node's mailbox; the flags a send checks sit beside it (one cache line
-  // touched per message, not the node).
+  // A node's mailbox.
   struct box {
     letter* head = nullptr;
     letter* tail = nullptr;
     bool scheduled = false; // queued in `ready`, or being delivered to
-    bool stopped = false;
   };
 
   static constexpr size_t chunk = 4096;
+  static constexpr size_t lag = 8; // letters posted but not yet linked
   std::vector<box> boxes;
+  /// Apart from the mailboxes: a send checks it before the mailbox is near.
+  std::vector<uint8_t> stopped;
+  struct posted {
+    size_t to;
+    letter* l;
+  };
+  posted flight[lag];
+  size_t first = 0, in_flight = 0;
   std::deque<size_t> ready;
   letter* spare = nullptr;
   std::vector<std::unique_ptr<letter[]>> chunks;
@@ -147,7 +177,7 @@ const std::map<std::string, std::string>* world::labels(size_t i) const {
 }
 
 bool world::stopped(size_t i) const {
-  return q_->boxes[i].stopped;
+  return q_->stopped[i];
 }
 
 void world::run_round() {
@@ -179,7 +209,11 @@ void world::run_round() {
 
 void world::settle() {
   auto& q = *q_;
-  while (!q.ready.empty()) {
+  for (;;) {
+    if (q.ready.empty())
+      q.link_all();
+    if (q.ready.empty())
+      break;
     // The nodes about to be delivered to are known: their memory is fetched
     // ahead, a cache miss hidden behind each delivery (at 100,000 nodes and
     // more, nearly every node's state has left the cache since its last turn).
@@ -293,7 +327,8 @@ void world::crash(const std::vector<size_t>& victims) {
     if (stopped(v))
       continue;
     nodes_[v]->crash();
-    q_->boxes[v].stopped = true;
+    q_->link_all();
+    q_->stopped[v] = true;
     while (auto l = q_->pop(v))
       q_->give_back(l);
     if (watchers_.empty())
