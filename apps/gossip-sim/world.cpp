@@ -234,16 +234,16 @@ void world::prefetch(size_t i, int stage) const {
   auto& b = q_->boxes[i];
   switch (stage) {
   case 0:
-    __builtin_prefetch(&n);
+    n.prefetch(0);
     __builtin_prefetch(&b);
     break;
   case 1:
-    n.prefetch(0);
+    n.prefetch(1);
     if (b.head)
       __builtin_prefetch(b.head);
     break;
   default:
-    n.prefetch(stage - 1);
+    n.prefetch(2);
     if (b.head)
       if (auto d = b.head->msg.cvals().get())
         __builtin_prefetch(d);

@@ -49,16 +49,21 @@ node_internals world_node::internals() const {
 }
 
 void world_node::prefetch(int level) const {
-  if (level == 0) {
+  switch (level) {
+  case 0: { // every line of the node itself
     auto base = reinterpret_cast<const char*>(this);
-    for (size_t off = 64; off < sizeof(world_node); off += 64)
+    for (size_t off = 0; off < sizeof(world_node); off += 64)
       __builtin_prefetch(base + off);
+    break;
+  }
+  case 1: // the arrays it points to
     __builtin_prefetch(handlers_.data());
     __builtin_prefetch(protocols_.data());
-    return;
+    break;
+  default: // the protocols in them
+    for (auto& p : protocols_)
+      __builtin_prefetch(p.get());
   }
-  for (auto& p : protocols_)
-    __builtin_prefetch(p.get());
 }
 
 // -- rounds and writes (node.cpp's run_round, end_round, node_writes.cpp) -----

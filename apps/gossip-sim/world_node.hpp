@@ -40,7 +40,9 @@ public:
   void observe() { observed_ = true; }
   node_internals internals() const;
   /// Asks the cache for what a turn of this node touches first: level 0 its
-  /// own lines and arrays, level 1 its protocols (world::prefetch).
+  /// own lines, level 1 the arrays they point to, level 2 the protocols in
+  /// those (world::prefetch: each level reads only what the one before
+  /// fetched).
   void prefetch(int level) const;
 
   // -- port ------------------------------------------------------------------
