@@ -376,14 +376,25 @@ uint64_t world::size_of_any(const caf::message& msg) const {
 
 uint64_t world::size_of_one(const caf::message& msg) {
   // The header (the type's wire name) depends on the type alone: measured
-  // once per type, then only the value is sized.
+  // once per type. The value is sized by the type's own wire_size where the
+  // protocols register one (wire_size.hpp), by CAF's inspector otherwise.
+  auto type = msg.type(0);
+  auto t = types_.find(type);
+  if (t == types_.end()) {
+    sized_type st;
+    if (type.second)
+      if (auto s = find_sizer(*type.second))
+        st.value = s->size;
+    st.header = size_of_any(msg) - size_of_value(msg);
+    t = types_.emplace(type, st).first;
+  }
+  return t->second.header + (t->second.value ? t->second.value(msg) : size_of_value(msg));
+}
+
+uint64_t world::size_of_value(const caf::message& msg) const {
   caf::detail::serialized_size_inspector f{*sys_};
   msg.cvals()->save(0, f);
-  auto type = msg.type(0);
-  auto h = header_bytes_.find(type);
-  if (h == header_bytes_.end())
-    h = header_bytes_.emplace(type, size_of_any(msg) - f.result()).first;
-  return h->second + f.result();
+  return f.result();
 }
 
 void world::emit(const event& ev) const {

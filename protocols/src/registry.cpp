@@ -68,6 +68,14 @@ std::string protocol_names() {
   return result;
 }
 
+const wire_sizer* find_sizer(const std::type_info& type) {
+  for (auto& info : all_protocols())
+    for (auto& s : info.sizers)
+      if (*s.type == type)
+        return &s;
+  return nullptr;
+}
+
 void add_protocol_types(caf::actor_system_config& cfg) {
   for (auto& info : all_protocols())
     info.add_types(cfg);

@@ -9,12 +9,34 @@
 
 #include "gossip/params.hpp"
 #include "gossip/protocol.hpp"
+#include "gossip/wire_size.hpp"
 
 namespace caf {
 class actor_system_config;
 }
 
 namespace gossip {
+
+/// How big one message type's value is on the wire (wire_size.hpp), for
+/// whoever counts bytes without CAF's inspector.
+struct wire_sizer {
+  const std::type_info* type;
+  /// The bytes of a message's only value, of this type.
+  size_t (*size)(const caf::message&);
+  /// A message of this type, every field set from `seed` (fill_example):
+  /// for the tests that hold `size` to CAF's count.
+  caf::message (*example)(uint64_t seed);
+};
+
+template <class T> wire_sizer sizer_of() {
+  return {&typeid(T), [](const caf::message& m) { return wire_size(m.get_as<T>(0)); },
+          [](uint64_t seed) {
+            std::mt19937_64 rng{seed};
+            T x;
+            fill_example(x, rng);
+            return caf::make_message(std::move(x));
+          }};
+}
 
 struct protocol_info {
   const char* name;
@@ -26,6 +48,8 @@ struct protocol_info {
   std::unique_ptr<protocol> (*make)(const gossip::params&);
   /// Registers the protocol's message types with CAF (needed across processes).
   void (*add_types)(caf::actor_system_config&);
+  /// Its message types' sizes, one per type.
+  std::vector<wire_sizer> sizers;
 };
 
 /// A protocol_info for a Protocol constructed from its parameters, with
@@ -40,7 +64,8 @@ protocol_info describe(const char* name, const char* summary, const char* refere
           [](const params& ps) -> std::unique_ptr<protocol> {
             return std::make_unique<Protocol>(ps);
           },
-          [](caf::actor_system_config& cfg) { add_wire_types<Messages...>(cfg); }};
+          [](caf::actor_system_config& cfg) { add_wire_types<Messages...>(cfg); },
+          {sizer_of<Messages>()...}};
 }
 
 const std::vector<protocol_info>& all_protocols();
@@ -57,6 +82,9 @@ std::vector<std::unique_ptr<protocol>> make_protocols(const std::string& names,
 
 /// Names of all protocols, comma-separated, for help texts and errors.
 std::string protocol_names();
+
+/// The sizer of a protocol's message type, or nullptr.
+const wire_sizer* find_sizer(const std::type_info& type);
 
 /// Registers every protocol's message types.
 void add_protocol_types(caf::actor_system_config& cfg);
