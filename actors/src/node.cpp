@@ -307,8 +307,11 @@ size_t directory::find(const std::string& name) const {
   // Clusters named 0..n-1 (local_cluster): the name is the index.
   if (numbered && !name.empty() && name.size() <= 9 &&
       name.find_first_not_of("0123456789") == std::string::npos) {
+    // names[i] is std::to_string(i): a number without a leading zero names
+    // node i, and names[i] stays unread (a cache miss in a large cluster).
     auto i = static_cast<size_t>(std::stoul(name));
-    return i < names.size() && names[i] == name ? i : npos;
+    bool canonical = name.size() == 1 || name[0] != '0';
+    return i < names.size() && canonical ? i : npos;
   }
   auto i = index.find(name);
   return i == index.end() ? npos : i->second;

@@ -24,6 +24,7 @@ world_node::world_node(world& w, size_t index,
       o.zone_local);
   if (!sampler_)
     throw std::invalid_argument("unknown sampler '" + o.sampler + "'");
+  uniform_ = o.sampler == "uniform";
   if (o.loss > 0 || o.delay_rounds > 0) {
     node_config::fault_config fc;
     fc.loss = o.loss;
@@ -171,7 +172,19 @@ void world_node::transmit(size_t j, const caf::message& msg) {
 // -- port -----------------------------------------------------------------------
 
 std::vector<std::string> world_node::sample(size_t k) {
-  return sampler_->sample(name_, peers(), k, rng_);
+  auto& dir = view_.dir();
+  if (!uniform_ || !dir || !dir->numbered)
+    return sampler_->sample(name_, peers(), k, rng_);
+  // The whole numbered directory: position i is node i, named i. The same
+  // draw as the uniform sampler's, without reading a name.
+  pick_uniform(
+      dir->names.size(), k, rng_, [this](size_t i) { return i == index_; }, picks_,
+      scratch_);
+  std::vector<std::string> result;
+  result.reserve(picks_.size());
+  for (auto i : picks_)
+    result.push_back(std::to_string(i));
+  return result;
 }
 
 std::string world_node::label(const std::string& name, const std::string& key) const {

@@ -98,6 +98,9 @@ private:
   std::vector<std::unique_ptr<protocol>> protocols_;
   std::vector<handler_set> handlers_;
   std::unique_ptr<peer_sampler> sampler_;
+  bool uniform_ = false;      // sampler_ is the uniform sampler
+  std::vector<size_t> picks_; // sample()'s positions (pick_uniform)
+  std::vector<size_t> scratch_;
   peer_view view_;
   bool partial_view_ = false;
   bool observed_ = false;

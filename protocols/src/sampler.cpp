@@ -14,40 +14,18 @@ public:
   std::vector<std::string> sample(const std::string& self,
                                   const std::vector<std::string>& view, size_t k,
                                   rng_type& rng) override {
+    pick_uniform(
+        view.size(), k, rng, [&](size_t i) { return view[i] == self; }, picks_, scratch_);
     std::vector<std::string> result;
-    if (view.empty())
-      return result;
-    if (k * 4 <= view.size()) {
-      // Few picks from a large view: draw and retry duplicates (and self),
-      // O(k^2) instead of O(n).
-      std::uniform_int_distribution<size_t> pick{0, view.size() - 1};
-      taken_.clear();
-      for (size_t tries = 0; taken_.size() < k && tries < 64 * k; ++tries) {
-        auto i = pick(rng);
-        if (view[i] != self && std::find(taken_.begin(), taken_.end(), i) == taken_.end())
-          taken_.push_back(i);
-      }
-      for (auto i : taken_)
-        result.push_back(view[i]);
-      return result;
-    }
-    // Many picks: partial Fisher-Yates over the indices of the others.
-    idx_.clear();
-    for (size_t i = 0; i < view.size(); ++i)
-      if (view[i] != self)
-        idx_.push_back(i);
-    k = std::min(k, idx_.size());
-    for (size_t i = 0; i < k; ++i) {
-      std::uniform_int_distribution<size_t> pick{i, idx_.size() - 1};
-      std::swap(idx_[i], idx_[pick(rng)]);
-      result.push_back(view[idx_[i]]);
-    }
+    result.reserve(picks_.size());
+    for (auto i : picks_)
+      result.push_back(view[i]);
     return result;
   }
 
 private:
-  std::vector<size_t> idx_;
-  std::vector<size_t> taken_;
+  std::vector<size_t> picks_;
+  std::vector<size_t> scratch_;
 };
 
 class round_robin_sampler : public peer_sampler {

@@ -176,3 +176,24 @@ TEST(Node, SpawnRejectsBadConfig) {
   nc.sampler = "bogus";
   EXPECT_THROW(spawn_node(sys, nc, {}), std::invalid_argument);
 }
+
+namespace gossip {
+namespace {
+
+TEST(Directory, ANumberedDirectoryFindsCanonicalNumbersOnly) {
+  directory dir;
+  for (size_t i = 0; i < 12; ++i)
+    dir.names.push_back(std::to_string(i));
+  dir.numbered = true;
+  EXPECT_EQ(dir.find("0"), 0u);
+  EXPECT_EQ(dir.find("11"), 11u);
+  EXPECT_EQ(dir.find("12"), directory::npos);  // past the end
+  EXPECT_EQ(dir.find("011"), directory::npos); // 11, but not its name
+  EXPECT_EQ(dir.find("00"), directory::npos);
+  EXPECT_EQ(dir.find(""), directory::npos);
+  EXPECT_EQ(dir.find("1a"), directory::npos);
+  EXPECT_EQ(dir.find("9999999999"), directory::npos);
+}
+
+} // namespace
+} // namespace gossip

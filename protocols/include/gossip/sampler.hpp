@@ -6,6 +6,7 @@
 // makes the same choices every run.
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <random>
@@ -27,6 +28,42 @@ public:
 
 /// k distinct peers drawn uniformly at random each round.
 std::unique_ptr<peer_sampler> make_uniform_sampler();
+
+/// The uniform sampler's draw over the positions 0..n-1 of a view: up to k
+/// distinct positions into `picks`, none for which `is_self` holds
+/// (`scratch`: reused memory). The uniform sampler draws with it from the
+/// names; a caller that knows its view by position (a numbered cluster,
+/// where position i is node i) draws the same positions without reading a
+/// name, which at a million nodes is a cache miss each.
+template <class IsSelf>
+void pick_uniform(size_t n, size_t k, rng_type& rng, IsSelf is_self,
+                  std::vector<size_t>& picks, std::vector<size_t>& scratch) {
+  picks.clear();
+  if (n == 0)
+    return;
+  if (k * 4 <= n) {
+    // Few picks from a large view: draw and retry duplicates (and self),
+    // O(k^2) instead of O(n).
+    std::uniform_int_distribution<size_t> pick{0, n - 1};
+    for (size_t tries = 0; picks.size() < k && tries < 64 * k; ++tries) {
+      auto i = pick(rng);
+      if (!is_self(i) && std::find(picks.begin(), picks.end(), i) == picks.end())
+        picks.push_back(i);
+    }
+    return;
+  }
+  // Many picks: partial Fisher-Yates over the positions of the others.
+  scratch.clear();
+  for (size_t i = 0; i < n; ++i)
+    if (!is_self(i))
+      scratch.push_back(i);
+  k = std::min(k, scratch.size());
+  for (size_t i = 0; i < k; ++i) {
+    std::uniform_int_distribution<size_t> pick{i, scratch.size() - 1};
+    std::swap(scratch[i], scratch[pick(rng)]);
+    picks.push_back(scratch[i]);
+  }
+}
 
 /// Walks a shuffled permutation of the view; reshuffles when exhausted or when
 /// the view changes. Every peer is contacted once per pass (bounded staleness).
