@@ -1,7 +1,6 @@
 #include "accounting.hpp"
 
 #include <caf/actor_system.hpp>
-#include <caf/detail/serialized_size.hpp>
 #include <caf/message.hpp>
 #include <caf/type_erased_tuple.hpp>
 
@@ -13,13 +12,7 @@ namespace gossip {
 
 namespace {
 
-size_t wire_size(caf::actor_system& sys, const caf::type_erased_tuple& x) {
-  caf::detail::serialized_size_inspector f{sys};
-  x.save(f);
-  return f.result();
-}
-
-// Byte counting serializes a message once more. A message sent in-process is
+// Byte counting sizes a message once more. A message sent in-process is
 // counted by its receiver too; the sender's result is remembered here (holding
 // the message keeps its data alive, so the address is not reused), and a
 // message sent to many peers is measured once. Direct-mapped by the address
@@ -27,22 +20,22 @@ size_t wire_size(caf::actor_system& sys, const caf::type_erased_tuple& x) {
 // allocation per message; a collision only costs a second measurement.
 class size_cache {
 public:
-  size_t sent(caf::actor_system& sys, const caf::message& msg) {
+  size_t sent(message_size& size, const caf::message& msg) {
     auto key = static_cast<const caf::type_erased_tuple*>(msg.cvals().get());
     auto& slot = slots_[index(key)];
     if (key != nullptr && slot.key == key)
       return slot.bytes;
-    slot.bytes = wire_size(sys, msg);
+    slot.bytes = size.of(msg);
     slot.key = key;
     slot.keep = msg;
     return slot.bytes;
   }
 
-  size_t received(caf::actor_system& sys, const caf::type_erased_tuple& content) {
+  size_t received(message_size& size, const caf::type_erased_tuple& content) {
     auto& slot = slots_[index(&content)];
     if (slot.key == &content)
       return slot.bytes;
-    return wire_size(sys, content);
+    return size.of(content);
   }
 
 private:
@@ -78,7 +71,7 @@ traffic& accounting::of(const caf::type_erased_tuple& x) {
 }
 
 void accounting::sent(const caf::message& msg) {
-  auto bytes = sizes.sent(sys_, msg);
+  auto bytes = sizes.sent(size_, msg);
   for (auto* t : {&of(msg), &stats.total}) {
     ++t->sent_msgs;
     t->sent_bytes += bytes;
@@ -86,7 +79,7 @@ void accounting::sent(const caf::message& msg) {
 }
 
 void accounting::received(const caf::type_erased_tuple& content) {
-  auto bytes = sizes.received(sys_, content);
+  auto bytes = sizes.received(size_, content);
   for (auto* t : {&of(content), &stats.total}) {
     ++t->recv_msgs;
     t->recv_bytes += bytes;

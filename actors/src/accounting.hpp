@@ -11,13 +11,14 @@
 #include <vector>
 
 #include "gossip/counters.hpp"
+#include "gossip/message_size.hpp"
 
 namespace gossip {
 
 class accounting {
 public:
   accounting(caf::actor_system& sys, std::string node)
-      : sys_(sys), node_(std::move(node)) {}
+      : sys_(sys), size_(sys), node_(std::move(node)) {}
 
   counters stats;
 
@@ -38,6 +39,7 @@ private:
   traffic& of(const caf::type_erased_tuple& x);
 
   caf::actor_system& sys_;
+  message_size size_;
   std::string node_;
   std::set<std::string> logged_;
   // stats.by_type entries by message type: no name lookups per message.

@@ -2,7 +2,6 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
-#include <caf/detail/serialized_size.hpp>
 #include <caf/message.hpp>
 
 #include <deque>
@@ -143,6 +142,7 @@ world::world(world_options opts) : opts_(std::move(opts)) {
   register_types(*cfg_);
   cfg_->set("scheduler.policy", caf::atom("testing")); // no threads
   sys_ = std::make_unique<caf::actor_system>(*cfg_);
+  size_ = std::make_unique<message_size>(*sys_);
   auto dir = std::make_shared<directory>();
   for (size_t i = 0; i < opts_.nodes; ++i) {
     dir->names.push_back(std::to_string(i));
@@ -364,37 +364,8 @@ uint64_t world::size_of(const caf::message& msg) {
   if (msg.cvals() && msg.cvals() == sized_.cvals())
     return sized_bytes_;
   sized_ = msg;
-  sized_bytes_ = msg.size() == 1 ? size_of_one(msg) : size_of_any(msg);
+  sized_bytes_ = size_->of(msg);
   return sized_bytes_;
-}
-
-uint64_t world::size_of_any(const caf::message& msg) const {
-  caf::detail::serialized_size_inspector f{*sys_};
-  msg.save(f);
-  return f.result();
-}
-
-uint64_t world::size_of_one(const caf::message& msg) {
-  // The header (the type's wire name) depends on the type alone: measured
-  // once per type. The value is sized by the type's own wire_size where the
-  // protocols register one (wire_size.hpp), by CAF's inspector otherwise.
-  auto type = msg.type(0);
-  auto t = types_.find(type);
-  if (t == types_.end()) {
-    sized_type st;
-    if (type.second)
-      if (auto s = find_sizer(*type.second))
-        st.value = s->size;
-    st.header = size_of_any(msg) - size_of_value(msg);
-    t = types_.emplace(type, st).first;
-  }
-  return t->second.header + (t->second.value ? t->second.value(msg) : size_of_value(msg));
-}
-
-uint64_t world::size_of_value(const caf::message& msg) const {
-  caf::detail::serialized_size_inspector f{*sys_};
-  msg.cvals()->save(0, f);
-  return f.result();
 }
 
 void world::emit(const event& ev) const {

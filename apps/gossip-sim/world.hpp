@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "gossip/message_size.hpp"
 #include "gossip/node.hpp"
 #include "gossip/params.hpp"
 
@@ -115,9 +116,6 @@ private:
   void prefetch(size_t i, int stage) const;
   static constexpr int prefetch_stages = 3;
   static constexpr size_t ahead[prefetch_stages] = {12, 6, 3};
-  uint64_t size_of_one(const caf::message& msg);
-  uint64_t size_of_any(const caf::message& msg) const;
-  uint64_t size_of_value(const caf::message& msg) const;
 
   world_options opts_;
   std::unique_ptr<caf::actor_system_config> cfg_;
@@ -129,13 +127,7 @@ private:
   std::function<void(const event&)> observer_;
   caf::message sized_; // the last message sized (size_of)
   uint64_t sized_bytes_ = 0;
-  /// What is known of a one-value message's type: the bytes of its type
-  /// name, and how to size its value (nullptr: by CAF's inspector).
-  struct sized_type {
-    uint64_t header = 0;
-    size_t (*value)(const caf::message&) = nullptr;
-  };
-  std::map<std::pair<uint16_t, const std::type_info*>, sized_type> types_;
+  std::unique_ptr<message_size> size_;
   struct queues; // the mailboxes and the queue of nodes with mail (world.cpp)
   std::unique_ptr<queues> q_;
 };

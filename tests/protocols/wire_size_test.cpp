@@ -24,7 +24,7 @@ TEST(WireSize, CountsWhatCafCountsForEveryProtocolMessage) {
       for (uint64_t seed = 1; seed <= 200; ++seed) {
         auto m = s.example(seed);
         ASSERT_EQ(m.size(), 1u);
-        ASSERT_EQ(s.size(m), cafs_count(m))
+        ASSERT_EQ(s.size(m.at(0)), cafs_count(m))
             << info.name << ", " << s.type->name() << ", seed " << seed;
       }
     }

@@ -21,15 +21,15 @@ namespace gossip {
 /// whoever counts bytes without CAF's inspector.
 struct wire_sizer {
   const std::type_info* type;
-  /// The bytes of a message's only value, of this type.
-  size_t (*size)(const caf::message&);
+  /// The bytes of a value of this type (a message's element).
+  size_t (*size)(const void* value);
   /// A message of this type, every field set from `seed` (fill_example):
   /// for the tests that hold `size` to CAF's count.
   caf::message (*example)(uint64_t seed);
 };
 
 template <class T> wire_sizer sizer_of() {
-  return {&typeid(T), [](const caf::message& m) { return wire_size(m.get_as<T>(0)); },
+  return {&typeid(T), [](const void* x) { return wire_size(*static_cast<const T*>(x)); },
           [](uint64_t seed) {
             std::mt19937_64 rng{seed};
             T x;
