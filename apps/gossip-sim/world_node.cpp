@@ -29,7 +29,7 @@ world_node::world_node(world& w, size_t index,
     node_config::fault_config fc;
     fc.loss = o.loss;
     fc.delay_rounds = o.delay_rounds;
-    faults_.emplace(fc, seed);
+    faults_ = std::make_unique<faults_of<size_t, caf::message>>(fc, seed);
   }
   for (auto& p : protocols_)
     if (auto m = dynamic_cast<membership_protocol*>(p.get())) {
@@ -51,10 +51,11 @@ node_internals world_node::internals() const {
 
 void world_node::prefetch(int level) const {
   switch (level) {
-  case 0: { // every line of the node itself
+  case 0: { // the node's lines a message's handling touches
     auto base = reinterpret_cast<const char*>(this);
-    for (size_t off = 0; off < sizeof(world_node); off += 64)
-      __builtin_prefetch(base + off);
+    auto end = reinterpret_cast<const char*>(&faults_ + 1);
+    for (auto p = base; p < end; p += 64)
+      __builtin_prefetch(p);
     break;
   }
   case 1: // the arrays it points to

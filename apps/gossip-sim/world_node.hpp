@@ -8,7 +8,6 @@
 #include <caf/message.hpp>
 
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -88,32 +87,35 @@ private:
   /// Sends to node j: counted, then passed, lost or delayed by the faults.
   void transmit(size_t j, const caf::message& msg);
 
+  // What handling a message touches comes first, up to `cold_`: prefetch()
+  // fetches that much of a node ahead of its turn.
   world& w_;
   size_t index_;
   std::string name_;
   static const std::string no_address_;
-  rng_type rng_;
-  store data_;
+  /// The message being handled: its sender and size.
+  size_t sender_ = 0;
+  const caf::message* current_ = nullptr;
+  uint64_t current_bytes_ = 0;
   uint64_t round_ = 0;
+  bool partial_view_ = false;
+  bool observed_ = false;
+  bool crashed_ = false;
   std::vector<std::unique_ptr<protocol>> protocols_;
   std::vector<handler_set> handlers_;
+  store data_;
+  counters stats_;
+  std::vector<std::pair<std::string, keyed_entry>> held_;
+  std::unique_ptr<faults_of<size_t, caf::message>> faults_; // none: no faults
+  // -- the rest: the node's own round, and membership changes ----------------
+  rng_type rng_;
   std::unique_ptr<peer_sampler> sampler_;
   bool uniform_ = false;      // sampler_ is the uniform sampler
   std::vector<size_t> picks_; // sample()'s positions (pick_uniform)
   std::vector<size_t> scratch_;
   peer_view view_;
-  bool partial_view_ = false;
-  bool observed_ = false;
-  bool crashed_ = false;
-  counters stats_;
-  std::vector<std::pair<std::string, keyed_entry>> held_;
-  std::optional<faults_of<size_t, caf::message>> faults_;
   /// Peers whose loss this node is told of (an overlay's links).
   std::vector<size_t> watching_;
-  /// The message being handled: its sender and size.
-  size_t sender_ = 0;
-  const caf::message* current_ = nullptr;
-  uint64_t current_bytes_ = 0;
 };
 
 } // namespace gossip::sim
