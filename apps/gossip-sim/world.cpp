@@ -253,6 +253,9 @@ void world::prefetch(size_t i, int stage) const {
 void world::deliver(size_t i) {
   auto& n = *nodes_[i];
   while (auto l = q_->pop(i)) {
+    if (l->next) // its next letter's message, while this one is handled
+      if (auto d = l->next->msg.cvals().get())
+        __builtin_prefetch(d);
     switch (l->what) {
     case kind::message:
       n.handle(l->from, l->msg, l->bytes);
