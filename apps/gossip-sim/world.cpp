@@ -195,16 +195,20 @@ void world::run_round() {
     return;
   }
   // Every node runs its round before any message of the round is handled.
+  in_turn([](world_node& n) { n.run_round(); });
+  settle();
+  in_turn([](world_node& n) { n.end_round(); });
+  settle();
+}
+
+template <class F> void world::in_turn(F f) {
+  // Node after node, the next ones' memory fetched ahead (settle).
   for (size_t i = 0; i < size(); ++i) {
     for (int stage = 0; stage < prefetch_stages; ++stage)
       if (i + ahead[stage] < size())
         prefetch(i + ahead[stage], stage);
-    nodes_[i]->run_round();
+    f(*nodes_[i]);
   }
-  settle();
-  for (auto& n : nodes_)
-    n->end_round();
-  settle();
 }
 
 void world::settle() {

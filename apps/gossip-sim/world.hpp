@@ -111,6 +111,8 @@ public:
 
 private:
   void deliver(size_t i);
+  /// f on every node in order.
+  template <class F> void in_turn(F f);
   /// Node i's memory, asked of the cache ahead of its turn, in stages: the
   /// node and its mailbox, then what they point to, then what that points to.
   void prefetch(size_t i, int stage) const;
