@@ -2,6 +2,7 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/detail/serialized_size.hpp>
+#include <caf/message.hpp>
 #include <caf/type_erased_tuple.hpp>
 
 #include "gossip/registry.hpp"
@@ -19,7 +20,10 @@ size_t message_size::of(const caf::type_erased_tuple& x) {
     if (type.second)
       if (auto s = find_sizer(*type.second))
         st.value = s->size;
-    st.header = by_caf(x) - value_by_caf(x);
+    // (A type CAF cannot name fails before its value: no header then.)
+    auto whole = by_caf(x);
+    auto value = value_by_caf(x);
+    st.header = whole > value ? whole - value : 0;
     t = types_.emplace(type, st).first;
   }
   auto& st = t->second;
@@ -27,8 +31,11 @@ size_t message_size::of(const caf::type_erased_tuple& x) {
 }
 
 size_t message_size::by_caf(const caf::type_erased_tuple& x) const {
+  // As a message, with its type names, whatever x is: a message's content
+  // arrives as a plain tuple when it was sent as values, and its save()
+  // would leave the names out.
   caf::detail::serialized_size_inspector f{sys_};
-  x.save(f);
+  caf::message::save(f, x);
   return f.result();
 }
 

@@ -87,8 +87,8 @@ private:
   /// Sends to node j: counted, then passed, lost or delayed by the faults.
   void transmit(size_t j, const caf::message& msg);
 
-  // What handling a message touches comes first, up to `cold_`: prefetch()
-  // fetches that much of a node ahead of its turn.
+  // What handling a message touches comes first, up to and including
+  // faults_: prefetch(0) fetches that much of a node ahead of its turn.
   world& w_;
   size_t index_;
   std::string name_;

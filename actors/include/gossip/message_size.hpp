@@ -22,6 +22,8 @@ class message_size {
 public:
   explicit message_size(caf::actor_system& sys) : sys_(sys) {}
 
+  /// The same for a message and for its content as a plain tuple (what a
+  /// mailbox element holds when the message was sent as values).
   size_t of(const caf::type_erased_tuple& x);
 
 private:
