@@ -16,8 +16,6 @@
 #include <map>
 #include <memory>
 #include <string>
-#include <typeinfo>
-#include <utility>
 #include <vector>
 
 #include "gossip/message_size.hpp"
