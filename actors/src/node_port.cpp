@@ -101,6 +101,10 @@ bool node_port::verified(const std::string& name, const std::string& address) co
   return st_.routes->verified(name, address);
 }
 
+bool node_port::connecting(const std::string& name) const {
+  return st_.routes->connecting(name);
+}
+
 bool node_port::admit(const std::string& problem) {
   if (st_.faults->crashed())
     return false; // a crashed node hears nothing

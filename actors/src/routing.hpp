@@ -78,6 +78,8 @@ public:
   /// Messages held until their peer's connection is up; connects under way.
   size_t waiting() const;
   size_t connecting() const { return dialing_.size(); }
+  /// True while messages for `name` wait for its connection.
+  bool connecting(const std::string& name) const { return connecting_.count(name) > 0; }
 
   /// Watches the actor behind `name` (an overlay's link, in-process too): its
   /// end calls on_lost(name), as a closed connection would. unwatch_link

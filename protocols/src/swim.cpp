@@ -61,6 +61,11 @@ const param_spec sync_every{
     "sync-every", "N", "30",
     "rounds between full-table exchanges with a member (0: never)"};
 
+// Rounds a ping may wait for the connection to its target: a little over the
+// dial timeout (5 s) at the lan preset's 500 ms rounds, so a dial's own
+// failure, not this cap, usually ends the wait.
+constexpr uint64_t connect_grace = 12;
+
 swim_config read(const params& ps) {
   swim_config cfg;
   cfg.seeds = ps.get_list(seeds.name);
@@ -191,6 +196,8 @@ void swim::bootstrap(port& p) {
       apply(p, member_update{peer, 0, 0, {}, {}, p.self()});
   if (cfg_.seeds.empty() || !p.peers().empty())
     joined_ = true;
+  else
+    health_ = local_health{local_health::joining_score};
 }
 
 void swim::join(port& p) {
@@ -238,7 +245,7 @@ void swim::expire_suspicions(port& p) {
 
 void swim::advance_probe(port& p) {
   if (auto& probe = probes_.current()) {
-    if (p.round() < probe->deadline)
+    if ((probe->dialing && !ping_left(p, *probe)) || p.round() < probe->deadline)
       return;
     if (!probe->indirect)
       return start_indirect_probe(p);
@@ -256,9 +263,22 @@ void swim::advance_probe(port& p) {
   auto seq = probes_.next_seq();
   p.send(target, wire(swim_ping{p.self(), seq, piggyback(p)}), carries::control);
   auto scale = health_.multiplier();
-  probes_.start(
-      probe{target, table_.find(target)->incarnation, seq, p.round() + scale, false});
+  probes_.start(probe{target, table_.find(target)->incarnation, seq, p.round() + scale,
+                      false, m_->connecting(target), p.round() + connect_grace});
   next_probe_round_ = p.round() + cfg_.probe_every * scale;
+}
+
+// A ping held for its connection leaves when the connection is up: a member
+// is not suspected for our own slow dial (a guard dial and CAF's handshake on
+// a machine busy with a join storm can outlast a round). The deadline counts
+// from then. A dial that fails ends the wait as well (a normal failed probe
+// follows); one that hangs, the cap. False while the ping still waits.
+bool swim::ping_left(port& p, probe& pr) {
+  if (m_->connecting(pr.target) && p.round() < pr.connect_until)
+    return false;
+  pr.dialing = false;
+  pr.deadline = std::max(pr.deadline, p.round() + health_.multiplier());
+  return true;
 }
 
 void swim::start_indirect_probe(port& p) {

@@ -54,6 +54,7 @@ private:
   void expire_suspicions(port& p);
   void pass_on_verified();
   void advance_probe(port& p);
+  bool ping_left(port& p, probe& pr);
   void start_indirect_probe(port& p);
   void probe_failed(port& p);
   void gossip(port& p);

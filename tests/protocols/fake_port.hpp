@@ -173,6 +173,9 @@ public:
   void peer_down(const std::string& name) override;
   void send_to_address(const std::string& address, const caf::message& msg) override;
   bool verified(const std::string& name, const std::string& address) const override;
+  bool connecting(const std::string& name) const override {
+    return dialing.count(name) > 0;
+  }
 
   // -- gate --------------------------------------------------------------------
   gossip::port& port() override { return *this; }
@@ -192,6 +195,8 @@ public:
   /// membership_port::verified: every address, or only these name@address.
   bool verify_all = true;
   std::set<std::string> verified_at;
+  /// membership_port::connecting: peers whose connection is "being set up".
+  std::set<std::string> dialing;
 
 private:
   void record(envelope e);

@@ -151,6 +151,44 @@ TEST(Swim, AnIndirectAckSavesTheMember) {
   EXPECT_EQ(member(t.a, "c")->state(), member_status::alive);
 }
 
+// A ping held for its connection (membership_port::connecting) has not gone
+// out: its deadline waits for the dial, and a failed dial ends the wait.
+TEST(Swim, AProbeWaitsForTheConnectionToItsTarget) {
+  trio t;
+  t.net.down = {"c"};
+  t.a.dialing = {"c"};
+  t.a_probes("c");
+  for (int i = 0; i < 6; ++i)
+    t.a_round();
+  EXPECT_TRUE(t.a.sent<swim_ping_req>().empty());
+  EXPECT_TRUE(t.a.events_of(event_kind::member_suspect).empty());
+  t.a.dialing.clear(); // the ping left (or the dial failed): its deadline counts
+  t.a_round();
+  EXPECT_TRUE(t.a.sent<swim_ping_req>().empty());
+  t.a_round();
+  EXPECT_EQ(t.a.targets<swim_ping_req>(), std::vector<std::string>{"b"});
+  t.a_round();
+  EXPECT_EQ(member(t.a, "c")->state(), member_status::suspect);
+}
+
+// A dial that never ends holds a probe only so long: then the usual
+// indirect probe and suspicion follow.
+TEST(Swim, AHangingDialDelaysAProbeABoundedTime) {
+  trio t;
+  t.net.down = {"c"};
+  t.a.dialing = {"c"};
+  t.a_probes("c");
+  int rounds = 0;
+  while (t.a.sent<swim_ping_req>().empty() && rounds < 40) {
+    t.a_round();
+    ++rounds;
+  }
+  EXPECT_GT(rounds, 6);
+  EXPECT_LE(rounds, 15);
+  t.a_round();
+  EXPECT_EQ(member(t.a, "c")->state(), member_status::suspect);
+}
+
 TEST(Swim, TheSuspectRefutesWithAHigherIncarnation) {
   trio t;
   t.net.down = {"c"};
@@ -342,6 +380,42 @@ TEST(Swim, JoiningThroughASeedAddressMeetsTheCluster) {
   for (int i = 0; i < 5; ++i)
     net.round();
   EXPECT_EQ(b.sent<swim_sync>(envelope::to_address).size(), 1u); // joined
+}
+
+/// Rounds from `n`'s first ping to `target` to its first ping_req about it.
+int rounds_to_indirect(fake_network& net, fake_node& n, const std::string& target) {
+  int pinged = -1;
+  for (int round = 0; round < 60; ++round) {
+    net.round();
+    if (pinged < 0 && contains(n.targets<swim_ping>(), target))
+      pinged = round;
+    for (auto& req : n.sent<swim_ping_req>())
+      if (req.target == target)
+        return pinged < 0 ? -1 : round - pinged;
+  }
+  return -1;
+}
+
+// Lifeguard's local health, raised for a joiner: it is about to connect to
+// every member at once, and its first probes get more time; a node of a
+// static cluster starts healthy (AFailedProbeGoesIndirectThenSuspects: one
+// round).
+TEST(Swim, AJoiningNodeGivesItsFirstProbesMoreTime) {
+  fake_network net;
+  auto& a = net.add("a");
+  auto& b = net.add("b");
+  auto& c = net.add("c");
+  a.addr = "10.0.0.1:7000";
+  b.addr = "10.0.0.2:7000";
+  c.addr = "10.0.0.3:7000";
+  a.add("swim");
+  b.add("swim", {{"seeds", "10.0.0.1:7000"}});
+  c.add("swim", {{"seeds", "10.0.0.1:7000"}});
+  for (int i = 0; i < 3; ++i)
+    net.round();
+  ASSERT_EQ(member(c, "b")->state(), member_status::alive);
+  net.down = {"b"};
+  EXPECT_GE(rounds_to_indirect(net, c, "b"), 2);
 }
 
 TEST(Swim, APingBeforeTheFirstRoundDoesNotStopTheJoin) {

@@ -12,6 +12,12 @@ namespace gossip {
 class local_health {
 public:
   static constexpr int max_score = 8;
+  /// Where a node joining through seeds starts: it is about to connect to
+  /// every member at once, the busiest time of its life, so its first
+  /// probes get 4x the time (it earns its way down with answered probes).
+  static constexpr int joining_score = 3;
+
+  explicit local_health(int score = 0) : score_(std::clamp(score, 0, max_score)) {}
 
   /// A missed ack, a refuted suspicion of ourselves: we may be lagging.
   void penalize() { score_ = std::min(score_ + 1, max_score); }

@@ -116,6 +116,11 @@ public:
   /// name; only verified ones may be passed on, or one claim would make every
   /// node connect wherever it says.
   virtual bool verified(const std::string& name, const std::string& address) const = 0;
+  /// True while the connection to `name` is being set up: what is sent to it
+  /// now waits for the connection (a guard dial and CAF's handshake: under a
+  /// join storm on a busy machine, longer than a probe's deadline). False
+  /// once it is up or has failed, and for peers reached in-process.
+  virtual bool connecting(const std::string& /* name */) const { return false; }
   /// The incarnation this life starts at: 1, or one above the last one a
   /// data directory kept, so a restarted node outbids its previous life.
   virtual uint64_t first_incarnation() const { return 1; }

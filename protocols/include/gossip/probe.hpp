@@ -24,6 +24,11 @@ struct probe {
   uint64_t deadline = 0;
   /// The indirect phase has started.
   bool indirect = false;
+  /// The ping waits for the connection to the target to come up
+  /// (membership_port::connecting); its deadline counts from then.
+  bool dialing = false;
+  /// The last round it waits so.
+  uint64_t connect_until = 0;
 };
 
 /// A probe this node runs on behalf of `origin` (a ping_req).
