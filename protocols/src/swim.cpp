@@ -341,12 +341,24 @@ void swim::retry_dead(port& p) {
 }
 
 void swim::periodic_sync(port& p) {
-  if (cfg_.sync_every == 0 || p.round() % cfg_.sync_every != 0)
+  if (cfg_.sync_every == 0 || (p.round() % cfg_.sync_every != 0 && !catching_up(p)))
     return;
   auto alive = reachable(p, {member_status::alive});
   if (!alive.empty())
     p.send(alive[uniform_index(p.rng(), alive.size())],
            wire(swim_sync{p.self(), true, shared_table(p)}), carries::control);
+}
+
+// A joiner got the table as its seed knew it then; in a join storm most
+// members join after that, and their updates queue up behind each other for
+// the piggyback slots (128 joins at 12 sends each fill 24 rounds' worth).
+// So it exchanges full tables with a random member 2, 4, 8 and 16 rounds
+// after joining: pairwise exchanges that spread everything both knew.
+bool swim::catching_up(port& p) const {
+  if (!joined_round_)
+    return false;
+  auto since = p.round() - *joined_round_;
+  return since >= 2 && since <= 16 && (since & (since - 1)) == 0;
 }
 
 // -- helpers ------------------------------------------------------------------

@@ -60,6 +60,7 @@ private:
   void gossip(port& p);
   void retry_dead(port& p);
   void periodic_sync(port& p);
+  bool catching_up(port& p) const;
   void send_sync(port& p, const member_update& to);
 
   // -- swim_updates.cpp: applying updates --------------------------------------
@@ -95,7 +96,9 @@ private:
   uint64_t incarnation_ = 1;
   bool bootstrapped_ = false;
   bool joined_ = false; // heard of a member from one (or nobody to join)
-  bool fresh_ = true;   // no message processed yet
+  /// When a join through seeds succeeded (catching_up counts from it).
+  std::optional<uint64_t> joined_round_;
+  bool fresh_ = true; // no message processed yet
   bool leaving_ = false;
   uint64_t next_join_round_ = 0;
   uint64_t join_backoff_ = 1;

@@ -22,6 +22,8 @@ void swim::apply_all(port& p, const std::vector<member_update>& us, bool first_c
   // Joined once a member told us of a member. A bare ping is no join: a
   // node restarted at once on its old port is probed before its first round
   // by members that still know the address, and would never ask its seeds.
+  if (!joined_ && met)
+    joined_round_ = p.round();
   joined_ = joined_ || met;
   fresh_ = false;
 }

@@ -418,6 +418,36 @@ TEST(Swim, AJoiningNodeGivesItsFirstProbesMoreTime) {
   EXPECT_GE(rounds_to_indirect(net, c, "b"), 2);
 }
 
+// A joiner got the table as its seed knew it then: it exchanges tables with
+// members 2, 4, 8 and 16 rounds after joining (in a join storm most members
+// join after it), then only every --sync-every rounds; the seed, a node
+// that joined nobody, does not catch up.
+TEST(Swim, AJoinerCatchesUpWithFullTableExchanges) {
+  fake_network net;
+  auto& a = net.add("a");
+  auto& b = net.add("b");
+  a.addr = "10.0.0.1:7000";
+  b.addr = "10.0.0.2:7000";
+  a.add("swim", {{"sync-every", "100"}});
+  b.add("swim", {{"seeds", "10.0.0.1:7000"}, {"sync-every", "100"}});
+  std::vector<uint64_t> b_syncs;
+  size_t seen = 0;
+  for (uint64_t round = 1; round <= 40; ++round) {
+    net.round();
+    auto syncs = b.sent<swim_sync>();
+    for (; seen < syncs.size(); ++seen)
+      if (syncs[seen].reply)
+        b_syncs.push_back(round);
+  }
+  ASSERT_EQ(b_syncs.size(), 4u);
+  EXPECT_EQ(b_syncs[1] - b_syncs[0], 2u);
+  EXPECT_EQ(b_syncs[2] - b_syncs[1], 4u);
+  EXPECT_EQ(b_syncs[3] - b_syncs[2], 8u);
+  auto a_asks = a.sent<swim_sync>();
+  EXPECT_TRUE(std::none_of(a_asks.begin(), a_asks.end(),
+                           [](const swim_sync& m) { return m.reply; }));
+}
+
 TEST(Swim, APingBeforeTheFirstRoundDoesNotStopTheJoin) {
   // Restarted at once on its old port, a node is probed by members that
   // still know the address before it has asked its seed for the table.
