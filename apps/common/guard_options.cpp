@@ -47,7 +47,7 @@ const std::vector<option>& guard_options() {
        "a connection must finish its handshake within this (default 5s; 100ms to 60s)"},
       {"idle-timeout", "DURATION",
        "a connection silent this long is closed; heartbeats go out every third of it "
-       "(default 30s; 1s to 60m)"},
+       "(default 120s; 1s to 60m)"},
       {"max-peers", "N",
        "connections in and out at once, kept below RLIMIT_NOFILE (default 1000)"},
   };
