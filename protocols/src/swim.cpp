@@ -352,13 +352,15 @@ void swim::periodic_sync(port& p) {
 // A joiner got the table as its seed knew it then; in a join storm most
 // members join after that, and their updates queue up behind each other for
 // the piggyback slots (128 joins at 12 sends each fill 24 rounds' worth).
-// So it exchanges full tables with a random member 2, 4, 8 and 16 rounds
-// after joining: pairwise exchanges that spread everything both knew.
+// So it exchanges full tables with a random member in each of the 4 rounds
+// after joining, then 8 and 16 rounds after: pairwise exchanges that spread
+// everything both knew (at 128 processes, every other round for 16 rounds
+// took the join from 7.6 s to 6.3 s, every round at first to 5.2-5.9 s).
 bool swim::catching_up(port& p) const {
   if (!joined_round_)
     return false;
   auto since = p.round() - *joined_round_;
-  return since >= 2 && since <= 16 && (since & (since - 1)) == 0;
+  return (since >= 1 && since <= 4) || since == 8 || since == 16;
 }
 
 // -- helpers ------------------------------------------------------------------
