@@ -258,12 +258,22 @@ answer hyparview::on_neighbor(port& p, const hv_neighbor& m) {
   return reply_with(hv_neighbor_reply{p.self(), m_->address(), ok});
 }
 
+// An acceptance we did not ask for (a FORWARDJOIN's walk end takes in a
+// joiner unasked) may fill a free slot but never evicts a neighbour: anyone
+// can send one, and a stream of them would cut every link we have. The
+// refused side learns it from our DISCONNECT to its first keepalive.
 void hyparview::on_neighbor_reply(port& p, const hv_neighbor_reply& m) {
   heard(p, m.from);
-  asked_.erase(m.from);
+  bool asked = asked_.erase(m.from) > 0;
   // A refusal leaves the peer a candidate; the next round asks another.
-  if (m.accepted && m.from != p.self() && !leaving_)
-    bring_up(p, hv_peer{m.from, m.address}, "accepted us as a neighbour");
+  if (!m.accepted || m.from == p.self() || leaving_)
+    return;
+  if (!asked && views_.active_full() && !views_.find_active(m.from)) {
+    p.count(tally::rejected_item,
+            "hyparview: an unasked NEIGHBOR_REPLY with a full view");
+    return;
+  }
+  bring_up(p, hv_peer{m.from, m.address}, "accepted us as a neighbour");
 }
 
 void hyparview::on_disconnect(port& p, const hv_disconnect& m) {

@@ -122,6 +122,29 @@ TEST(HyParView, LowPriorityNeighborIsRejectedWhenFullHighIsAccepted) {
   EXPECT_TRUE(contains(passive_of(l.me), bye[0]));
 }
 
+// An acceptance nobody asked for fills a free slot (a walk's end takes a
+// joiner in unasked) but never evicts a neighbour; an asked one may.
+TEST(HyParView, AnUnaskedAcceptanceNeverEvictsANeighbour) {
+  lone l{4, params{{"shuffle-every", "0"}}};
+  l.me.receive_typed(hv_neighbor_reply{"w", "", true}, "w"); // a free slot
+  EXPECT_TRUE(contains(l.me.peers(), "w"));
+  auto before = l.me.peers();
+  l.me.receive_typed(hv_neighbor_reply{"stranger", "", true}, "stranger");
+  EXPECT_EQ(l.me.peers(), before);
+  EXPECT_TRUE(l.me.targets<hv_disconnect>().empty());
+  EXPECT_EQ(l.me.rejected_items.size(), 1u);
+  // Asked, the answer is taken even into a full view.
+  l.candidates({{"c", ""}});
+  l.me.proto().link_lost(l.me, "p0");
+  l.me.tick();
+  ASSERT_EQ(l.me.targets<hv_neighbor>(), std::vector<std::string>{"c"});
+  l.me.receive_typed(hv_neighbor_reply{"y", "", true}, "y"); // unasked: the free slot
+  ASSERT_EQ(l.me.peers().size(), 5u);
+  l.me.receive_typed(hv_neighbor_reply{"c", "", true}, "c");
+  EXPECT_TRUE(contains(l.me.peers(), "c"));
+  EXPECT_EQ(l.me.peers().size(), 5u);
+}
+
 TEST(HyParView, JoinContactForwardsTheJoinerToItsOtherPeers) {
   lone l{3};
   l.me.receive_typed(hv_join{"j", ""}, "j");
