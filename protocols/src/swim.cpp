@@ -354,8 +354,8 @@ void swim::periodic_sync(port& p) {
 // the piggyback slots (128 joins at 12 sends each fill 24 rounds' worth).
 // So it exchanges full tables with a random member in each of the 4 rounds
 // after joining, then 8 and 16 rounds after: pairwise exchanges that spread
-// everything both knew (at 128 processes, every other round for 16 rounds
-// took the join from 7.6 s to 6.3 s, every round at first to 5.2-5.9 s).
+// everything both knew (at 128 processes, exchanges 2, 4, 8 and 16 rounds
+// after joining gave 6.3-7.2 s; these, 5.2-6.7 s).
 bool swim::catching_up(port& p) const {
   if (!joined_round_)
     return false;
