@@ -123,24 +123,20 @@ void hyparview::detect_silence(port& p) {
   if (cfg_.timeout == 0)
     return;
   std::vector<std::string> silent;
-  for (auto& x : views_.active()) {
-    // Our keepalives to a peer still being dialled wait for the connection
-    // (membership_port::connecting; the dial has its own timeout, whose
-    // failure loses the link): its silence counts from when it is up. A
-    // join storm on a busy machine can hold a dial longer than `timeout`.
-    if (m_->connecting(x.name))
-      last_heard_[x.name] = p.round();
-    else if (p.round() > last_heard_[x.name] + cfg_.timeout)
+  for (auto& x : views_.active())
+    if (p.round() > last_heard_[x.name] + cfg_.timeout)
       silent.push_back(x.name);
-  }
   for (auto& name : silent)
     drop(p, name, true, "silent for " + std::to_string(cfg_.timeout) + " rounds");
 }
 
 // An unanswered candidate is not tried again soon (give_up).
+// A request whose dial is still under way has not gone out: it waits (the
+// dial has its own limit), or its late acceptance would count as unasked
+// (on_neighbor_reply) and be refused after the other side made room for us.
 void hyparview::expire_requests(port& p) {
   for (auto i = asked_.begin(); i != asked_.end();) {
-    if (p.round() < i->second.until) {
+    if (p.round() < i->second.until || m_->connecting(i->first)) {
       ++i;
       continue;
     }

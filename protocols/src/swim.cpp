@@ -61,9 +61,10 @@ const param_spec sync_every{
     "sync-every", "N", "30",
     "rounds between full-table exchanges with a member (0: never)"};
 
-// Rounds a ping may wait for the connection to its target: a little over the
-// dial timeout (5 s) at the lan preset's 500 ms rounds, so a dial's own
-// failure, not this cap, usually ends the wait.
+// Rounds a ping may wait for the connection to its target (6 s at the lan
+// preset's 500 ms rounds). A join storm's dials take a second or two; one
+// into a black hole runs to the guard's dial limit (11 s), and while it does
+// this node probes nobody else, so the cap, not the dial, ends that wait.
 constexpr uint64_t connect_grace = 12;
 
 swim_config read(const params& ps) {
@@ -196,8 +197,9 @@ void swim::bootstrap(port& p) {
       apply(p, member_update{peer, 0, 0, {}, {}, p.self()});
   if (cfg_.seeds.empty() || !p.peers().empty())
     joined_ = true;
-  else
-    health_ = local_health{local_health::joining_score};
+  else if (std::any_of(cfg_.seeds.begin(), cfg_.seeds.end(),
+                       [&](const std::string& s) { return s != m_->address(); }))
+    health_ = local_health{local_health::joining_score}; // not a seed of a shared list
 }
 
 void swim::join(port& p) {

@@ -145,6 +145,27 @@ TEST(HyParView, AnUnaskedAcceptanceNeverEvictsANeighbour) {
   EXPECT_EQ(l.me.peers().size(), 5u);
 }
 
+// A request held for its dial does not expire: its acceptance, however
+// late, is one we asked for, and is taken even into a full view.
+TEST(HyParView, ARequestWaitingForItsDialIsStillAsked) {
+  // No silence timeout (the lone node's peers never answer): an answer then
+  // has 2 rounds.
+  lone l{5, params{{"shuffle-every", "0"}, {"timeout", "0"}}};
+  l.candidates({{"c", ""}});
+  l.me.proto().link_lost(l.me, "p0");
+  l.me.dialing = {"c"};
+  l.me.tick();
+  ASSERT_EQ(l.me.targets<hv_neighbor>(), std::vector<std::string>{"c"});
+  for (int i = 0; i < 6; ++i) // three times the time an answer has
+    l.me.tick();
+  l.me.receive_typed(hv_neighbor_reply{"y", "", true}, "y"); // unasked: the free slot
+  ASSERT_EQ(l.me.peers().size(), 5u);
+  l.me.dialing.clear();
+  l.me.receive_typed(hv_neighbor_reply{"c", "", true}, "c");
+  EXPECT_TRUE(contains(l.me.peers(), "c"));
+  EXPECT_EQ(l.me.peers().size(), 5u);
+}
+
 TEST(HyParView, JoinContactForwardsTheJoinerToItsOtherPeers) {
   lone l{3};
   l.me.receive_typed(hv_join{"j", ""}, "j");

@@ -171,25 +171,6 @@ TEST(HyParView, SilenceAloneDetectsCrashedNeighbours) {
   EXPECT_LE(took, 40u);
 }
 
-// A neighbour whose connection is still being set up has not had our
-// keepalives yet: its silence counts only from when the connection is up.
-TEST(HyParView, ALinkStillBeingDialledIsNotSilent) {
-  overlay o{10};
-  o.rounds(5);
-  auto& a = o.node(0);
-  ASSERT_FALSE(a.peers().empty());
-  auto x = a.peers().front();
-  o.net.down.insert(x);
-  a.dialing.insert(x);
-  o.rounds(12); // over twice `timeout`
-  EXPECT_TRUE(contains(a.peers(), x));
-  a.dialing.clear(); // up (or failed): silence counts from now
-  o.rounds(3);
-  EXPECT_TRUE(contains(a.peers(), x));
-  o.rounds(5);
-  EXPECT_FALSE(contains(a.peers(), x));
-}
-
 namespace {
 
 // Islands: even and odd numbered nodes.

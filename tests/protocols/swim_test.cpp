@@ -384,6 +384,7 @@ TEST(Swim, JoiningThroughASeedAddressMeetsTheCluster) {
 
 /// Rounds from `n`'s first ping to `target` to its first ping_req about it.
 int rounds_to_indirect(fake_network& net, fake_node& n, const std::string& target) {
+  n.clear_records();
   int pinged = -1;
   for (int round = 0; round < 60; ++round) {
     net.round();
