@@ -1,6 +1,6 @@
 // The SWIM protocol object (private to protocols/): swim.cpp holds its
-// messages' handlers and round steps, swim_updates.cpp how an update about a
-// member is applied, status by status.
+// messages' handlers and round steps, swim_probe.cpp the probe under way,
+// swim_updates.cpp how an update about a member is applied, status by status.
 #pragma once
 
 #include <algorithm>
@@ -45,7 +45,7 @@ public:
   void on_leave(port& p) override;
 
 private:
-  // -- swim.cpp: messages and round steps -------------------------------------
+  // -- swim.cpp: messages and round steps (swim_probe.cpp: the probe) --------
   void on_ack(port& p, const swim_ack& m);
   void on_ping_req(port& p, const swim_ping_req& m);
   answer on_sync(port& p, const swim_sync& m);

@@ -29,6 +29,13 @@ std::optional<member_update> member(fake_node& n, const std::string& name) {
   return std::nullopt;
 }
 
+/// A node of `net` listening at 10.0.0.<i>:7000.
+fake_node& at(fake_network& net, const std::string& name, int i) {
+  auto& n = net.add(name);
+  n.addr = "10.0.0." + std::to_string(i) + ":7000";
+  return n;
+}
+
 bool contains(const std::vector<std::string>& xs, const std::string& x) {
   return std::find(xs.begin(), xs.end(), x) != xs.end();
 }
@@ -53,6 +60,13 @@ struct trio {
   void a_round() {
     a.tick();
     net.settle();
+  }
+  /// c hears nothing, and a's connection to it is "being dialled" (its
+  /// pings wait): a's rounds until it pinged c.
+  void a_probes_c_while_dialling() {
+    net.down = {"c"};
+    a.dialing = {"c"};
+    a_probes("c");
   }
   /// Runs a's rounds until its latest ping went to `target`; its seq.
   uint64_t a_probes(const std::string& target) {
@@ -155,9 +169,7 @@ TEST(Swim, AnIndirectAckSavesTheMember) {
 // out: its deadline waits for the dial, and a failed dial ends the wait.
 TEST(Swim, AProbeWaitsForTheConnectionToItsTarget) {
   trio t;
-  t.net.down = {"c"};
-  t.a.dialing = {"c"};
-  t.a_probes("c");
+  t.a_probes_c_while_dialling();
   for (int i = 0; i < 6; ++i)
     t.a_round();
   EXPECT_TRUE(t.a.sent<swim_ping_req>().empty());
@@ -175,9 +187,7 @@ TEST(Swim, AProbeWaitsForTheConnectionToItsTarget) {
 // indirect probe and suspicion follow.
 TEST(Swim, AHangingDialDelaysAProbeABoundedTime) {
   trio t;
-  t.net.down = {"c"};
-  t.a.dialing = {"c"};
-  t.a_probes("c");
+  t.a_probes_c_while_dialling();
   int rounds = 0;
   while (t.a.sent<swim_ping_req>().empty() && rounds < 40) {
     t.a_round();
@@ -355,10 +365,8 @@ TEST(Swim, AGracefulLeaveTakesTheMemberOutEverywhere) {
 
 TEST(Swim, JoiningThroughASeedAddressMeetsTheCluster) {
   fake_network net;
-  auto& a = net.add("a");
-  auto& b = net.add("b");
-  a.addr = "10.0.0.1:7000";
-  b.addr = "10.0.0.2:7000";
+  auto& a = at(net, "a", 1);
+  auto& b = at(net, "b", 2);
   a.add("swim");
   b.add("swim", {{"seeds", "10.0.0.1:7000"}});
   a.tick();
@@ -403,12 +411,9 @@ int rounds_to_indirect(fake_network& net, fake_node& n, const std::string& targe
 // round).
 TEST(Swim, AJoiningNodeGivesItsFirstProbesMoreTime) {
   fake_network net;
-  auto& a = net.add("a");
-  auto& b = net.add("b");
-  auto& c = net.add("c");
-  a.addr = "10.0.0.1:7000";
-  b.addr = "10.0.0.2:7000";
-  c.addr = "10.0.0.3:7000";
+  auto& a = at(net, "a", 1);
+  auto& b = at(net, "b", 2);
+  auto& c = at(net, "c", 3);
   a.add("swim");
   b.add("swim", {{"seeds", "10.0.0.1:7000"}});
   c.add("swim", {{"seeds", "10.0.0.1:7000"}});
@@ -425,10 +430,8 @@ TEST(Swim, AJoiningNodeGivesItsFirstProbesMoreTime) {
 // that joined nobody, does not catch up.
 TEST(Swim, AJoinerCatchesUpWithFullTableExchanges) {
   fake_network net;
-  auto& a = net.add("a");
-  auto& b = net.add("b");
-  a.addr = "10.0.0.1:7000";
-  b.addr = "10.0.0.2:7000";
+  auto& a = at(net, "a", 1);
+  auto& b = at(net, "b", 2);
   a.add("swim", {{"sync-every", "100"}});
   b.add("swim", {{"seeds", "10.0.0.1:7000"}, {"sync-every", "100"}});
   std::vector<uint64_t> b_syncs;
@@ -535,10 +538,8 @@ TEST(Swim, AClaimedAddressIsPassedOnOnlyOnceVerified) {
 
 TEST(Swim, ANodeAlwaysPassesOnItsOwnAddress) {
   fake_network net;
-  auto& a = net.add("a");
-  auto& b = net.add("b");
-  a.addr = "10.0.0.1:7000";
-  b.addr = "10.0.0.2:7000";
+  auto& a = at(net, "a", 1);
+  auto& b = at(net, "b", 2);
   a.verify_all = b.verify_all = false;
   a.add("swim");
   b.add("swim", {{"seeds", "10.0.0.1:7000"}});
