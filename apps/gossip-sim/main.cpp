@@ -50,6 +50,9 @@ const std::vector<cli::option> sim_options{
     {"overlay", "NAME",
      "full (every node knows every node, default) or hyparview (partial views: "
      "nodes join one by one, then stabilise)"},
+    {"join", "HOW",
+     "hyparview: one-by-one (the papers, default) or at-once: every node through "
+     "node 0 before the first round, as a cluster starts with one seed"},
     {"stabilise", "N",
      "hyparview: rounds after the joins before anything else (default 50)"},
     {"broadcasts", "N",
@@ -65,10 +68,10 @@ std::vector<cli::option> all_options() {
 }
 
 const char* sim_keys[] = {
-    "protocol",   "nodes",   "runs",        "seed",   "format",  "plot",
-    "max-rounds", "sampler", "loss",        "delay",  "crash",   "crash-round",
-    "zones",      "local",   "subscribers", "rounds", "overlay", "stabilise",
-    "broadcasts", "fail",    "compare",     "runtime"};
+    "protocol",   "nodes",   "runs",        "seed",    "format",  "plot",
+    "max-rounds", "sampler", "loss",        "delay",   "crash",   "crash-round",
+    "zones",      "local",   "subscribers", "rounds",  "overlay", "stabilise",
+    "broadcasts", "fail",    "compare",     "runtime", "join"};
 
 double mean(const std::vector<double>& xs) {
   double s = 0;
@@ -290,6 +293,10 @@ int main(int argc, char** argv) {
     if (s.overlay != "full" && s.overlay != "hyparview")
       throw std::invalid_argument("invalid value '" + s.overlay +
                                   "' for --overlay: full or hyparview");
+    s.join = ps.get_string("join", "one-by-one");
+    if (s.join != "one-by-one" && s.join != "at-once")
+      throw std::invalid_argument("invalid value '" + s.join +
+                                  "' for --join: one-by-one or at-once");
     s.stabilise = ps.get_uint("stabilise", 50);
     s.broadcasts = ps.get_uint("broadcasts", 0);
     if (s.broadcasts > 100000)

@@ -115,12 +115,15 @@ namespace {
 template <class Cluster> void join(Cluster& cluster, const settings& s, rng_type& rng) {
   if (s.overlay != "hyparview")
     return;
+  bool at_once = s.join == "at-once";
   for (size_t i = 1; i < cluster.size(); ++i) {
-    auto contact = rng() % i;
+    auto contact = at_once ? 0 : rng() % i;
     tell(cluster, i,
          caf::make_message(in_process, hv_join_atom::value, cluster.name(contact)));
-    cluster.settle();
+    if (!at_once)
+      cluster.settle();
   }
+  cluster.settle();
 }
 
 } // namespace

@@ -18,7 +18,8 @@ namespace gossip::sim {
 std::string protocols_of(const settings& s);
 
 /// HyParView: node i joins through a random node j < i, one at a time, as in
-/// the paper; nothing for full membership.
+/// the paper, or (--join=at-once) every node through node 0 at once; nothing
+/// for full membership.
 void join_overlay(local_cluster& cluster, const settings& s, rng_type& rng);
 void join_overlay(world& w, const settings& s, rng_type& rng);
 

@@ -41,6 +41,9 @@ struct settings {
   /// "full": every node knows every node; "hyparview": nodes join one by one
   /// through a random earlier node, then run `stabilise` rounds.
   std::string overlay = "full";
+  /// hyparview: "one-by-one" (the papers) or "at-once": every node through
+  /// node 0 before any round, as a cluster starts with one seed.
+  std::string join = "one-by-one";
   size_t stabilise = 50;
   /// > 0: the broadcast experiment: after stabilising, a fraction `fail` of
   /// the nodes fails at once, then one broadcast per round from a survivor.

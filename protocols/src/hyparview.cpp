@@ -210,12 +210,25 @@ caf::message_handler hyparview::api(port& p) {
 //   over active links, each started by a contact that verified the address,
 //   so a stranger's FORWARDJOIN moves nobody, and a lying neighbour's costs
 //   one dial at its walk's end (a walk is a path), as its own claim would.
+//
+// Beyond the paper, the contact takes a joiner in without evicting a
+// neighbour, as a guest beyond its view's size (take_in,
+// hyparview_round.cpp), and walks it over its settled neighbours only. The
+// paper's contact evicts a random neighbour per JOIN: when many join
+// through one contact at once (a cluster's start, all through its seeds),
+// its view soon holds only the latest joiners, each walk ends at once at
+// one of them (a node with one link accepts), and joiner k links to joiners
+// k-1..k-4: a band, not a random graph. In gossip-sim, 1,000 nodes joining
+// at once through one node: mean distance 20.9 hops, 41 from the contact,
+// and islands of joiners cut off once a few links go (as
+// lasp-lang/partisan#75 reports); with guests, 3.8 and 6.
 answer hyparview::on_join(port& p, const hv_join& m) {
   heard(p, m.from);
   if (m.from == p.self() || leaving_)
     return {};
   bool known = views_.find_active(m.from) != nullptr;
-  bring_up(p, hv_peer{m.from, m.address}, "joined through this node");
+  if (!known)
+    take_in(p, hv_peer{m.from, m.address});
   // A retried join must not start more walks: each ends in a new link.
   if (!known && views_.find_active(m.from))
     joiners_[m.from] = p.round();
@@ -240,7 +253,9 @@ void hyparview::on_forward_join(port& p, const hv_forward_join& m) {
     return accept();
   if (m.ttl == cfg_.prwl)
     views_.add_passive(j, p.rng());
-  auto next = views_.sample_active(1, p.rng(), {m.from, j.name});
+  auto except = guest_names();
+  except.insert(except.end(), {m.from, j.name});
+  auto next = views_.sample_active(1, p.rng(), except);
   if (next.empty())
     return accept();
   p.send(next.front().name, wire(hv_forward_join{p.self(), j, m.ttl - 1}),
@@ -251,24 +266,34 @@ answer hyparview::on_neighbor(port& p, const hv_neighbor& m) {
   heard(p, m.from);
   if (m.from == p.self() || leaving_)
     return {};
-  bool ok = views_.find_active(m.from) || m.high || !views_.active_full();
+  bool ok = views_.find_active(m.from) || m.high || !full();
   if (ok)
     bring_up(p, hv_peer{m.from, m.address},
              m.high ? "asked with high priority" : "asked to be a neighbour");
   return reply_with(hv_neighbor_reply{p.self(), m_->address(), ok});
 }
 
-// An acceptance we did not ask for (a FORWARDJOIN's walk end takes in a
-// joiner unasked) may fill a free slot but never evicts a neighbour: anyone
-// can send one, and a stream of them would cut every link we have. The
-// refused side learns it from our DISCONNECT to its first keepalive.
+// An acceptance we did not ask for may fill a free slot but never evicts a
+// neighbour: anyone can send one, and a stream of them would cut every link
+// we have. The refused side learns it from our DISCONNECT to its first
+// keepalive. Our JOIN asked, though: its contacts' answers and its walks'
+// ends (a FORWARDJOIN's end takes the joiner in unasked) count as asked, as
+// many as its walks can bring and while they can come (walks_due_). Refused,
+// they would leave a joiner with only the links it had when they came: a
+// process's nodes, joining through its first node and a remote seed at once,
+// stayed among themselves, islands in a 1,000-node cluster.
 void hyparview::on_neighbor_reply(port& p, const hv_neighbor_reply& m) {
   heard(p, m.from);
   bool asked = asked_.erase(m.from) > 0;
   // A refusal leaves the peer a candidate; the next round asks another.
   if (!m.accepted || m.from == p.self() || leaving_)
     return;
-  if (!asked && views_.active_full() && !views_.find_active(m.from)) {
+  if (!asked && walks_due_ > 0 && p.round() <= walks_until_ &&
+      !views_.find_active(m.from)) {
+    --walks_due_;
+    asked = true;
+  }
+  if (!asked && full() && !views_.find_active(m.from)) {
     p.count(tally::rejected_item,
             "hyparview: an unasked NEIGHBOR_REPLY with a full view");
     return;

@@ -73,9 +73,19 @@ private:
   std::vector<std::string> not_to_ask() const;
 
   // -- hyparview_round.cpp: view changes and sending -----------------------------
-  /// Makes `x` an active peer (peer_up, member_up), dropping a random one
-  /// with a DISCONNECT if the view is full.
+  /// Makes `x` an active peer (peer_up, member_up), dropping a random
+  /// settled one with a DISCONNECT if the view is full; a guest (guests_)
+  /// drops nobody.
   void bring_up(port& p, const hv_peer& x, const std::string& why);
+  /// A joiner in, as a guest when the view is full.
+  void take_in(port& p, const hv_peer& x);
+  /// Guests whose walks had time to land leave a view that is over its size.
+  void see_guests_out(port& p);
+  /// The active peers that are guests (walks go around them).
+  std::vector<std::string> guest_names() const;
+  /// Active peers that are not guests: what the view's size bounds.
+  size_t settled() const;
+  bool full() const;
   /// Drops an active peer (peer_down, member_down); a failed one is
   /// remembered as lost, a disconnected one stays a passive candidate.
   void drop(port& p, const std::string& name, bool failed, const std::string& why);
@@ -104,15 +114,20 @@ private:
   /// Round each active peer was last heard from.
   std::map<std::string, uint64_t> last_heard_;
   /// NEIGHBOR requests awaiting an answer: peer -> round they expire, and
-  /// whether the candidate's address was unchecked (one such at a time).
+  /// whether the candidate's address was unchecked (one such at a time)
+  /// and whether it was asked with high priority (one such at a time).
   struct request {
     uint64_t until = 0;
     bool unchecked = false;
+    bool high = false;
   };
   std::map<std::string, request> asked_;
   /// Joiners whose FORWARDJOIN walks wait for their address to be verified:
   /// name -> the round after which they get none.
   std::map<std::string, uint64_t> joiners_;
+  /// Joiners this contact took in beyond its active view's size: name ->
+  /// the round they leave again (set once their walks are out).
+  std::map<std::string, uint64_t> guests_;
   /// (name, address) of former neighbours whose address was verified, while
   /// they are in the passive or lost view.
   std::set<std::pair<std::string, std::string>> checked_;
@@ -127,6 +142,10 @@ private:
   /// Names this node's last shuffle sent (evicted first by its reply).
   std::vector<std::string> shuffled_;
   std::string contact_; // in-process join contact, retried like seeds
+  /// Acceptances our last JOIN may still bring (its contacts' and its
+  /// walks' ends), until round walks_until_.
+  size_t walks_due_ = 0;
+  uint64_t walks_until_ = 0;
   uint64_t next_join_round_ = 0;
   uint64_t join_backoff_ = 1;
   bool leaving_ = false;

@@ -35,6 +35,7 @@ void hyparview::on_round(port& p) {
     i = p.round() > i->second + 1 ? former_.erase(i) : std::next(i);
   join(p);
   start_walks(p);
+  see_guests_out(p);
   detect_silence(p);
   expire_requests(p);
   keep_alive(p);
@@ -79,11 +80,19 @@ void hyparview::join(port& p) {
   if ((cfg_.seeds.empty() && contact_.empty()) || p.round() < next_join_round_)
     return;
   auto msg = wire(hv_join{p.self(), m_->address()});
+  size_t contacts = 0;
   for (auto& seed : cfg_.seeds)
-    if (seed != m_->address())
+    if (seed != m_->address()) {
       m_->send_to_address(seed, msg);
-  if (!contact_.empty() && contact_ != p.self())
+      ++contacts;
+    }
+  if (!contact_.empty() && contact_ != p.self()) {
     p.send(contact_, msg, carries::control);
+    ++contacts;
+  }
+  // Each contact's answer and walks' ends accept us unasked.
+  walks_due_ = contacts * views_.active_max();
+  walks_until_ = p.round() + verify_within(cfg_) + answer_within(cfg_);
   next_join_round_ = p.round() + join_backoff_;
   join_backoff_ = std::min<uint64_t>(join_backoff_ * 2, 32);
 }
@@ -101,11 +110,16 @@ void hyparview::start_walks(port& p) {
       continue;
     }
     if (ready) {
+      // As many walks as the paper's contact sends (its view but the
+      // joiner), over settled neighbours: the joiner's view fills, no more.
+      auto except = guest_names();
+      except.push_back(x->name);
       auto walk = wire(hv_forward_join{p.self(), *x, cfg_.arwl});
-      for (auto& y : views_.active())
-        if (y.name != x->name)
-          p.send(y.name, walk, carries::control);
+      for (auto& y : views_.sample_active(views_.active_max() - 1, p.rng(), except))
+        p.send(y.name, walk, carries::control);
     }
+    if (auto g = guests_.find(i->first); g != guests_.end())
+      g->second = p.round() + answer_within(cfg_);
     i = joiners_.erase(i);
   }
   for (auto i = checked_.begin(); i != checked_.end();) {
@@ -117,6 +131,64 @@ void hyparview::start_walks(port& p) {
                 std::any_of(views_.lost().begin(), views_.lost().end(), same);
     i = kept ? std::next(i) : checked_.erase(i);
   }
+}
+
+// Room for a joiner: a free slot, else a guest slot beyond the view's size
+// (at most as many guests as the view holds, so the view stays within
+// twice its size), else the place of a random guest, one whose walks are
+// out if there is one (the others would leave without any). A JOIN never
+// evicts a settled neighbour, so a storm of them (or of forged ones) cuts
+// no link.
+void hyparview::take_in(port& p, const hv_peer& x) {
+  if (full()) {
+    if (guests_.size() >= views_.active_max()) {
+      std::vector<std::string> walked, names;
+      for (auto& [name, until] : guests_)
+        (until == UINT64_MAX ? names : walked).push_back(name);
+      if (!walked.empty())
+        names = std::move(walked);
+      auto out = names[uniform_index(p.rng(), names.size())];
+      p.send(out, wire(hv_disconnect{p.self()}), carries::control);
+      drop(p, out, false, "a joiner's place taken by " + x.name);
+    }
+    guests_[x.name] = UINT64_MAX; // until its walks are out (start_walks)
+  }
+  bring_up(p, x, "joined through this node");
+  if (!views_.find_active(x.name))
+    guests_.erase(x.name);
+}
+
+// A guest stays until its walks had time to bring it neighbours of its own.
+// Then it leaves, or stays as a settled neighbour where there is a free
+// slot. It keeps us as a passive candidate, as after any DISCONNECT.
+void hyparview::see_guests_out(port& p) {
+  for (auto i = guests_.begin(); i != guests_.end();) {
+    auto name = i->first;
+    if (p.round() < i->second) {
+      ++i;
+      continue;
+    }
+    i = guests_.erase(i);
+    if (settled() > views_.active_max()) {
+      p.send(name, wire(hv_disconnect{p.self()}), carries::control);
+      drop(p, name, false, "a joiner's stay ended");
+    }
+  }
+}
+
+size_t hyparview::settled() const {
+  return views_.active().size() - guests_.size();
+}
+
+bool hyparview::full() const {
+  return settled() >= views_.active_max();
+}
+
+std::vector<std::string> hyparview::guest_names() const {
+  std::vector<std::string> names;
+  for (auto& g : guests_)
+    names.push_back(g.first);
+  return names;
 }
 
 void hyparview::detect_silence(port& p) {
@@ -160,13 +232,19 @@ void hyparview::keep_alive(port& p) {
 // entry, a walked joiner): at most one request at a time goes to an
 // address this node has not checked itself, and one that never answers is
 // forgotten (give_up). A forged entry costs one dial, one at a time.
+// Beyond the paper, a node holding under half its view asks with high
+// priority, not only an empty one: two nodes left with only each other
+// (what a join storm leaves) are refused by every full view forever.
 void hyparview::repair(port& p) {
-  while (views_.active().size() + asked_.size() < views_.active_max()) {
+  while (settled() + asked_.size() < views_.active_max()) {
     auto pick = views_.sample_passive(1, p.rng(), not_to_ask());
     if (pick.empty())
       return;
     // High priority makes the receiver evict: one such request at a time.
-    ask(p, pick.front(), views_.active().empty() && asked_.empty());
+    bool starved = 2 * settled() < views_.active_max();
+    bool high_out =
+        std::any_of(asked_.begin(), asked_.end(), [](auto& a) { return a.second.high; });
+    ask(p, pick.front(), starved && !high_out);
   }
 }
 
@@ -217,7 +295,7 @@ void hyparview::mix(port& p) {
 }
 
 void hyparview::ask(port& p, const hv_peer& to, bool high) {
-  asked_[to.name] = request{p.round() + answer_within(cfg_), !checked(to)};
+  asked_[to.name] = request{p.round() + answer_within(cfg_), !checked(to), high};
   send_to(p, to, wire(hv_neighbor{p.self(), m_->address(), high}));
 }
 
@@ -249,7 +327,7 @@ void hyparview::give_up(const std::string& name) {
 // -- view changes and sending -------------------------------------------------
 
 void hyparview::bring_up(port& p, const hv_peer& x, const std::string& why) {
-  auto r = views_.add_active(x, p.rng());
+  auto r = views_.add_active(x, p.rng(), guest_names());
   if (!r.is_new)
     return;
   if (r.evicted) {
@@ -273,6 +351,7 @@ void hyparview::drop(port& p, const std::string& name, bool failed,
   auto x = views_.remove_active(name);
   if (!x)
     return;
+  guests_.erase(name);
   keep_checked(*x);
   former_[name] = p.round();
   last_heard_.erase(name);

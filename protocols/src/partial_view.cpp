@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <algorithm>
+
 #include "gossip/address.hpp"
 
 namespace gossip {
@@ -60,12 +62,20 @@ const hv_peer* partial_views::find_passive(const std::string& name) const {
   return find_in(passive_, name);
 }
 
-partial_views::added partial_views::add_active(const hv_peer& x, rng_type& rng) {
+partial_views::added partial_views::add_active(const hv_peer& x, rng_type& rng,
+                                               const std::vector<std::string>& extra) {
   added result;
   if (x.name == self_ || find_active(x.name) || active_max_ == 0)
     return result;
-  if (active_full()) {
-    auto i = uniform_index(rng, active_.size());
+  auto is_extra = [&](const std::string& name) {
+    return std::find(extra.begin(), extra.end(), name) != extra.end();
+  };
+  std::vector<size_t> counted;
+  for (size_t i = 0; i < active_.size(); ++i)
+    if (!is_extra(active_[i].name))
+      counted.push_back(i);
+  if (!is_extra(x.name) && counted.size() >= active_max_) {
+    auto i = counted[uniform_index(rng, counted.size())];
     result.evicted = active_[i];
     active_.erase(active_.begin() + static_cast<std::ptrdiff_t>(i));
   }

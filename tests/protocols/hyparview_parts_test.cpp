@@ -180,6 +180,57 @@ TEST(HyParView, JoinContactForwardsTheJoinerToItsOtherPeers) {
   EXPECT_FALSE(contains(l.me.targets<hv_forward_join>(), "j"));
 }
 
+// A JOIN at a full contact evicts no settled neighbour: the joiner stays as
+// a guest beyond the view's size while its walks (as many as the paper's,
+// over settled neighbours only) bring it links of its own, then leaves.
+TEST(HyParView, AJoinAtAFullContactEvictsNobody) {
+  lone l{5, params{{"shuffle-every", "0"}, {"timeout", "0"}}};
+  l.me.receive_typed(hv_join{"j", ""}, "j");
+  EXPECT_TRUE(l.accepted_last());
+  EXPECT_EQ(l.me.peers().size(), 6u);
+  EXPECT_TRUE(l.me.targets<hv_disconnect>().empty());
+  auto walks = l.me.targets<hv_forward_join>();
+  EXPECT_EQ(walks.size(), 4u);
+  EXPECT_FALSE(contains(walks, "j"));
+  // The next joiner's walks go around the guest.
+  l.me.clear_records();
+  l.me.receive_typed(hv_join{"k", ""}, "k");
+  walks = l.me.targets<hv_forward_join>();
+  EXPECT_EQ(walks.size(), 4u);
+  EXPECT_FALSE(contains(walks, "j") || contains(walks, "k"));
+  // Two rounds later (the time an answer has) both guests leave.
+  for (int i = 0; i < 3; ++i)
+    l.me.tick();
+  auto bye = l.me.targets<hv_disconnect>();
+  EXPECT_EQ(std::set<std::string>(bye.begin(), bye.end()),
+            (std::set<std::string>{"j", "k"}));
+  EXPECT_EQ(l.me.peers(), (std::vector<std::string>{"p0", "p1", "p2", "p3", "p4"}));
+  EXPECT_TRUE(contains(passive_of(l.me), "j"));
+}
+
+// A storm of JOINs (a cluster's start, or forged ones) cuts no settled link:
+// joiners take at most as many guest slots as the view has, then each other's.
+TEST(HyParView, AStormOfJoinsCutsNoSettledLink) {
+  lone l{5, params{{"shuffle-every", "0"}, {"timeout", "0"}}};
+  for (int i = 0; i < 20; ++i) {
+    auto name = "j" + std::to_string(i);
+    l.me.receive_typed(hv_join{name, ""}, name);
+  }
+  auto peers = l.me.peers();
+  EXPECT_EQ(peers.size(), 10u);
+  for (int i = 0; i < 5; ++i)
+    EXPECT_TRUE(contains(peers, "p" + std::to_string(i)));
+  for (auto& out : l.me.targets<hv_disconnect>())
+    EXPECT_EQ(out[0], 'j') << out;
+  // Another kind of newcomer takes a settled slot as before: no guest goes.
+  l.me.clear_records();
+  l.me.receive_typed(hv_neighbor{"high", "", true}, "high");
+  auto bye = l.me.targets<hv_disconnect>();
+  ASSERT_EQ(bye.size(), 1u);
+  EXPECT_EQ(bye[0][0], 'p');
+  EXPECT_EQ(l.me.peers().size(), 10u);
+}
+
 TEST(HyParView, ForwardJoinEndsInAnActiveLinkOrPassesOn) {
   lone l{3};
   l.me.receive_typed(hv_forward_join{"p0", {"j", ""}, 4}, "p0");
@@ -218,7 +269,8 @@ TEST(HyParView, DisconnectMovesThePeerToPassive) {
 }
 
 TEST(HyParView, ASilentNeighbourFailsAndAPassivePeerIsAsked) {
-  lone l{2, params{{"timeout", "3"}, {"shuffle-every", "0"}}};
+  // A view of 2: one left is not under half of it (a low-priority ask).
+  lone l{2, params{{"timeout", "3"}, {"shuffle-every", "0"}, {"active", "2"}}};
   l.candidates({{"c1", ""}, {"c2", ""}});
   for (int i = 0; i < 4; ++i) {
     l.me.tick();
@@ -244,6 +296,26 @@ TEST(HyParView, LinkLostOfTheLastPeerAsksWithHighPriority) {
   ASSERT_EQ(asks.size(), 1u);
   EXPECT_TRUE(asks[0].high);
   EXPECT_EQ(l.me.targets<hv_neighbor>()[0], "c1");
+}
+
+// Beyond the paper: under half its view, a node asks with high priority,
+// one request at a time; two nodes left with only each other (a join storm
+// leaves such pairs) would be refused by every full view forever.
+TEST(HyParView, ANodeWithUnderHalfItsViewAsksWithHighPriority) {
+  lone l{3, params{{"shuffle-every", "0"}}};
+  l.candidates({{"c1", ""}, {"c2", ""}, {"c3", ""}, {"c4", ""}});
+  l.me.tick();
+  auto asks = l.me.sent<hv_neighbor>();
+  ASSERT_EQ(asks.size(), 2u); // 3 of 5
+  EXPECT_FALSE(asks[0].high || asks[1].high);
+  l.me.proto().link_lost(l.me, "p0"); // 2 of 5: under half
+  asks = l.me.sent<hv_neighbor>();
+  ASSERT_EQ(asks.size(), 3u);
+  EXPECT_TRUE(asks[2].high);
+  l.me.proto().link_lost(l.me, "p1"); // 1 of 5, a high request is out
+  asks = l.me.sent<hv_neighbor>();
+  ASSERT_EQ(asks.size(), 4u);
+  EXPECT_FALSE(asks[3].high);
 }
 
 TEST(HyParView, ShuffleEndsWhereTheWalkStopsAndBothSidesMerge) {
@@ -301,6 +373,57 @@ TEST(HyParView, SeedsAreJoinedByAddressUntilSomeoneTakesUsIn) {
   EXPECT_EQ(seed.ups.back().address, "10.0.0.2:7000");
   net.round();
   EXPECT_EQ(n.sent<hv_join>(envelope::to_address).size(), 1u) << "joined: no retry";
+}
+
+// Our JOIN asked: its walks' ends accept us unasked, and are taken even
+// into a full view (here one filled by joiners of our own, as a process's
+// first node is joined by its other nodes while it joins a remote seed),
+// as many as its walks can bring and while they can come.
+TEST(HyParView, TheWalksOfOurJoinAreTakenIntoAFullView) {
+  fake_node me{"me"};
+  me.addr = "10.0.0.2:7000";
+  me.add("hyparview",
+         params{{"seeds", "10.0.0.1:7000"}, {"shuffle-every", "0"}, {"timeout", "0"}});
+  me.tick();
+  ASSERT_EQ(me.sent<hv_join>(envelope::to_address).size(), 1u);
+  for (int i = 0; i < 5; ++i) {
+    auto name = "s" + std::to_string(i);
+    me.receive_typed(hv_join{name, ""}, name);
+  }
+  ASSERT_EQ(me.peers().size(), 5u);
+  me.clear_records();
+  for (int i = 0; i < 6; ++i) {
+    auto name = "w" + std::to_string(i);
+    me.receive_typed(hv_neighbor_reply{name, "", true}, name);
+  }
+  // The first five came in, each for a random one of the view; the sixth
+  // is one too many.
+  std::vector<std::string> up;
+  for (auto& u : me.ups)
+    up.push_back(u.name);
+  EXPECT_EQ(up, (std::vector<std::string>{"w0", "w1", "w2", "w3", "w4"}));
+  EXPECT_EQ(me.peers().size(), 5u);
+  EXPECT_EQ(me.targets<hv_disconnect>().size(), 5u);
+  EXPECT_EQ(me.rejected_items.size(), 1u);
+}
+
+// And once they had their time, an unasked acceptance evicts nobody again.
+TEST(HyParView, TheWalksOfOurJoinHaveTheirTime) {
+  fake_node me{"me"};
+  me.addr = "10.0.0.2:7000";
+  me.add("hyparview",
+         params{{"seeds", "10.0.0.1:7000"}, {"shuffle-every", "0"}, {"timeout", "0"}});
+  me.tick();
+  for (int i = 0; i < 5; ++i) {
+    auto name = "s" + std::to_string(i);
+    me.receive_typed(hv_join{name, ""}, name);
+  }
+  for (int i = 0; i < 12; ++i) // verify_within (8) + answer_within (2) rounds
+    me.tick();
+  auto before = me.peers();
+  me.receive_typed(hv_neighbor_reply{"late", "", true}, "late");
+  EXPECT_EQ(me.peers(), before);
+  EXPECT_EQ(me.rejected_items.size(), 1u);
 }
 
 TEST(HyParView, MembersAnswerSelfFirstThenTheActiveView) {

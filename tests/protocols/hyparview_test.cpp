@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <map>
 #include <set>
 
 #include "fake_port.hpp"
@@ -34,15 +35,21 @@ struct overlay {
   std::vector<std::string> names;
   rng_type rng{7};
 
-  explicit overlay(size_t n, const params& ps = {}) {
+  /// How the nodes join: one by one, or all at once through n0 (a
+  /// cluster's start, every node given the same seed).
+  enum joining { one_by_one, at_once };
+
+  explicit overlay(size_t n, const params& ps = {}, joining how = one_by_one) {
     for (size_t i = 0; i < n; ++i) {
       names.push_back("n" + std::to_string(i));
       net.add(names.back()).add("hyparview", ps);
     }
     for (size_t i = 1; i < n; ++i) {
-      join(node(i), names[uniform_index(rng, i)]);
-      net.settle();
+      join(node(i), names[how == at_once ? 0 : uniform_index(rng, i)]);
+      if (how == one_by_one)
+        net.settle();
     }
+    net.settle();
   }
   fake_node& node(size_t i) { return net[names[i]]; }
   void rounds(size_t k) {
@@ -87,6 +94,27 @@ struct overlay {
     return seen.size();
   }
   bool connected() { return reachable() == live().size(); }
+  /// Hops from n0 to each node over active links, summed and at most.
+  struct distances {
+    size_t sum = 0;
+    size_t max = 0;
+  };
+  distances from_first() {
+    std::map<std::string, size_t> hops{{names[0], 0}};
+    std::deque<std::string> todo{names[0]};
+    distances d;
+    while (!todo.empty()) {
+      auto n = todo.front();
+      todo.pop_front();
+      for (auto& peer : net[n].peers())
+        if (hops.emplace(peer, hops[n] + 1).second) {
+          d.sum += hops[peer];
+          d.max = std::max(d.max, hops[peer]);
+          todo.push_back(peer);
+        }
+    }
+    return d;
+  }
   /// Rounds until `ok` holds (at most `max`); max + 1 if it never did.
   template <class F> size_t rounds_until(size_t max, F ok) {
     for (size_t i = 0; i <= max; ++i) {
@@ -128,6 +156,24 @@ TEST(HyParView, FiftyJoinersBuildASymmetricConnectedOverlay) {
   EXPECT_TRUE(o.connected());
   // Repair fills views up to `active`: most nodes are at or near 5.
   EXPECT_GE(links, 50u * 4);
+}
+
+// 200 nodes join through n0 at once. The paper's contact evicts a random
+// neighbour per JOIN, so its view holds only the latest joiners, whose one
+// link is to it: each walk ends at once at one of them, and joiner k links
+// to joiners k-1..k-4, a band: here the farthest node was 24 hops from n0,
+// 10.5 on average. With guests, the walks go out through settled
+// neighbours: 5 and 3.6.
+TEST(HyParView, AJoinStormThroughOneContactBuildsAShallowOverlay) {
+  overlay o{200, params{}, overlay::at_once};
+  o.rounds(30);
+  EXPECT_TRUE(o.connected());
+  EXPECT_TRUE(o.symmetric());
+  auto d = o.from_first();
+  EXPECT_LE(d.max, 7u) << "hops to the farthest node";
+  EXPECT_LE(d.sum, 199u * 4) << "mean " << d.sum / 199.0;
+  for (auto& n : o.names)
+    EXPECT_LE(o.net[n].peers().size(), 5u) << n;
 }
 
 TEST(HyParView, SurvivorsReconnectAfterFortyPercentCrashWithBounces) {

@@ -55,8 +55,11 @@ public:
     std::optional<hv_peer> evicted;
   };
   /// Makes `x` active, out of the passive and lost lists. A full view drops
-  /// a random peer for it. An active peer keeps the address it has.
-  added add_active(const hv_peer& x, rng_type& rng);
+  /// a random peer for it. Peers named in `extra` (taken in beyond the
+  /// view's size) neither count toward it nor are dropped, and `x` among
+  /// them drops nobody. An active peer keeps the address it has.
+  added add_active(const hv_peer& x, rng_type& rng,
+                   const std::vector<std::string>& extra = {});
   /// Takes `name` out of the active view; nothing if it was not there.
   std::optional<hv_peer> remove_active(const std::string& name);
 
