@@ -203,7 +203,8 @@ caf::message_handler hyparview::api(port& p) {
 //   itself (bring_up: the port connects back to verify it) and starts the
 //   walks only once the address is verified (membership_port::verified), in
 //   a later round (start_walks). A claim never verified gets no walks: the
-//   joiner keeps its one link, to us, and nobody else dials it. An
+//   joiner keeps its one link, to us (as a guest at a full contact, until
+//   another joiner takes its place), and nobody else dials it. An
 //   in-process joiner (no address) is walked at once;
 // - a FORWARDJOIN is taken from a neighbour only (linked: or one dropped
 //   this round or the last, whose walk crossed our DISCONNECT): walks travel
@@ -288,15 +289,13 @@ void hyparview::on_neighbor_reply(port& p, const hv_neighbor_reply& m) {
   // A refusal leaves the peer a candidate; the next round asks another.
   if (!m.accepted || m.from == p.self() || leaving_)
     return;
-  if (!asked && walks_due_ > 0 && p.round() <= walks_until_ &&
-      !views_.find_active(m.from)) {
-    --walks_due_;
-    asked = true;
-  }
   if (!asked && full() && !views_.find_active(m.from)) {
-    p.count(tally::rejected_item,
-            "hyparview: an unasked NEIGHBOR_REPLY with a full view");
-    return;
+    if (walks_due_ == 0 || p.round() > walks_until_) {
+      p.count(tally::rejected_item,
+              "hyparview: an unasked NEIGHBOR_REPLY with a full view");
+      return;
+    }
+    --walks_due_;
   }
   bring_up(p, hv_peer{m.from, m.address}, "accepted us as a neighbour");
 }

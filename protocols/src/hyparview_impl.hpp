@@ -65,6 +65,8 @@ private:
   void shuffle(port& p);
   void mix(port& p);
   void ask(port& p, const hv_peer& to, bool high);
+  /// A high-priority request is out (one at a time: each makes room).
+  bool high_out() const;
   /// A candidate that never answered: kept as lost if we know its address
   /// is right, forgotten if nobody ever showed it was.
   void give_up(const std::string& name);

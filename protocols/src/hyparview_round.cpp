@@ -118,7 +118,10 @@ void hyparview::start_walks(port& p) {
       for (auto& y : views_.sample_active(views_.active_max() - 1, p.rng(), except))
         p.send(y.name, walk, carries::control);
     }
-    if (auto g = guests_.find(i->first); g != guests_.end())
+    // A walked guest leaves once its walks had time to land; one never
+    // verified keeps its one link (as a guest, until a joiner takes its
+    // place): sent away, it would join again, and again.
+    if (auto g = guests_.find(i->first); g != guests_.end() && ready)
       g->second = p.round() + answer_within(cfg_);
     i = joiners_.erase(i);
   }
@@ -242,9 +245,7 @@ void hyparview::repair(port& p) {
       return;
     // High priority makes the receiver evict: one such request at a time.
     bool starved = 2 * settled() < views_.active_max();
-    bool high_out =
-        std::any_of(asked_.begin(), asked_.end(), [](auto& a) { return a.second.high; });
-    ask(p, pick.front(), starved && !high_out);
+    ask(p, pick.front(), starved && !high_out());
   }
 }
 
@@ -278,7 +279,7 @@ void hyparview::mix(port& p) {
   // overlay in bursts.
   if (!mix_phase_)
     mix_phase_ = p.rng()() % cfg_.mix_every;
-  if ((p.round() + *mix_phase_) % cfg_.mix_every != 0)
+  if ((p.round() + *mix_phase_) % cfg_.mix_every != 0 || high_out())
     return;
   // Only a node that lost a link lately can be on an island: in a stable
   // overlay, mixing would only churn it (and the broadcast trees over it).
@@ -297,6 +298,10 @@ void hyparview::mix(port& p) {
 void hyparview::ask(port& p, const hv_peer& to, bool high) {
   asked_[to.name] = request{p.round() + answer_within(cfg_), !checked(to), high};
   send_to(p, to, wire(hv_neighbor{p.self(), m_->address(), high}));
+}
+
+bool hyparview::high_out() const {
+  return std::any_of(asked_.begin(), asked_.end(), [](auto& a) { return a.second.high; });
 }
 
 std::vector<std::string> hyparview::not_to_ask() const {

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include <algorithm>
-
 #include "gossip/address.hpp"
 
 namespace gossip {

@@ -3,10 +3,10 @@
 // one variant); its api step joins through a contact, as gossip-sim does,
 // or loses a link (the node's link_lost, for a send that found it dead).
 // Whatever arrives: the active view never outgrows twice `active` (joiners
-// taken in as guests beyond it) nor the passive view `passive`, neither holds the node itself or a peer twice, no peer is
-// in both, and the node's peers are exactly its active view; a DISCONNECT
-// takes its sender out of the active view; all it sends would pass a peer's
-// gate, and nothing is sent to itself.
+// taken in as guests beyond it) nor the passive view `passive`, neither holds the node
+// itself or a peer twice, no peer is in both, and the node's peers are exactly its active
+// view; a DISCONNECT takes its sender out of the active view; all it sends would pass a
+// peer's gate, and nothing is sent to itself.
 #include <algorithm>
 #include <set>
 

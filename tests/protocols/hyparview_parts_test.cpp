@@ -551,6 +551,33 @@ TEST(HyParView, AForgedJoinsAddressIsNeverWalked) {
   EXPECT_TRUE(l.me.sent<hv_forward_join>().empty());
 }
 
+// At a full contact too: the unverified joiner stays a guest, walked by
+// nobody, and is not sent away (it would only join again, and again); a
+// later joiner may take its place, a walked guest's first.
+TEST(HyParView, AJoinerNeverVerifiedKeepsItsGuestSlot) {
+  lone l{5, quiet};
+  l.me.verify_all = false;
+  l.me.receive_typed(hv_join{"j", "6.6.6.6:1"}, "j");
+  for (int i = 0; i < 30; ++i)
+    l.me.tick();
+  EXPECT_TRUE(contains(l.me.peers(), "j"));
+  EXPECT_TRUE(l.me.targets<hv_disconnect>().empty());
+  EXPECT_TRUE(l.me.sent<hv_forward_join>().empty());
+  // Four verified joiners fill the other guest slots; the next one takes
+  // the place of one of them (walked), not j's.
+  for (int i = 0; i < 5; ++i) {
+    auto name = "k" + std::to_string(i);
+    auto address = "10.0.0." + std::to_string(i + 1) + ":7000";
+    l.me.verified_at.insert(name + "@" + address);
+    l.me.receive_typed(hv_join{name, address}, name);
+  }
+  EXPECT_EQ(l.me.peers().size(), 10u);
+  EXPECT_TRUE(contains(l.me.peers(), "j"));
+  auto bye = l.me.targets<hv_disconnect>();
+  ASSERT_EQ(bye.size(), 1u);
+  EXPECT_EQ(bye[0][0], 'k');
+}
+
 TEST(HyParView, AForwardJoinFromANonNeighbourMovesNobody) {
   lone l{3};
   l.me.receive_typed(hv_forward_join{"stranger", {"j", "6.6.6.6:1"}, 0}, "stranger");
