@@ -55,6 +55,8 @@ void measure_broadcast(proc::process_cluster& c, trial& t, size_t origin,
                        const std::string& text);
 /// Kills victim's process (and so every node it hosts); times how the
 /// other processes' nodes detect the victim.
+/// Nodes that a node of another process counts live (their detectors).
+std::set<size_t> watched_from_outside(proc::process_cluster& c);
 void measure_detection(proc::process_cluster& c, trial& t, size_t victim);
 
 // -- links.cpp ------------------------------------------------------------------

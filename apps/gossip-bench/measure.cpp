@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <iostream>
+#include <map>
 
 #include "bench.hpp"
 
@@ -78,6 +80,10 @@ void count_false(process_cluster& c, const std::set<std::string>& gone, trial& t
       auto live = gone.count(ev.peer) == 0;
       t.false_suspicions += ev.kind == event_kind::member_suspect && live ? 1 : 0;
       t.false_downs += ev.kind == event_kind::member_down && live ? 1 : 0;
+      // Why: silence, a lost link, a refutation missed (worth reading, rare).
+      if (ev.kind == event_kind::member_down && live)
+        std::cerr << "gossip-bench: false down: " << c.name(i) << " marked " << ev.peer
+                  << " down: " << ev.detail << "\n";
     }
 }
 
@@ -169,6 +175,19 @@ void measure_broadcast(process_cluster& c, trial& t, size_t origin,
   t.t90 = fix(percentile(times, 90));
   t.t99 = fix(percentile(times, 99));
   t.t100 = fix(percentile(times, 100));
+}
+
+std::set<size_t> watched_from_outside(process_cluster& c) {
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < c.size(); ++i)
+    index[c.name(i)] = i;
+  std::set<size_t> result;
+  for (size_t i = 0; i < c.size(); ++i)
+    for (auto& peer : c.live_view(i))
+      if (auto j = index.find(peer);
+          j != index.end() && c.process_of(j->second) != c.process_of(i))
+        result.insert(j->second);
+  return result;
 }
 
 void measure_detection(process_cluster& c, trial& t, size_t victim) {
