@@ -375,12 +375,11 @@ TEST(HyParView, SeedsAreJoinedByAddressUntilSomeoneTakesUsIn) {
   EXPECT_EQ(n.sent<hv_join>(envelope::to_address).size(), 1u) << "joined: no retry";
 }
 
-// Our JOIN asked: its walks' ends accept us unasked, and are taken even
-// into a full view (here one filled by joiners of our own, as a process's
-// first node is joined by its other nodes while it joins a remote seed),
-// as many as its walks can bring and while they can come.
-TEST(HyParView, TheWalksOfOurJoinAreTakenIntoAFullView) {
-  fake_node me{"me"};
+namespace {
+
+/// A node that joined its seed (one JOIN out) and was joined at once by
+/// five nodes of its own: its view is full of them.
+void joined_and_full(fake_node& me) {
   me.addr = "10.0.0.2:7000";
   me.add("hyparview",
          params{{"seeds", "10.0.0.1:7000"}, {"shuffle-every", "0"}, {"timeout", "0"}});
@@ -391,6 +390,17 @@ TEST(HyParView, TheWalksOfOurJoinAreTakenIntoAFullView) {
     me.receive_typed(hv_join{name, ""}, name);
   }
   ASSERT_EQ(me.peers().size(), 5u);
+}
+
+} // namespace
+
+// Our JOIN asked: its walks' ends accept us unasked, and are taken even
+// into a full view (here one filled by joiners of our own, as a process's
+// first node is joined by its other nodes while it joins a remote seed),
+// as many as its walks can bring and while they can come.
+TEST(HyParView, TheWalksOfOurJoinAreTakenIntoAFullView) {
+  fake_node me{"me"};
+  joined_and_full(me);
   me.clear_records();
   for (int i = 0; i < 6; ++i) {
     auto name = "w" + std::to_string(i);
@@ -410,14 +420,7 @@ TEST(HyParView, TheWalksOfOurJoinAreTakenIntoAFullView) {
 // And once they had their time, an unasked acceptance evicts nobody again.
 TEST(HyParView, TheWalksOfOurJoinHaveTheirTime) {
   fake_node me{"me"};
-  me.addr = "10.0.0.2:7000";
-  me.add("hyparview",
-         params{{"seeds", "10.0.0.1:7000"}, {"shuffle-every", "0"}, {"timeout", "0"}});
-  me.tick();
-  for (int i = 0; i < 5; ++i) {
-    auto name = "s" + std::to_string(i);
-    me.receive_typed(hv_join{name, ""}, name);
-  }
+  joined_and_full(me);
   for (int i = 0; i < 12; ++i) // verify_within (8) + answer_within (2) rounds
     me.tick();
   auto before = me.peers();
@@ -538,12 +541,21 @@ TEST(HyParView, AJoinersAddressIsWalkedOnlyOnceTheContactVerifiedIt) {
   EXPECT_EQ(l.me.sent<hv_forward_join>().size(), 3u) << "walked once";
 }
 
-TEST(HyParView, AForgedJoinsAddressIsNeverWalked) {
-  lone l{3, quiet};
+namespace {
+
+/// A JOIN claiming an address the contact never verifies, and 30 rounds.
+void forged_join(lone& l) {
   l.me.verify_all = false;
   l.me.receive_typed(hv_join{"j", "6.6.6.6:1"}, "j");
   for (int i = 0; i < 30; ++i)
     l.me.tick();
+}
+
+} // namespace
+
+TEST(HyParView, AForgedJoinsAddressIsNeverWalked) {
+  lone l{3, quiet};
+  forged_join(l);
   EXPECT_TRUE(l.me.sent<hv_forward_join>().empty());
   // Verified only after the contact gave up: still no walk.
   l.me.verified_at.insert("j@6.6.6.6:1");
@@ -556,10 +568,7 @@ TEST(HyParView, AForgedJoinsAddressIsNeverWalked) {
 // later joiner may take its place, a walked guest's first.
 TEST(HyParView, AJoinerNeverVerifiedKeepsItsGuestSlot) {
   lone l{5, quiet};
-  l.me.verify_all = false;
-  l.me.receive_typed(hv_join{"j", "6.6.6.6:1"}, "j");
-  for (int i = 0; i < 30; ++i)
-    l.me.tick();
+  forged_join(l);
   EXPECT_TRUE(contains(l.me.peers(), "j"));
   EXPECT_TRUE(l.me.targets<hv_disconnect>().empty());
   EXPECT_TRUE(l.me.sent<hv_forward_join>().empty());
