@@ -10,8 +10,6 @@
 #include <caf/io/network/multiplexer.hpp>
 #include <caf/io/system_messages.hpp>
 
-#include <sys/socket.h>
-
 #include <algorithm>
 #include <map>
 #include <optional>
@@ -21,6 +19,7 @@
 
 #include "gossip/basp_frame.hpp"
 #include "gossip/tls_record.hpp"
+#include "relay_scribe.hpp"
 
 namespace gossip::guard {
 
@@ -28,6 +27,9 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 using tick_atom = caf::atom_constant<caf::atom("gtick")>;
+// (atom, peer, relay): BASP closed the relay / a relay's held bytes drained.
+using relay_closed_atom = caf::atom_constant<caf::atom("grclosed")>;
+using relay_drained_atom = caf::atom_constant<caf::atom("grdrained")>;
 using caf::io::accept_handle;
 using caf::io::connection_handle;
 
@@ -48,11 +50,14 @@ struct listener {
 };
 
 struct conn {
-  /// The remote side (false: our end towards BASP or the TLS port).
+  /// The remote side (false: our end towards the TLS port).
   bool peer = false;
   bool inbound = false;
   bool raw = false;
+  /// Raw: our connection to the TLS port (or the peer, on that one's side).
   connection_handle other = caf::io::invalid_connection_handle;
+  /// BASP's end of a peer's connection (none when raw).
+  caf::intrusive_ptr<relay_scribe> relay;
   /// Inbound: the listener it came through.
   accept_handle via;
   /// A peer's frames (none when raw).
@@ -94,6 +99,12 @@ struct broker_state {
   counts tally;
 
   static const char* name;
+
+  ~broker_state() {
+    for (auto& kvp : conns)
+      if (kvp.second.relay)
+        kvp.second.relay->cut(); // BASP learns the peer is gone
+  }
 
   size_t active() const { return peers + connecting; }
   /// Connections still in their handshake may take half the cap: sockets
@@ -141,6 +152,8 @@ void forget(broker* self, connection_handle h) {
   auto i = st.conns.find(h);
   if (i == st.conns.end())
     return;
+  if (i->second.relay)
+    i->second.relay->cut();
   if (i->second.peer) {
     --st.peers;
     if (i->second.inbound && !i->second.handshaken)
@@ -194,7 +207,7 @@ void handshake_through(broker* self, connection_handle h, conn& c) {
     self->configure_read(c.other, caf::io::receive_policy::at_most(read_chunk));
 }
 
-// Our side of a peer: `h` is BASP's end or the TLS port.
+// Our side of a raw peer: `h` is our connection to the TLS port.
 void add_inner(broker* self, connection_handle h, connection_handle peer, bool raw) {
   auto& c = self->state.conns[h];
   c.other = peer;
@@ -205,28 +218,42 @@ void add_inner(broker* self, connection_handle h, connection_handle peer, bool r
   self->configure_read(h, caf::io::receive_policy::at_most(chunk));
 }
 
-// A socketpair: one end stays with us (towards `peer`), the other becomes a
-// scribe for BASP.
-caf::io::scribe_ptr make_pair(broker* self, connection_handle peer) {
-  int sv[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
-    return nullptr;
-  add_inner(self, self->add_scribe(sv[0]), peer, false);
-  return self->parent().backend().new_scribe(sv[1]);
+// BASP's end of `peer`'s connection: a relay (relay_scribe.hpp) that BASP
+// reads and writes like a socket.
+caf::io::scribe_ptr make_relay(broker* self, connection_handle peer) {
+  relay_scribe::sink s;
+  s.write = [self, peer](const char* data, size_t size) {
+    self->write(peer, size, data);
+    self->flush(peer);
+  };
+  auto r = caf::make_counted<relay_scribe>(self->remote_addr(peer),
+                                           self->remote_port(peer), relay_scribe::sink{});
+  auto rh = r->hdl();
+  s.closed = [self, peer, rh] { self->send(self, relay_closed_atom::value, peer, rh); };
+  s.drained = [self, peer, rh] { self->send(self, relay_drained_atom::value, peer, rh); };
+  r->set_sink(std::move(s));
+  self->state.conns[peer].relay = r;
+  return r;
 }
 
-// A new client: BASP gets its end of a new socketpair the way
+// The peer's conn if `relay` is still its relay (handles of closed sockets
+// are reused).
+conn* with_relay(broker* self, connection_handle peer, connection_handle relay) {
+  auto i = self->state.conns.find(peer);
+  if (i == self->state.conns.end() || !i->second.relay || i->second.relay->hdl() != relay)
+    return nullptr;
+  return &i->second;
+}
+
+// A new client: BASP gets its relay the way
 // middleman().publish() gives it a doorman's connection, and sends its server
 // handshake at once, as it does without a guard. (Sent only after the
 // client's first checked header, it arrived after the client handshake of a
 // peer connecting back at the same time, and CAF then closed both
 // connections as redundant.)
-bool attach_inbound(broker* self, connection_handle h, const listener& l) {
-  auto sp = make_pair(self, h);
-  if (!sp)
-    return false;
-  self->send(basp(self), caf::publish_atom::value, std::move(sp), l.port, l.node, l.sigs);
-  return true;
+void attach_inbound(broker* self, connection_handle h, const listener& l) {
+  self->send(basp(self), caf::publish_atom::value, make_relay(self, h), l.port, l.node,
+             l.sigs);
 }
 
 // The server's handshake is whole and checked: now BASP gets the connection
@@ -239,11 +266,9 @@ bool attach_outbound(broker* self, connection_handle h, conn& c) {
   auto d = st.dials.find(c.dial);
   if (d == st.dials.end())
     return false;
-  auto bsp = make_pair(self, h);
-  if (!bsp)
-    return false;
+  auto bsp = make_relay(self, h);
   d->second.handed = true;
-  self->write(c.other, c.held.size(), c.held.data());
+  c.relay->push(c.held.data(), c.held.size()); // BASP reads it once it has the relay
   std::string{}.swap(c.held);
   auto id = c.dial;
   auto finish = [self, id](auto&&... xs) {
@@ -276,7 +301,7 @@ void backpressure(broker* self, connection_handle from, conn& c) {
 }
 
 void from_inner(broker* self, conn& c, const caf::io::new_data_msg& m) {
-  // Our BASP (or TLS port) towards the peer: trusted, unparsed.
+  // The TLS port towards the peer: trusted, unparsed.
   self->write(c.other, m.buf.size(), m.buf.data());
   self->flush(c.other);
   if (c.raw) {
@@ -332,13 +357,12 @@ void from_peer(broker* self, connection_handle h, conn& c,
     return;
   }
   auto sink = [&](const char* data, size_t size) {
-    if (c.other == caf::io::invalid_connection_handle)
-      c.held.append(data, size); // outbound, before BASP has it
+    if (c.relay)
+      c.relay->push(data, size);
     else
-      self->write(c.other, size, data);
+      c.held.append(data, size); // outbound, before BASP has it
   };
-  if ((c.inbound && c.other == caf::io::invalid_connection_handle) ||
-      !c.frames->feed(m.buf.data(), m.buf.size(), sink)) {
+  if ((c.inbound && !c.relay) || !c.frames->feed(m.buf.data(), m.buf.size(), sink)) {
     ++st.tally.rejected;
     drop(self, h);
     return;
@@ -350,7 +374,16 @@ void from_peer(broker* self, connection_handle h, conn& c,
     }
     handshake_through(self, h, c);
   }
-  backpressure(self, h, c);
+  if (!c.relay)
+    return;
+  auto relay = c.relay; // BASP may close it while it reads
+  relay->drain(self->context());
+  // Held bytes are those BASP has not asked for yet (it has not taken the
+  // relay yet): the peer waits while they are many.
+  if (relay->held() > st.cfg.high_water && !c.paused) {
+    c.paused = true;
+    self->halt(h);
+  }
 }
 
 void on_tick(broker* self) {
@@ -440,8 +473,7 @@ caf::behavior guard_broker(broker* self, settings cfg) {
         if (c.raw)
           return; // the TLS port is connected once a ClientHello is there
         c.frames.emplace(basp_frame::speaker::client, st.caps());
-        if (!attach_inbound(self, m.handle, l->second))
-          drop(self, m.handle);
+        attach_inbound(self, m.handle, l->second);
       },
       [=](const caf::io::new_data_msg& m) {
         auto i = self->state.conns.find(m.handle);
@@ -467,6 +499,18 @@ caf::behavior guard_broker(broker* self, settings cfg) {
         }
       },
       [=](const caf::io::connection_closed_msg& m) { drop(self, m.handle); },
+      [=](relay_closed_atom, connection_handle peer, connection_handle relay) {
+        if (with_relay(self, peer, relay))
+          drop(self, peer);
+      },
+      [=](relay_drained_atom, connection_handle peer, connection_handle relay) {
+        auto c = with_relay(self, peer, relay);
+        if (c && c->paused && c->relay->held() < self->state.cfg.high_water / 4) {
+          c->paused = false;
+          c->last_rx = clock_type::now();
+          self->trigger(peer);
+        }
+      },
       [=](const caf::io::acceptor_closed_msg& m) {
         self->state.listeners.erase(m.handle);
       },

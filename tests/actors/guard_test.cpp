@@ -141,6 +141,52 @@ TEST_F(Guard, AMessageOverTheCapClosesItsConnection) {
   EXPECT_TRUE(ask(client, *again));
 }
 
+// BASP reads a frame in exact pieces (a header, then its payload); the guard
+// hands over what it checked in reads of at most 16 KiB.
+TEST_F(Guard, AMessageLongerThanManyReadsArrivesWhole) {
+  auto h = guard::dial(client, "127.0.0.1", port);
+  ASSERT_TRUE(h) << client.render(h.error());
+  caf::scoped_actor self{client};
+  size_t got = 0;
+  std::string big(3 * 16 * 1024 + 5, 'x');
+  self->request(*h, 10s, big).receive([&](size_t n) { got = n; }, [](caf::error&) {});
+  EXPECT_EQ(got, big.size());
+  EXPECT_TRUE(ask(client, *h)) << "and the next message after it";
+}
+
+// A frame whose header passes the guard but whose payload BASP cannot read
+// (a client handshake of one byte holds no node id): BASP closes its end,
+// and the guard closes the peer's socket.
+TEST_F(Guard, AFrameBaspRefusesClosesThePeer) {
+  int fd = hostile::connect_loopback(port);
+  auto x = hostile::basp_header(1, 1);
+  ASSERT_TRUE(hostile::send_all(fd, x.data(), x.size()));
+  ASSERT_TRUE(hostile::send_all(fd, "z", 1));
+  EXPECT_TRUE(hostile::wait_closed(fd, 10s));
+  ::close(fd);
+  EXPECT_EQ(counts().rejected, 0u) << "BASP refused it, not the guard";
+  EXPECT_EQ(counts().timed_out, 0u) << "closed by BASP, not by the idle timeout";
+  EXPECT_EQ(counts().peers, 0u);
+  auto h = client.middleman().remote_actor("127.0.0.1", port);
+  ASSERT_TRUE(h);
+  EXPECT_TRUE(ask(client, *h));
+}
+
+// The server's guard stops, and with it its connections: the client's guard
+// sees its socket closed and tells BASP, so the server's actors are down for
+// the client at once (not after a missed heartbeat).
+TEST_F(Guard, APeerWhoseConnectionEndsIsDownAtOnce) {
+  auto h = guard::dial(client, "127.0.0.1", port);
+  ASSERT_TRUE(h) << client.render(h.error());
+  caf::scoped_actor self{client};
+  self->monitor(*h);
+  guard::stop(server);
+  bool down = false;
+  self->receive([&](const caf::down_msg& m) { down = m.source == *h; },
+                caf::after(10s) >> [] {});
+  EXPECT_TRUE(down);
+}
+
 TEST(GuardDial, AHostileServerCannotMakeTheClientAllocate) {
   config cfg;
   caf::actor_system sys{cfg};

@@ -6,7 +6,8 @@
 //
 // Inbound (listen): the guard owns the public port, checks every BASP frame
 // header a peer sends (basp_frame.hpp) before a byte of it reaches BASP, and
-// hands checked bytes to BASP over a socketpair. Outbound (the guard answers
+// hands checked bytes to BASP through an in-memory scribe in the same thread
+// (relay_scribe.hpp). Outbound (the guard answers
 // `connect_atom, host, port` like CAF's middleman actor): a short-lived
 // detached helper connects with a timeout, the guard checks what the server
 // sends the same way. Both ways: a handshake deadline, an idle timeout, a cap
@@ -51,9 +52,9 @@ struct settings {
   size_t high_water = 4u << 20;
 };
 
-/// File descriptors one guarded connection costs (the peer's socket and both
-/// ends of the socketpair to BASP; for TLS the peer's socket, ours to the
-/// local TLS port and its accepted end), and what the process keeps besides.
+/// File descriptors one guarded connection may cost (BASP: the peer's socket
+/// alone; TLS: the peer's socket, ours to the local TLS port and its accepted
+/// end), and what the process keeps besides.
 constexpr size_t fds_per_peer = 3;
 constexpr size_t fd_reserve = 128;
 
