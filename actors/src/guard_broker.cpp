@@ -10,121 +10,21 @@
 #include <caf/io/network/multiplexer.hpp>
 #include <caf/io/system_messages.hpp>
 
-#include <algorithm>
-#include <map>
-#include <optional>
-#include <set>
-#include <unordered_map>
 #include <vector>
 
-#include "gossip/basp_frame.hpp"
-#include "gossip/tls_record.hpp"
-#include "relay_scribe.hpp"
+#include "guard_state.hpp"
 
 namespace gossip::guard {
-
-namespace {
-
-using clock_type = std::chrono::steady_clock;
-using tick_atom = caf::atom_constant<caf::atom("gtick")>;
-// (atom, peer, relay): BASP closed the relay / a relay's held bytes drained.
-using relay_closed_atom = caf::atom_constant<caf::atom("grclosed")>;
-using relay_drained_atom = caf::atom_constant<caf::atom("grdrained")>;
-using caf::io::accept_handle;
-using caf::io::connection_handle;
-
-// Reads of a connection in its handshake are small: an idle socket costs
-// its read buffer (CAF sizes it to the most a read may take, and zeroes it).
-// After it, 16 KiB: gossip messages are small, and a full mesh of 128
-// processes spent a sixth of its join storm's CPU zeroing 64 KiB buffers
-// (two per link) on fresh pages; a large message takes a few more reads.
-constexpr size_t handshake_chunk = 4 * 1024;
-constexpr size_t read_chunk = 16 * 1024;
-
-struct listener {
-  bool raw = false;
-  caf::strong_actor_ptr node; // BASP: the actor a client gets
-  std::set<std::string> sigs;
-  uint16_t port = 0;
-  uint16_t backend_port = 0; // raw: the TLS port on 127.0.0.1
-};
-
-struct conn {
-  /// The remote side (false: our end towards the TLS port).
-  bool peer = false;
-  bool inbound = false;
-  bool raw = false;
-  /// Raw: our connection to the TLS port (or the peer, on that one's side).
-  connection_handle other = caf::io::invalid_connection_handle;
-  /// BASP's end of a peer's connection (none when raw).
-  caf::intrusive_ptr<relay_scribe> relay;
-  /// Inbound: the listener it came through.
-  accept_handle via;
-  /// A peer's frames (none when raw).
-  std::optional<basp_frame::parser> frames;
-  /// Raw: turns of speaking, the peer first (4: its handshake is through).
-  int turns = 0;
-  /// Raw: the client's first TLS record, held until it is whole. Outbound:
-  /// the server's handshake, held until it is whole.
-  std::string held;
-  /// Outbound: its dial.
-  uint64_t dial = 0;
-  bool handshaken = false;
-  bool paused = false;
-  clock_type::time_point since, last_rx;
-};
-
-struct pending_dial {
-  caf::response_promise rp;
-  clock_type::time_point deadline;
-  uint16_t port = 0;
-  bool connected = false; // the TCP connect succeeded
-  bool handed = false;    // BASP has the connection
-  connection_handle hdl = caf::io::invalid_connection_handle;
-};
-
-} // namespace
-
-struct broker_state {
-  settings cfg;
-  std::map<accept_handle, listener> listeners;
-  std::unordered_map<connection_handle, conn> conns;
-  std::map<uint64_t, pending_dial> dials;
-  size_t peers = 0;      // peer connections
-  size_t waiting = 0;    // inbound peers still in their handshake
-  size_t connecting = 0; // dials before their TCP connect is done
-  uint64_t next_dial = 0;
-  /// When the next tick is due (max: none scheduled).
-  clock_type::time_point next_tick = clock_type::time_point::max();
-  counts tally;
-
-  static const char* name;
-
-  ~broker_state() {
-    for (auto& kvp : conns)
-      if (kvp.second.relay)
-        kvp.second.relay->cut(); // BASP learns the peer is gone
-  }
-
-  size_t active() const { return peers + connecting; }
-  /// Connections still in their handshake may take half the cap: sockets
-  /// that never finish one cannot keep the node from connecting out.
-  bool full(bool inbound) const {
-    return active() >= cfg.max_peers ||
-           (inbound && waiting >= std::max<size_t>(1, cfg.max_peers / 2));
-  }
-  basp_frame::caps caps() const { return {cfg.max_frame, cfg.max_handshake}; }
-};
 
 const char* broker_state::name = "gossip_guard";
 
 namespace {
 
-using broker = caf::io::stateful_broker<broker_state>;
-
 caf::actor basp(broker* self) {
   return self->parent().named_broker<caf::io::basp_broker>(caf::atom("BASP"));
 }
+
+} // namespace
 
 // Ticks come often while a handshake or a connect is under way (a tenth of
 // the handshake timeout), rarely otherwise (a tenth of the idle timeout):
@@ -207,16 +107,7 @@ void handshake_through(broker* self, connection_handle h, conn& c) {
     self->configure_read(c.other, caf::io::receive_policy::at_most(read_chunk));
 }
 
-// Our side of a raw peer: `h` is our connection to the TLS port.
-void add_inner(broker* self, connection_handle h, connection_handle peer, bool raw) {
-  auto& c = self->state.conns[h];
-  c.other = peer;
-  c.raw = raw;
-  auto& p = self->state.conns[peer];
-  p.other = h;
-  auto chunk = p.handshaken ? read_chunk : handshake_chunk;
-  self->configure_read(h, caf::io::receive_policy::at_most(chunk));
-}
+namespace {
 
 // BASP's end of `peer`'s connection: a relay (relay_scribe.hpp) that BASP
 // reads and writes like a socket.
@@ -288,72 +179,12 @@ bool attach_outbound(broker* self, connection_handle h, conn& c) {
   return true;
 }
 
-// Stops reading `from` while its other side has too much to write.
-void backpressure(broker* self, connection_handle from, conn& c) {
-  if (c.other == caf::io::invalid_connection_handle)
-    return;
-  self->flush(c.other);
-  if (self->wr_buf(c.other).size() > self->state.cfg.high_water) {
-    c.paused = true; // takes effect after the current read burst
-    self->halt(from);
-    self->ack_writes(c.other, true);
-  }
-}
-
-void from_inner(broker* self, conn& c, const caf::io::new_data_msg& m) {
-  // The TLS port towards the peer: trusted, unparsed.
-  self->write(c.other, m.buf.size(), m.buf.data());
-  self->flush(c.other);
-  if (c.raw) {
-    auto p = self->state.conns.find(c.other);
-    if (p != self->state.conns.end() && !p->second.handshaken &&
-        p->second.turns % 2 == 1 && ++p->second.turns >= 4)
-      handshake_through(self, p->first, p->second);
-  }
-}
-
-// TLS: the client's first record is held (16 KiB at most) until it is whole
-// and looks like a ClientHello; only then is the TLS port connected.
-bool hold_hello(broker* self, connection_handle h, conn& c,
-                const caf::io::new_data_msg& m) {
-  c.held.append(m.buf.begin(), m.buf.end());
-  auto v = tls_record::check_client_hello(reinterpret_cast<const uint8_t*>(c.held.data()),
-                                          c.held.size());
-  if (!v.problem.empty())
-    return false;
-  if (v.record_size == 0 || c.held.size() < v.record_size)
-    return true; // the rest comes later
-  auto l = self->state.listeners.find(c.via);
-  if (l == self->state.listeners.end())
-    return false;
-  // The TLS port on 127.0.0.1 answers at once (a loopback connect).
-  auto b = self->add_tcp_scribe("127.0.0.1", l->second.backend_port);
-  if (!b)
-    return false;
-  add_inner(self, *b, h, true);
-  self->write(*b, c.held.size(), c.held.data());
-  self->flush(*b);
-  std::string{}.swap(c.held);
-  c.turns = 1;
-  return true;
-}
-
 void from_peer(broker* self, connection_handle h, conn& c,
                const caf::io::new_data_msg& m) {
   auto& st = self->state;
   c.last_rx = clock_type::now();
-  if (c.raw && c.other == caf::io::invalid_connection_handle) {
-    if (!hold_hello(self, h, c, m)) {
-      ++st.tally.rejected;
-      drop(self, h);
-    }
-    return;
-  }
   if (c.raw) {
-    if (!c.handshaken && c.turns % 2 == 0)
-      ++c.turns;
-    self->write(c.other, m.buf.size(), m.buf.data());
-    backpressure(self, h, c);
+    from_tls_peer(self, h, c, m);
     return;
   }
   auto sink = [&](const char* data, size_t size) {
@@ -482,7 +313,7 @@ caf::behavior guard_broker(broker* self, settings cfg) {
         if (i->second.peer)
           from_peer(self, m.handle, i->second, m);
         else if (i->second.other != caf::io::invalid_connection_handle)
-          from_inner(self, i->second, m);
+          from_tls_port(self, i->second, m);
       },
       [=](const caf::io::data_transferred_msg& m) {
         auto& st = self->state;
