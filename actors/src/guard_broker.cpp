@@ -114,6 +114,8 @@ namespace {
 caf::io::scribe_ptr make_relay(broker* self, connection_handle peer) {
   relay_scribe::sink s;
   s.write = [self, peer](const char* data, size_t size) {
+    if (!self->valid(peer))
+      return; // closed, the guard not yet told (CAF would keep the bytes forever)
     self->write(peer, size, data);
     self->flush(peer);
   };

@@ -19,6 +19,9 @@ caf::io::connection_handle next_handle() {
   return caf::io::connection_handle::from_int(next++);
 }
 
+// What an emptied buffer may keep: a few reads' worth.
+constexpr size_t keep_capacity = 64 * 1024;
+
 } // namespace
 
 relay_scribe::relay_scribe(std::string addr, uint16_t port, sink s)
@@ -59,9 +62,13 @@ void relay_scribe::drain(caf::execution_unit* ctx) {
       reading_ = false;
   }
   draining_ = false;
+  if (rd_buf_.capacity() > keep_capacity)
+    std::vector<char>{}.swap(rd_buf_);
   if (off_ == in_.size()) {
     in_.clear();
     off_ = 0;
+    if (in_.capacity() > keep_capacity)
+      std::vector<char>{}.swap(in_); // one large frame does not stay allocated
   } else if (off_ > in_.size() / 2) {
     in_.erase(in_.begin(), in_.begin() + off_);
     off_ = 0;
