@@ -47,6 +47,8 @@ std::string check(const settings& s) {
     return "handshake_timeout must be between 100ms and 60s";
   if (s.idle_timeout < seconds{1} || s.idle_timeout > hours{24})
     return "idle_timeout must be between 1s and 24h (60m from the command line)";
+  if (s.high_water < (64u << 10))
+    return "high_water must be at least 64 KiB";
   if (s.max_peers == 0 || s.max_peers > 1000000)
     return "max_peers must be between 1 and 1000000";
   return {};

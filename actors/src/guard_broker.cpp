@@ -211,9 +211,10 @@ void from_peer(broker* self, connection_handle h, conn& c,
     return;
   auto relay = c.relay; // BASP may close it while it reads
   relay->drain(self->context());
-  // Held bytes are those BASP has not asked for yet (it has not taken the
-  // relay yet): the peer waits while they are many.
-  if (relay->held() > st.cfg.high_water && !c.paused) {
+  // Bytes BASP is not reading yet (it has not taken the relay): the peer
+  // waits while they are many. A large frame BASP is reading is not among
+  // them (BASP needs its rest).
+  if (relay->backlog() > st.cfg.high_water && !c.paused) {
     c.paused = true;
     self->halt(h);
   }
@@ -227,7 +228,7 @@ void on_tick(broker* self) {
   std::vector<connection_handle> late;
   for (auto& [h, c] : st.conns)
     if (c.peer && ((!c.handshaken && now - c.since > st.cfg.handshake_timeout) ||
-                   (!c.paused && now - c.last_rx > st.cfg.idle_timeout)))
+                   ((!c.paused || c.relay) && now - c.last_rx > st.cfg.idle_timeout)))
       late.push_back(h);
   for (auto h : late) {
     ++st.tally.timed_out;
@@ -338,7 +339,7 @@ caf::behavior guard_broker(broker* self, settings cfg) {
       },
       [=](relay_drained_atom, connection_handle peer, connection_handle relay) {
         auto c = with_relay(self, peer, relay);
-        if (c && c->paused && c->relay->held() < self->state.cfg.high_water / 4) {
+        if (c && c->paused && c->relay->backlog() < self->state.cfg.high_water / 4) {
           c->paused = false;
           c->last_rx = clock_type::now();
           self->trigger(peer);

@@ -16,8 +16,8 @@
 #include "faults.hpp"
 #include "gossip/metrics.hpp"
 #include "gossip/node.hpp"
-#include "gossip/sampler.hpp"
 #include "gossip/peer_view.hpp"
+#include "gossip/sampler.hpp"
 #include "persistence.hpp"
 #include "routing.hpp"
 

@@ -56,8 +56,13 @@ void relay_scribe::drain(caf::execution_unit* ctx) {
     auto n = next_read();
     if (n == 0)
       break;
-    rd_buf_.assign(in_.begin() + off_, in_.begin() + off_ + n);
-    off_ += n;
+    if (off_ == 0 && n == in_.size()) {
+      rd_buf_.swap(in_); // the whole buffer is one read: no copy
+      in_.clear();
+    } else {
+      rd_buf_.assign(in_.begin() + off_, in_.begin() + off_ + n);
+      off_ += n;
+    }
     if (!consume(ctx, rd_buf_.data(), n))
       reading_ = false;
   }
@@ -72,6 +77,8 @@ void relay_scribe::drain(caf::execution_unit* ctx) {
   } else if (off_ > in_.size() / 2) {
     in_.erase(in_.begin(), in_.begin() + off_);
     off_ = 0;
+    if (in_.capacity() > keep_capacity && in_.size() <= keep_capacity / 2)
+      in_.shrink_to_fit();
   }
 }
 

@@ -38,8 +38,12 @@ public:
   void push(const char* data, size_t size);
   /// Hands BASP every read it configured that the held bytes complete.
   void drain(caf::execution_unit* ctx);
-  /// Bytes held for BASP (it has not asked for them yet).
+  /// Bytes held for BASP.
   size_t held() const { return in_.size() - off_; }
+  /// Held bytes BASP is not reading yet (it has not taken the relay, or
+  /// stopped reading): the peer should wait while they are many. Bytes of a
+  /// read BASP waits to complete are not among them: it needs more.
+  size_t backlog() const { return configured_ && reading_ ? 0 : held(); }
   /// The peer is gone: BASP learns it (posted), BASP's writes go nowhere.
   void cut();
 

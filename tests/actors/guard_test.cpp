@@ -285,6 +285,31 @@ TEST(GuardCap, ConnectionsOverTheCapAreRefused) {
   caf::anon_send_exit(node, caf::exit_reason::user_shutdown);
 }
 
+// A frame larger than the guard's high-water mark: BASP is reading it and
+// needs all of it, so the guard must keep reading the peer (it waits only
+// while BASP has not taken the connection yet).
+TEST(GuardRelay, AFrameLargerThanTheHighWaterMarkArrives) {
+  config cfg, client_cfg;
+  caf::actor_system sys{cfg}, client{client_cfg};
+  auto node = sys.spawn(adder);
+  guard::settings s;
+  s.max_frame = 1u << 20;
+  s.high_water = 64u << 10;
+  auto port = guard::listen(sys, node, "127.0.0.1", 0, s);
+  ASSERT_TRUE(port);
+  auto h = guard::dial(client, "127.0.0.1", *port);
+  ASSERT_TRUE(h) << client.render(h.error());
+  caf::scoped_actor self{client};
+  size_t got = 0;
+  std::string big(512u << 10, 'x');
+  self->request(*h, 10s, big).receive([&](size_t n) { got = n; }, [](caf::error&) {});
+  EXPECT_EQ(got, big.size());
+  EXPECT_TRUE(ask(client, *h));
+  guard::stop(client);
+  guard::stop(sys);
+  caf::anon_send_exit(node, caf::exit_reason::user_shutdown);
+}
+
 TEST(GuardSettings, OutOfRangeSettingsAreRefused) {
   guard::settings s;
   EXPECT_TRUE(guard::check(s).empty());
@@ -295,6 +320,9 @@ TEST(GuardSettings, OutOfRangeSettingsAreRefused) {
   EXPECT_FALSE(guard::check(s).empty());
   s = {};
   s.max_peers = 0;
+  EXPECT_FALSE(guard::check(s).empty());
+  s = {};
+  s.high_water = 3; // a pause could never end (it resumes under a quarter)
   EXPECT_FALSE(guard::check(s).empty());
   EXPECT_GT(guard::fit_fd_limit(10), 0u);
   EXPECT_LT(guard::heartbeat_interval(guard::settings{}), guard::settings{}.idle_timeout);
