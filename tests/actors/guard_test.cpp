@@ -49,6 +49,15 @@ bool ask(caf::actor_system& sys, const caf::actor& h, int x = 41) {
   return r == x + 1;
 }
 
+// The length the node reports for a string of `n` bytes (0: no answer).
+size_t length_of(caf::actor_system& sys, const caf::actor& h, size_t n) {
+  size_t got = 0;
+  caf::scoped_actor self{sys};
+  self->request(h, 10s, std::string(n, 'x'))
+      .receive([&](size_t len) { got = len; }, [](caf::error&) {});
+  return got;
+}
+
 class Guard : public ::testing::Test {
 protected:
   Guard() : server(server_cfg), client(client_cfg) {}
@@ -67,6 +76,12 @@ protected:
     guard::stop(server);
     guard::stop(client);
     caf::anon_send_exit(node, caf::exit_reason::user_shutdown);
+  }
+
+  // A new plain CAF client reaches the node and is answered.
+  bool answers_a_new_client() {
+    auto h = client.middleman().remote_actor("127.0.0.1", port);
+    return h && ask(client, *h);
   }
 
   guard::counts counts() {
@@ -116,10 +131,7 @@ TEST_F(Guard, HostileBytesAreClosedAndCounted) {
   auto c = counts();
   EXPECT_EQ(c.rejected, 1u);
   EXPECT_EQ(c.timed_out, 2u);
-  // The node still answers.
-  auto h = client.middleman().remote_actor("127.0.0.1", port);
-  ASSERT_TRUE(h);
-  EXPECT_TRUE(ask(client, *h));
+  EXPECT_TRUE(answers_a_new_client());
 }
 
 TEST_F(Guard, AMessageOverTheCapClosesItsConnection) {
@@ -146,11 +158,8 @@ TEST_F(Guard, AMessageOverTheCapClosesItsConnection) {
 TEST_F(Guard, AMessageLongerThanManyReadsArrivesWhole) {
   auto h = guard::dial(client, "127.0.0.1", port);
   ASSERT_TRUE(h) << client.render(h.error());
-  caf::scoped_actor self{client};
-  size_t got = 0;
-  std::string big(3 * 16 * 1024 + 5, 'x');
-  self->request(*h, 10s, big).receive([&](size_t n) { got = n; }, [](caf::error&) {});
-  EXPECT_EQ(got, big.size());
+  size_t n = 3 * 16 * 1024 + 5;
+  EXPECT_EQ(length_of(client, *h, n), n);
   EXPECT_TRUE(ask(client, *h)) << "and the next message after it";
 }
 
@@ -167,9 +176,7 @@ TEST_F(Guard, AFrameBaspRefusesClosesThePeer) {
   EXPECT_EQ(counts().rejected, 0u) << "BASP refused it, not the guard";
   EXPECT_EQ(counts().timed_out, 0u) << "closed by BASP, not by the idle timeout";
   EXPECT_EQ(counts().peers, 0u);
-  auto h = client.middleman().remote_actor("127.0.0.1", port);
-  ASSERT_TRUE(h);
-  EXPECT_TRUE(ask(client, *h));
+  EXPECT_TRUE(answers_a_new_client());
 }
 
 // The server's guard stops, and with it its connections: the client's guard
@@ -299,11 +306,7 @@ TEST(GuardRelay, AFrameLargerThanTheHighWaterMarkArrives) {
   ASSERT_TRUE(port);
   auto h = guard::dial(client, "127.0.0.1", *port);
   ASSERT_TRUE(h) << client.render(h.error());
-  caf::scoped_actor self{client};
-  size_t got = 0;
-  std::string big(512u << 10, 'x');
-  self->request(*h, 10s, big).receive([&](size_t n) { got = n; }, [](caf::error&) {});
-  EXPECT_EQ(got, big.size());
+  EXPECT_EQ(length_of(client, *h, 512u << 10), 512u << 10);
   EXPECT_TRUE(ask(client, *h));
   guard::stop(client);
   guard::stop(sys);
