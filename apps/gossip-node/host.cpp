@@ -152,8 +152,11 @@ int run(settings& s, caf::actor_system_config& cfg, params& ps,
     caf::anon_send(h.nodes[i], in_process, address_atom::value, address);
     print_listening(s, s.names[i], bound, address, metrics_at);
     // The others join through the first, over TCP as from another process:
-    // addresses are verified and gossiped the same way.
-    if (i == 0 && s.nodes() > 1)
+    // addresses are verified and gossiped the same way. Under HyParView only
+    // without seeds: the first walks its joiners through its own neighbours,
+    // mostly of this process, and the overlay stays local (docs/results.md).
+    if (i == 0 && s.nodes() > 1 &&
+        (s.overlay != "hyparview" || ps.scoped(s.overlay).get_list("seeds").empty()))
       add_seed(ps, s, address);
   }
   wait_for_signal();
