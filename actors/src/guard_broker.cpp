@@ -119,8 +119,8 @@ caf::io::scribe_ptr make_relay(broker* self, connection_handle peer) {
     self->write(peer, size, data);
     self->flush(peer);
   };
-  auto r = caf::make_counted<relay_scribe>(self->remote_addr(peer),
-                                           self->remote_port(peer), relay_scribe::sink{});
+  auto r =
+      caf::make_counted<relay_scribe>(self->remote_addr(peer), self->remote_port(peer));
   auto rh = r->hdl();
   s.closed = [self, peer, rh] { self->send(self, relay_closed_atom::value, peer, rh); };
   s.drained = [self, peer, rh] { self->send(self, relay_drained_atom::value, peer, rh); };

@@ -2,8 +2,6 @@
 // TLS, so it holds the client's first record until it is whole and looks like
 // a ClientHello, then passes bytes both ways unparsed to caf::openssl's port
 // on 127.0.0.1, counting turns until the handshake is through.
-#include <caf/io/middleman.hpp>
-
 #include "gossip/tls_record.hpp"
 #include "guard_state.hpp"
 
@@ -12,10 +10,10 @@ namespace gossip::guard {
 namespace {
 
 // Our side of a raw peer: `h` is our connection to the TLS port.
-void add_inner(broker* self, connection_handle h, connection_handle peer, bool raw) {
+void add_inner(broker* self, connection_handle h, connection_handle peer) {
   auto& c = self->state.conns[h];
   c.other = peer;
-  c.raw = raw;
+  c.raw = true;
   auto& p = self->state.conns[peer];
   p.other = h;
   auto chunk = p.handshaken ? read_chunk : handshake_chunk;
@@ -52,7 +50,7 @@ bool hold_hello(broker* self, connection_handle h, conn& c,
   auto b = self->add_tcp_scribe("127.0.0.1", l->second.backend_port);
   if (!b)
     return false;
-  add_inner(self, *b, h, true);
+  add_inner(self, *b, h);
   self->write(*b, c.held.size(), c.held.data());
   self->flush(*b);
   std::string{}.swap(c.held);
@@ -66,12 +64,10 @@ void from_tls_port(broker* self, conn& c, const caf::io::new_data_msg& m) {
   // The TLS port towards the peer: trusted, unparsed.
   self->write(c.other, m.buf.size(), m.buf.data());
   self->flush(c.other);
-  if (c.raw) {
-    auto p = self->state.conns.find(c.other);
-    if (p != self->state.conns.end() && !p->second.handshaken &&
-        p->second.turns % 2 == 1 && ++p->second.turns >= 4)
-      handshake_through(self, p->first, p->second);
-  }
+  auto p = self->state.conns.find(c.other);
+  if (p != self->state.conns.end() && !p->second.handshaken && p->second.turns % 2 == 1 &&
+      ++p->second.turns >= 4)
+    handshake_through(self, p->first, p->second);
 }
 
 void from_tls_peer(broker* self, connection_handle h, conn& c,

@@ -24,9 +24,9 @@ constexpr size_t keep_capacity = 64 * 1024;
 
 } // namespace
 
-relay_scribe::relay_scribe(std::string addr, uint16_t port, sink s)
+relay_scribe::relay_scribe(std::string addr, uint16_t port)
     : caf::io::scribe(next_handle()), addr_(std::move(addr)), port_(port),
-      sink_(std::move(s)), policy_(caf::io::receive_policy::at_most(0)) {}
+      policy_(caf::io::receive_policy::at_most(0)) {}
 
 void relay_scribe::push(const char* data, size_t size) {
   in_.insert(in_.end(), data, data + size);
@@ -69,17 +69,12 @@ void relay_scribe::drain(caf::execution_unit* ctx) {
   draining_ = false;
   if (rd_buf_.capacity() > keep_capacity)
     std::vector<char>{}.swap(rd_buf_);
-  if (off_ == in_.size()) {
-    in_.clear();
-    off_ = 0;
-    if (in_.capacity() > keep_capacity)
-      std::vector<char>{}.swap(in_); // one large frame does not stay allocated
-  } else if (off_ > in_.size() / 2) {
-    in_.erase(in_.begin(), in_.begin() + off_);
-    off_ = 0;
-    if (in_.capacity() > keep_capacity && in_.size() <= keep_capacity / 2)
-      in_.shrink_to_fit();
-  }
+  // What BASP has not read (less than one read) moves to the front; one
+  // large frame does not stay allocated.
+  in_.erase(in_.begin(), in_.begin() + off_);
+  off_ = 0;
+  if (in_.empty() && in_.capacity() > keep_capacity)
+    std::vector<char>{}.swap(in_);
 }
 
 void relay_scribe::post_drain() {

@@ -31,7 +31,8 @@ public:
     std::function<void()> drained;
   };
 
-  relay_scribe(std::string addr, uint16_t port, sink s);
+  relay_scribe(std::string addr, uint16_t port);
+  /// Set once, after construction: its callbacks name the relay's handle.
   void set_sink(sink s) { sink_ = std::move(s); }
 
   /// Checked bytes from the peer, held until drain() or BASP's next read.
