@@ -101,6 +101,10 @@ bool node_port::verified(const std::string& name, const std::string& address) co
   return st_.routes->verified(name, address);
 }
 
+uint64_t node_port::verification_epoch() const {
+  return st_.routes->verification_epoch();
+}
+
 bool node_port::connecting(const std::string& name) const {
   return st_.routes->connecting(name);
 }

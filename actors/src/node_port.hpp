@@ -43,6 +43,7 @@ public:
   void peer_down(const std::string& name) override;
   void send_to_address(const std::string& address, const caf::message& msg) override;
   bool verified(const std::string& name, const std::string& address) const override;
+  uint64_t verification_epoch() const override;
   bool connecting(const std::string& name) const override;
   uint64_t first_incarnation() const override;
   void incarnation_changed(uint64_t incarnation) override;

@@ -58,7 +58,11 @@ void routing::heard(const std::string& name, const caf::actor& handle) {
   if (dir_)
     if (auto j = dir_->find(name); j != directory::npos && dir_->actors[j] == handle)
       return;
-  heard_[name] = handle;
+  auto& last = heard_[name];
+  if (last != handle) {
+    last = handle;
+    ++epoch_;
+  }
   check_verified(name);
 }
 
@@ -262,6 +266,7 @@ void routing::dialed(const std::string& address, const caf::actor& h) {
   failed_.erase(address);
   watch(h);
   by_address_[address] = h;
+  ++epoch_;
   for (auto& [name, a] : addresses_)
     if (a == address)
       check_verified(name);

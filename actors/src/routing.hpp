@@ -70,6 +70,9 @@ public:
   void heard(const std::string& name, const caf::actor& handle);
   /// True once a message from `name` came through our connection to `address`.
   bool verified(const std::string& name, const std::string& address) const;
+  /// Goes up whenever verified() may have become true for some name: a new
+  /// connection, or a member heard through another handle than before.
+  uint64_t verification_epoch() const { return epoch_; }
   /// `name` claims `address`: connects there (unless connected or backing
   /// off) so that the next message from `name` can verify it; the route to
   /// `name` stays.
@@ -135,6 +138,7 @@ private:
   std::unordered_map<std::string, caf::actor> heard_;
   /// The address on_verified was last called with, per member.
   std::unordered_map<std::string, std::string> reported_;
+  uint64_t epoch_ = 0;
   /// Addresses that failed, and when they may be dialled again.
   struct backoff {
     std::chrono::steady_clock::time_point until;

@@ -54,6 +54,10 @@ const std::vector<cli::option> node_options{
     {"config", "FILE",
      "CAF config file: [gossip] takes these options, other sections go to CAF"},
     {"threads", "N", "scheduler threads (default 1)"},
+    {"run-on", "io|scheduler",
+     "the thread the nodes run on: io (default), the one that reads and writes "
+     "their connections, so no thread hand-off per message; scheduler: "
+     "--threads of their own, so a --data-dir's fsync holds up no connection"},
     {"data-dir", "DIR",
      "keep the store, clock, incarnation and last known members in DIR/gossip.db "
      "(SQLite) and resume them on restart"},
@@ -142,6 +146,10 @@ int main(int argc, char** argv) {
   register_types(cfg);
   cfg.load<caf::io::middleman>();
   cfg.set("scheduler.max-threads", s.threads);
+  // On the I/O thread, BASP deserializes there too: a worker of its own
+  // would hand each message to a scheduler thread and back again.
+  if (s.node.io_thread)
+    cfg.set("middleman.workers", size_t{0});
   tls::configure(cfg, s.tls);
   try {
     cfg.apply(caf_file_settings);

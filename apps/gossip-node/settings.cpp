@@ -179,6 +179,11 @@ settings read_settings(params& ps) {
                                 "' for --events: json or text");
   s.json = events == "json";
   s.threads = ps.get_uint("threads", 1);
+  auto run_on = ps.get_string("run-on", "io");
+  if (run_on != "io" && run_on != "scheduler")
+    throw std::invalid_argument("invalid value '" + run_on +
+                                "' for --run-on: io or scheduler");
+  s.node.io_thread = run_on == "io";
   s.data_dir = ps.get_string("data-dir", "");
   if (ps.has("data-dir") && s.data_dir.empty())
     throw std::invalid_argument("--data-dir needs a directory");

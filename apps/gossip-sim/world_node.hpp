@@ -74,6 +74,7 @@ public:
     ++stats_.unroutable; // in-process nodes have no addresses
   }
   bool verified(const std::string&, const std::string&) const override { return false; }
+  uint64_t verification_epoch() const override { return 0; } // nothing is ever verified
 
   // -- gate ------------------------------------------------------------------
   gossip::port& port() override { return *this; }

@@ -35,17 +35,33 @@ bool member_table::fills_address(const member_update& u, member_update& m) {
   return m.state() == member_status::alive;
 }
 
+// The table changed; a member moved from `before` to `after` (the same for
+// an address filled in). Returns true, what apply() reports.
+bool member_table::changed(member_status before, member_status after) {
+  ++version_;
+  if (before != after) {
+    if (static_cast<size_t>(before) < 4)
+      --counts_[static_cast<size_t>(before)];
+    if (static_cast<size_t>(after) < 4)
+      ++counts_[static_cast<size_t>(after)];
+  }
+  return true;
+}
+
 bool member_table::apply(const member_update& u, bool& was_known, member_status& before) {
   auto i = members_.find(u.name);
   was_known = i != members_.end();
   if (!was_known) {
     members_.emplace(u.name, u);
+    ++version_;
+    if (static_cast<size_t>(u.status) < 4)
+      ++counts_[u.status];
     return true;
   }
   auto& m = i->second;
   before = m.state();
   if (!supersedes(u, m.incarnation, m.state()))
-    return fills_address(u, m);
+    return fills_address(u, m) && changed(before, before);
   auto address = m.address;
   auto meta = m.meta;
   m = u;
@@ -54,7 +70,7 @@ bool member_table::apply(const member_update& u, bool& was_known, member_status&
     m.address = std::move(address);
   if (m.meta.empty())
     m.meta = std::move(meta);
-  return true;
+  return changed(before, m.state());
 }
 
 const member_update* member_table::find(const std::string& name) const {

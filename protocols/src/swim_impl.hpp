@@ -78,7 +78,6 @@ private:
   // -- helpers ----------------------------------------------------------------
   member_update self_update(port& p) const;
   size_t cluster_size() const;
-  std::vector<std::string> live_members() const;
   std::vector<std::string> reachable(port& p,
                                      std::initializer_list<member_status> states) const;
   std::vector<member_update> piggyback(port& p);
@@ -110,6 +109,10 @@ private:
   bool outbid_alive_ = false;                    // we outbid someone's "alive" about us
   std::set<std::string> conflicts_;              // addresses that claimed our name
   std::map<std::string, std::string> passed_on_; // verified addresses queued
+  // What pass_on_verified last scanned: the port's verification epoch and
+  // the table's version.
+  uint64_t scanned_epoch_ = UINT64_MAX;
+  uint64_t scanned_version_ = UINT64_MAX;
 };
 
 } // namespace gossip

@@ -1,7 +1,6 @@
 // SWIM's failure detector, one probe at a time: a direct ping, then pings
 // through k others, then a suspicion (Lifeguard: scaled by local health).
 #include <algorithm>
-#include <unordered_set>
 
 #include "swim_impl.hpp"
 
@@ -27,11 +26,12 @@ void swim::advance_probe(port& p) {
   }
   if (p.round() < next_probe_round_)
     return;
-  auto live = reachable(p, {member_status::alive, member_status::suspect});
-  std::unordered_set<std::string> probed(live.begin(), live.end());
-  auto target =
-      probes_.next_target([&](const std::string& name) { return probed.count(name) > 0; },
-                          [&] { return live; }, p.rng());
+  auto live = reachable(p, {member_status::alive, member_status::suspect}); // sorted
+  auto target = probes_.next_target(
+      [&](const std::string& name) {
+        return std::binary_search(live.begin(), live.end(), name);
+      },
+      [&] { return live; }, p.rng());
   if (target.empty())
     return;
   auto seq = probes_.next_seq();

@@ -176,6 +176,9 @@ public:
   bool connecting(const std::string& name) const override {
     return dialing.count(name) > 0;
   }
+  uint64_t verification_epoch() const override {
+    return epoch ? *epoch : membership_port::verification_epoch();
+  }
 
   // -- gate --------------------------------------------------------------------
   gossip::port& port() override { return *this; }
@@ -195,6 +198,9 @@ public:
   /// membership_port::verified: every address, or only these name@address.
   bool verify_all = true;
   std::set<std::string> verified_at;
+  /// membership_port::verification_epoch: this, when set; else a new value
+  /// on each call (anything may have been verified).
+  std::optional<uint64_t> epoch;
   /// membership_port::connecting: peers whose connection is "being set up".
   std::set<std::string> dialing;
 

@@ -1,6 +1,6 @@
 // SWIM's parts on their own: Lifeguard's suspicion timeout and local health,
 // the prober's round-robin order, acks and relays, and the order in which
-// queued updates go out.
+// queued updates go out, the member table's counts.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -190,4 +190,50 @@ TEST(BroadcastQueue, AFloodDoesNotHoldBackAnUpdateAfterIt) {
   EXPECT_EQ(names_of(q.take(2, 5)),
             (std::vector<std::string>{"refutation", "made-up-0"}));
   EXPECT_EQ(q.size(), 10101u);
+}
+
+// The counts stand in for names(...).size() on every message (the cluster's
+// size): they must follow every change apply() makes, and only those.
+TEST(MemberTable, CountsEachStatusAndVersionsEveryChange) {
+  member_table table;
+  bool known = false;
+  member_status before = member_status::alive;
+  auto update = [](std::string name, uint64_t inc, member_status s,
+                   std::string addr = {}) {
+    return member_update{std::move(name), inc, static_cast<uint8_t>(s),
+                         std::move(addr), {},  "x"};
+  };
+  auto agrees = [&] {
+    for (auto s : {member_status::alive, member_status::suspect, member_status::dead,
+                   member_status::left})
+      if (table.count(s) != table.names({s}).size())
+        return false;
+    return true;
+  };
+  EXPECT_TRUE(table.apply(update("a", 1, member_status::alive), known, before));
+  EXPECT_TRUE(table.apply(update("b", 1, member_status::alive), known, before));
+  EXPECT_EQ(table.count(member_status::alive), 2u);
+  auto v = table.version();
+  EXPECT_TRUE(table.apply(update("a", 1, member_status::suspect), known, before));
+  EXPECT_TRUE(table.apply(update("b", 2, member_status::dead), known, before));
+  EXPECT_EQ(table.count(member_status::alive), 0u);
+  EXPECT_EQ(table.count(member_status::suspect), 1u);
+  EXPECT_EQ(table.count(member_status::dead), 1u);
+  EXPECT_EQ(table.version(), v + 2);
+  EXPECT_TRUE(agrees());
+  v = table.version();
+  EXPECT_FALSE(table.apply(update("b", 1, member_status::alive), known, before)); // stale
+  EXPECT_FALSE(
+      table.apply(update("a", 1, member_status::alive), known, before)); // weaker
+  EXPECT_EQ(table.version(), v);
+  EXPECT_TRUE(table.apply(update("c", 1, member_status::alive), known, before));
+  EXPECT_TRUE(table.apply(update("c", 1, member_status::alive, "10.0.0.3:1"), known,
+                          before)); // the address it lacked
+  EXPECT_EQ(table.version(), v + 2);
+  EXPECT_EQ(table.count(member_status::alive), 1u);
+  EXPECT_TRUE(
+      table.apply(update("a", 3, member_status::alive), known, before)); // refuted
+  EXPECT_EQ(table.count(member_status::alive), 2u);
+  EXPECT_EQ(table.count(member_status::suspect), 0u);
+  EXPECT_TRUE(agrees());
 }

@@ -536,6 +536,34 @@ TEST(Swim, AClaimedAddressIsPassedOnOnlyOnceVerified) {
   EXPECT_EQ(t.c.ups.back().address, "10.9.9.9:1");
 }
 
+// The rescan for newly verified addresses runs only when the port's
+// verification epoch or the member table changed: a port that verifies an
+// address says so by moving the epoch, and until then nothing is rescanned.
+TEST(Swim, ANewlyVerifiedAddressTravelsOnOnceThePortMovesItsEpoch) {
+  trio t;
+  auto& d = t.net.add("d");
+  d.add("swim");
+  t.a.verify_all = false;
+  t.a.epoch = 7;
+  auto claim = mu("d", 1, member_status::alive);
+  claim.address = "10.9.9.9:1";
+  t.a.receive_typed(swim_gossip{"b", {claim}}, "b");
+  for (int i = 0; i < 12; ++i)
+    t.net.round();
+  t.a.verified_at.insert("d@10.9.9.9:1"); // verified, the epoch unchanged
+  for (int i = 0; i < 12; ++i)
+    t.net.round();
+  auto at_c = member(t.c, "d");
+  ASSERT_TRUE(at_c);
+  EXPECT_EQ(at_c->address, "");
+  t.a.epoch = 8;
+  for (int i = 0; i < 3; ++i)
+    t.net.round();
+  at_c = member(t.c, "d");
+  ASSERT_TRUE(at_c);
+  EXPECT_EQ(at_c->address, "10.9.9.9:1");
+}
+
 TEST(Swim, ANodeAlwaysPassesOnItsOwnAddress) {
   fake_network net;
   auto& a = at(net, "a", 1);

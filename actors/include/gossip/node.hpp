@@ -56,6 +56,12 @@ struct node_config {
   /// round are merged only on (in_process, round_end_atom), so the node
   /// answers and judges "already known" from its state at the round's start.
   bool synchronous = false;
+  /// true: the node handles every message on the middleman's I/O thread, the
+  /// thread that reads and writes its connections, instead of a scheduler
+  /// thread (the actor system must have loaded caf::io::middleman). A message
+  /// from a peer and the answer to it then cost no thread hand-off; what the
+  /// node does (a data directory's fsync too) holds up the process's I/O.
+  bool io_thread = false;
   /// Non-null: the store, the clock, the incarnation and the last known
   /// members live on in this data directory (gossip-node --data-dir); the
   /// node restores them before its first message.

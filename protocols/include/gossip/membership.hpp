@@ -61,10 +61,20 @@ public:
   const std::map<std::string, member_update>& all() const { return members_; }
   /// Names of members in one of the given statuses.
   std::vector<std::string> names(std::initializer_list<member_status> states) const;
+  /// How many members are in `status` (kept as updates apply: every message
+  /// asks for the cluster's size).
+  size_t count(member_status status) const {
+    return counts_[static_cast<size_t>(status)];
+  }
+  /// Goes up with every change apply() makes.
+  uint64_t version() const { return version_; }
 
 private:
   static bool fills_address(const member_update& u, member_update& m);
+  bool changed(member_status before, member_status after);
   std::map<std::string, member_update> members_;
+  size_t counts_[4] = {0, 0, 0, 0};
+  uint64_t version_ = 0;
 };
 
 /// Updates waiting to be piggybacked, each sent a limited number of times

@@ -116,6 +116,11 @@ public:
   /// name; only verified ones may be passed on, or one claim would make every
   /// node connect wherever it says.
   virtual bool verified(const std::string& name, const std::string& address) const = 0;
+  /// Changes whenever verified() may have become true for some name: a
+  /// protocol that rescans its members for newly verified addresses skips
+  /// the scan while it stays the same. A port that cannot tell returns a new
+  /// value on each call (the default).
+  virtual uint64_t verification_epoch() const { return ++unknown_epoch_; }
   /// True while the connection to `name` is being set up: what is sent to it
   /// now waits for the connection (a guard dial and CAF's handshake: under a
   /// join storm on a busy machine, longer than a probe's deadline). False
@@ -126,6 +131,9 @@ public:
   virtual uint64_t first_incarnation() const { return 1; }
   /// This node's own incarnation changed (a data directory keeps it).
   virtual void incarnation_changed(uint64_t /* incarnation */) {}
+
+private:
+  mutable uint64_t unknown_epoch_ = 0;
 };
 
 // -- the data path's shared steps (port.cpp) ---------------------------------
