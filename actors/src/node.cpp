@@ -420,6 +420,8 @@ caf::actor spawn_node(caf::actor_system& sys, node_config cfg,
   if (auto err = validate(cfg); !err.empty())
     throw std::invalid_argument(err);
   bool io_thread = cfg.io_thread;
+  if (io_thread && !sys.has_middleman())
+    throw std::invalid_argument("io_thread: the actor system has no middleman loaded");
   auto setup =
       std::make_shared<node_setup>(node_setup{std::move(cfg), std::move(protocols)});
   if (io_thread)

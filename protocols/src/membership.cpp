@@ -60,8 +60,14 @@ bool member_table::apply(const member_update& u, bool& was_known, member_status&
   }
   auto& m = i->second;
   before = m.state();
-  if (!supersedes(u, m.incarnation, m.state()))
-    return fills_address(u, m) && changed(before, before);
+  if (!supersedes(u, m.incarnation, m.state())) {
+    // An address filled in is a change (a suspect's too, which is no news).
+    bool lacked = m.address.empty();
+    bool news = fills_address(u, m);
+    if (lacked && !m.address.empty())
+      changed(before, before);
+    return news;
+  }
   auto address = m.address;
   auto meta = m.meta;
   m = u;

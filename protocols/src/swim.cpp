@@ -213,8 +213,8 @@ void swim::join(port& p) {
 // An address we just verified is news to those who got the member from us
 // without it: its update goes out again.
 // Only when the table or what is verified changed since the last look: the
-// scan costs a map lookup per member, twice a round, and at 128 members it
-// was a tenth of an idle node's CPU.
+// scan costs a map lookup per member every round, and at 128 members it was
+// a tenth of an idle node's CPU.
 void swim::pass_on_verified() {
   auto epoch = m_->verification_epoch();
   if (epoch == scanned_epoch_ && table_.version() == scanned_version_)

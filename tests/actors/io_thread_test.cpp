@@ -9,6 +9,8 @@
 #include <caf/scoped_actor.hpp>
 
 #include <future>
+#include <stdexcept>
+#include <vector>
 
 #include "gossip/atoms.hpp"
 #include "gossip/in_process.hpp"
@@ -47,6 +49,26 @@ uint64_t put(caf::actor_system& sys, const caf::actor& node) {
   return version;
 }
 
+// Ends what a test started on every way out, a failed ASSERT too: a
+// blocker still held, or a node still running, would keep the actor
+// system's destructor waiting forever.
+struct ending {
+  std::promise<void> release;
+  std::vector<caf::actor> actors;
+  bool released = false;
+  void let_go() {
+    if (!released) {
+      released = true;
+      release.set_value();
+    }
+  }
+  ~ending() {
+    let_go();
+    for (auto& a : actors)
+      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  }
+};
+
 } // namespace
 
 // With every scheduler thread held, a node on the scheduler could not run;
@@ -54,19 +76,16 @@ uint64_t put(caf::actor_system& sys, const caf::actor& node) {
 TEST(IoThread, ANodeAnswersWhileTheSchedulerIsHeld) {
   config cfg;
   caf::actor_system sys{cfg};
+  ending end;
   auto busy = std::make_shared<std::promise<void>>();
-  std::promise<void> release;
-  auto held = sys.spawn(blocker, busy, release.get_future().share());
-  caf::anon_send(held, caf::tick_atom::value);
+  end.actors.push_back(sys.spawn(blocker, busy, end.release.get_future().share()));
+  caf::anon_send(end.actors.back(), caf::tick_atom::value);
   ASSERT_EQ(busy->get_future().wait_for(10s), std::future_status::ready);
   node_config nc;
   nc.name = "a";
   nc.io_thread = true;
-  auto node = spawn_node(sys, nc, make_protocols("push", params{}));
-  EXPECT_GT(put(sys, node), 0u);
-  release.set_value();
-  caf::anon_send_exit(node, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(held, caf::exit_reason::user_shutdown);
+  end.actors.push_back(spawn_node(sys, nc, make_protocols("push", params{})));
+  EXPECT_GT(put(sys, end.actors.back()), 0u);
 }
 
 // Off the I/O thread once the scheduler is free again: both kinds of node
@@ -78,10 +97,12 @@ TEST(IoThread, ANodeOnTheIoThreadAndOneOnTheSchedulerTalk) {
   nc.interval = 20ms;
   nc.name = "a";
   nc.io_thread = true;
+  ending end;
   auto a = spawn_node(sys, nc, make_protocols("push", params{}));
   nc.name = "b";
   nc.io_thread = false;
   auto b = spawn_node(sys, nc, make_protocols("push", params{}));
+  end.actors = {a, b};
   caf::anon_send(a, in_process, caf::join_atom::value, peer{"b", b});
   caf::anon_send(b, in_process, caf::join_atom::value, peer{"a", a});
   ASSERT_GT(put(sys, a), 0u);
@@ -96,6 +117,16 @@ TEST(IoThread, ANodeOnTheIoThreadAndOneOnTheSchedulerTalk) {
       std::this_thread::sleep_for(20ms);
   }
   EXPECT_TRUE(found);
-  caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(b, caf::exit_reason::user_shutdown);
+}
+
+// Without a middleman there is no I/O thread: a bad config, as any other.
+TEST(IoThread, ANodeOnTheIoThreadNeedsAMiddleman) {
+  caf::actor_system_config cfg;
+  register_types(cfg);
+  caf::actor_system sys{cfg};
+  node_config nc;
+  nc.name = "a";
+  nc.io_thread = true;
+  EXPECT_THROW(spawn_node(sys, nc, make_protocols("push", params{})),
+               std::invalid_argument);
 }

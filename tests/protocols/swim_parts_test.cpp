@@ -231,9 +231,17 @@ TEST(MemberTable, CountsEachStatusAndVersionsEveryChange) {
                           before)); // the address it lacked
   EXPECT_EQ(table.version(), v + 2);
   EXPECT_EQ(table.count(member_status::alive), 1u);
+  EXPECT_TRUE(table.apply(update("d", 1, member_status::suspect), known, before));
+  v = table.version();
+  // A suspect's address filled in: no news to pass on, but the table changed.
+  EXPECT_FALSE(
+      table.apply(update("d", 1, member_status::suspect, "10.0.0.4:1"), known, before));
+  EXPECT_EQ(table.version(), v + 1);
+  ASSERT_NE(table.find("d"), nullptr);
+  EXPECT_EQ(table.find("d")->address, "10.0.0.4:1");
   EXPECT_TRUE(
       table.apply(update("a", 3, member_status::alive), known, before)); // refuted
   EXPECT_EQ(table.count(member_status::alive), 2u);
-  EXPECT_EQ(table.count(member_status::suspect), 0u);
+  EXPECT_EQ(table.count(member_status::suspect), 1u);
   EXPECT_TRUE(agrees());
 }
