@@ -5,7 +5,6 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
-#include <caf/io/middleman.hpp>
 
 #include <algorithm>
 #include <stdexcept>
@@ -13,6 +12,7 @@
 #include "gossip/atoms.hpp"
 #include "gossip/membership.hpp"
 #include "gossip/metrics.hpp"
+#include "io_node.hpp"
 #include "node_port.hpp"
 #include "node_writes.hpp"
 #include "replicator.hpp"
@@ -381,40 +381,6 @@ std::string validate(const node_config& cfg) {
   return {};
 }
 
-// A node that runs on the middleman's I/O thread (node_config::io_thread).
-// CAF resumes an actor on the execution unit its waker names; a broker names
-// the multiplexer for every message, whoever sends it, and so does this
-// actor. The multiplexer then resumes it in its own loop, as it does a
-// broker (subtype io_actor), and what it sends to a remote peer reaches
-// BASP, another broker there, without waking any thread.
-class io_node : public node_actor {
-public:
-  io_node(caf::actor_config& cfg, std::shared_ptr<node_setup> setup)
-      : node_actor(cfg), setup_(std::move(setup)),
-        mpx_(&home_system().middleman().backend()) {}
-
-  caf::behavior make_behavior() override { return node_impl(this, std::move(setup_)); }
-
-  void enqueue(caf::mailbox_element_ptr ptr, caf::execution_unit*) override {
-    node_actor::enqueue(std::move(ptr), mpx_);
-  }
-
-  void enqueue(caf::strong_actor_ptr src, caf::message_id mid, caf::message msg,
-               caf::execution_unit*) override {
-    enqueue(caf::make_mailbox_element(std::move(src), mid, {}, std::move(msg)), mpx_);
-  }
-
-  void launch(caf::execution_unit*, bool lazy, bool hide) override {
-    node_actor::launch(mpx_, lazy, hide);
-  }
-
-  subtype_t subtype() const override { return io_actor; }
-
-private:
-  std::shared_ptr<node_setup> setup_;
-  caf::execution_unit* mpx_;
-};
-
 caf::actor spawn_node(caf::actor_system& sys, node_config cfg,
                       std::vector<std::unique_ptr<protocol>> protocols) {
   if (auto err = validate(cfg); !err.empty())
@@ -425,7 +391,8 @@ caf::actor spawn_node(caf::actor_system& sys, node_config cfg,
   auto setup =
       std::make_shared<node_setup>(node_setup{std::move(cfg), std::move(protocols)});
   if (io_thread)
-    return sys.spawn<io_node>(std::move(setup));
+    return spawn_on_io_thread(
+        sys, [setup](node_actor* self) { return node_impl(self, setup); });
   return sys.spawn(node_impl, std::move(setup));
 }
 
